@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Microgenre",
+    products: [
+        .executable(name: "microgenre", targets: ["microgenre"]),
+        .library(name: "MicrogenreFeeds", targets: ["MicrogenreFeeds"]),
+        .library(name: "MicrogenreText", targets: ["MicrogenreText"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C system libraries. Each is imported by exactly one Swift target.
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // Value types shared by every stage of the pipeline.
+        .target(name: "MicrogenreCore", swiftSettings: strictSettings, linkerSettings: [.linkedLibrary("m")]),
+
+        // Text analysis: ICU normalization and segmentation, stemming. The only user of CICU.
+        .target(
+            name: "MicrogenreText",
+            dependencies: ["CICU", "MicrogenreCore"],
+            swiftSettings: strictSettings
+        ),
+
+        // Streaming feed readers for every supported format. The only user of CLibXML2.
+        .target(
+            name: "MicrogenreFeeds",
+            dependencies: ["CLibXML2", "MicrogenreCore"],
+            swiftSettings: strictSettings
+        ),
+
+        // The command-line tool: argument parsing, printing, exit codes.
+        .executableTarget(
+            name: "microgenre",
+            dependencies: [
+                "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // Benchmarks, run in release builds; never part of the test suite.
+        .executableTarget(
+            name: "MicrogenreBench",
+            dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreFeeds"],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(
+            name: "MicrogenreTextTests",
+            dependencies: ["MicrogenreText"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenreFeedsTests",
+            dependencies: ["MicrogenreFeeds", "MicrogenreCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,3 @@
+import MicrogenreText
+let s = EnglishStemmer()
+while let line = readLine() { print(s.stem(line)) }

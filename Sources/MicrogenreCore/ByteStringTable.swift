@@ -1,0 +1,131 @@
+/// An interning hash table for short byte strings (terms): each distinct string gets a dense id.
+///
+/// Lookups take an `UnsafeBufferPointer` so the hot path never allocates a `String` or an
+/// `Array` per token. Open addressing with linear probing; keys live in one arena.
+public struct ByteStringTable: Sendable {
+    private var arena: [UInt8] = []
+    private var starts: [Int] = []
+    private var hashes: [UInt64] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    /// Creates an empty table sized for about `capacity` strings.
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+        starts = [0]
+    }
+
+    /// Creates a table holding `strings`, with ids in their order (duplicates keep the first id).
+    public init<S: Sequence<String>>(_ strings: S) {
+        self.init()
+        for string in strings { insert(string) }
+    }
+
+    /// The number of distinct strings.
+    public var count: Int { hashes.count }
+
+    /// The id of `key`, or nil when absent.
+    public func id(of key: UnsafeBufferPointer<UInt8>) -> Int32? {
+        findSlot(key, hash: Self.hash(key)).id
+    }
+
+    /// Whether the table holds `string`.
+    public func contains(_ string: String) -> Bool {
+        var copy = string
+        return copy.withUTF8 { id(of: $0) } != nil
+    }
+
+    /// The id of `key`, inserting it when absent.
+    @discardableResult
+    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
+        let hash = Self.hash(key)
+        let found = findSlot(key, hash: hash)
+        if let id = found.id { return (id, false) }
+        let id = Int32(hashes.count)
+        arena.append(contentsOf: key)
+        starts.append(arena.count)
+        hashes.append(hash)
+        slots[found.slot] = id
+        if hashes.count * 4 > slots.count * 3 { grow() }
+        return (id, true)
+    }
+
+    /// The id of `string`, inserting it when absent.
+    @discardableResult
+    public mutating func insert(_ string: String) -> (id: Int32, inserted: Bool) {
+        var copy = string
+        return copy.withUTF8 { insert($0) }
+    }
+
+    /// Calls `body` with the bytes of the string with `id`.
+    public func withBytes<R>(of id: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let range = starts[Int(id)]..<starts[Int(id) + 1]
+        return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// The string with `id`.
+    public func string(of id: Int32) -> String {
+        withBytes(of: id) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Removes every string, keeping the allocated capacity.
+    public mutating func removeAll() {
+        arena.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        starts.append(0)
+        hashes.removeAll(keepingCapacity: true)
+        for k in slots.indices { slots[k] = -1 }
+    }
+
+    private func findSlot(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, id: Int32?) {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[slot]
+            if id < 0 { return (slot, nil) }
+            if hashes[Int(id)] == hash && equals(id, key) { return (slot, id) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func equals(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[Int(id)]
+        let end = starts[Int(id) + 1]
+        guard end - start == key.count else { return false }
+        return arena.withUnsafeBufferPointer { base in
+            var k = 0
+            while k < key.count {
+                if base[start + k] != key[k] { return false }
+                k += 1
+            }
+            return true
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id)
+        }
+    }
+
+    /// FNV-1a, 64 bit, with a final avalanche so low bits spread well for masking.
+    @inline(__always)
+    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key {
+            h ^= UInt64(byte)
+            h &*= 0x0000_0100_0000_01b3
+        }
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+}
