@@ -11,6 +11,7 @@
 #include <unicode/unorm2.h>
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
+#include <unicode/uloc.h>
 
 /// unorm2_getNFKCCasefoldInstance
 static inline const UNormalizer2 *cicu_nfkc_casefold(UErrorCode *status) {
@@ -65,6 +66,11 @@ static inline UText *cicu_utext_close(UText *ut) { return utext_close(ut); }
 static inline int8_t cicu_char_type(UChar32 c) { return u_charType(c); }
 /// u_errorName
 static inline const char *cicu_error_name(UErrorCode code) { return u_errorName(code); }
+
+/// uloc_getISOCountries: NULL-terminated list of ISO 3166-1 alpha-2 codes.
+static inline const char *const *cicu_iso_countries(void) { return uloc_getISOCountries(); }
+/// uloc_getISOLanguages: NULL-terminated list of ISO 639 language codes.
+static inline const char *const *cicu_iso_languages(void) { return uloc_getISOLanguages(); }
 
 /// The first rule status of word tokens; below it are spaces and punctuation (UBRK_WORD_NONE_LIMIT).
 static const int32_t cicu_word_none_limit = UBRK_WORD_NONE_LIMIT;

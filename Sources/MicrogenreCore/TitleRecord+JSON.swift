@@ -5,6 +5,7 @@ extension TitleRecord {
         json.string(id.rawValue, "id")
         json.string(kind.rawValue, "kind")
         json.string(title, "title")
+        json.optional(subtitle, "subtitle")
         json.optional(originalTitle, "originalTitle")
         json.optional(year, "year")
         if !synopses.isEmpty {

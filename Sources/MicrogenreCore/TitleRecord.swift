@@ -6,6 +6,8 @@ public struct TitleRecord: Sendable, Hashable {
     public var kind: TitleKind
     /// The display title.
     public var title: String
+    /// An episode's own title or a secondary title ("Thanksgiving" for an episode of "Veep").
+    public var subtitle: String?
     /// The title in its original language, when the feed gives one that differs.
     public var originalTitle: String?
     /// Year of first release.
@@ -37,7 +39,7 @@ public struct TitleRecord: Sendable, Hashable {
 
     /// Creates a record; everything but id, kind and title is optional.
     public init(
-        id: TitleID, kind: TitleKind, title: String, originalTitle: String? = nil, year: Int? = nil,
+        id: TitleID, kind: TitleKind, title: String, subtitle: String? = nil, originalTitle: String? = nil, year: Int? = nil,
         synopses: [Synopsis] = [], genres: [String] = [], keywords: [String] = [], people: [Credit] = [],
         countries: [String] = [], languages: [String] = [], rating: MaturityRating? = nil,
         runtimeMinutes: Int? = nil, parentID: TitleID? = nil, seasonNumber: Int? = nil,
@@ -46,6 +48,7 @@ public struct TitleRecord: Sendable, Hashable {
         self.id = id
         self.kind = kind
         self.title = title
+        self.subtitle = subtitle
         self.originalTitle = originalTitle
         self.year = year
         self.synopses = synopses

@@ -1,4 +1,3 @@
-internal import CICU
 public import MicrogenreCore
 
 /// How an analyzer turns text into terms.
@@ -34,32 +33,17 @@ public final class Analyzer {
     /// The options this analyzer applies.
     public let options: AnalyzerOptions
 
-    private let folder: UnicodeFolder
-    private let breaker: WordBreaker
-    private let stemmer = EnglishStemmer()
-    private let stopwords: ByteStringTable
-    private var stemCache = ByteStringTable(capacity: 1 << 16)
-    private var stemArena: [UInt8] = []
-    private var stemStarts: [Int] = [0]
-    private var term: [UInt8] = []
-    private var stemScratch: [UInt8] = []
-
-    private var position = 0
-    private var lastEnd = -2
-    private var run: [UInt8] = []
-    private var runCount = 0
-    private var runPosition = 0
-    private var runStart = 0
-    private var runEnd = 0
-
-    private static let stemCacheLimit = 1 << 20
+    /// Every buffer and cache lives in one struct, mutated through a single access per call:
+    /// accesses to a struct's own fields need no dynamic exclusivity checks, which on class
+    /// properties cost more than the tokenizing itself. (So `analyze` is not reentrant.)
+    private var core: AnalyzerCore
 
     /// Creates an analyzer; fails only when ICU's data cannot be loaded.
     public init(options: AnalyzerOptions = .search) throws {
         self.options = options
-        folder = try UnicodeFolder()
-        breaker = try WordBreaker()
-        stopwords = ByteStringTable(Stopwords.english)
+        core = AnalyzerCore(
+            options: options, folder: try UnicodeFolder(), breaker: try WordBreaker(),
+            stopwords: ByteStringTable(Stopwords.english))
     }
 
     /// Analyzes `text` into owned tokens, in position order.
@@ -77,6 +61,60 @@ public final class Analyzer {
 
     /// Analyzes UTF-8 `text`, calling `body` for every token. Offsets are relative to `text`.
     public func analyze(_ text: UnsafeBufferPointer<UInt8>, _ body: (TokenView) -> Void) {
+        core.analyze(text, body)
+    }
+
+    deinit { core.deallocate() }
+}
+
+/// The analyzer's state and algorithm; see ``Analyzer``.
+private struct AnalyzerCore {
+    let options: AnalyzerOptions
+    let folder: UnicodeFolder
+    let breaker: WordBreaker
+    let stopwords: ByteStringTable
+    let stemmer = EnglishStemmer()
+    /// Surface term -> its stem (an index into `stemStarts`) and whether it is a stopword:
+    /// one lookup per token decides both.
+    var termCache = ByteStringTable(capacity: 1 << 16)
+    var cachedStems: [Int32] = []
+    var cachedStopwords: [Bool] = []
+    var stemArena: [UInt8] = []
+    var stemStarts: [Int] = [0]
+    var stemScratch: [UInt8] = []
+    var folded: [UInt8] = []
+
+    /// The current word, folded; and the hyphen run being joined.
+    var term: UnsafeMutablePointer<UInt8>
+    var termCapacity = 256
+    var run: UnsafeMutablePointer<UInt8>
+    var runLength = 0
+    var runCapacity = 256
+
+    var position = 0
+    var lastEnd = -2
+    var runCount = 0
+    var runPosition = 0
+    var runStart = 0
+    var runEnd = 0
+
+    static let stemCacheLimit = 1 << 20
+
+    init(options: AnalyzerOptions, folder: UnicodeFolder, breaker: WordBreaker, stopwords: ByteStringTable) {
+        self.options = options
+        self.folder = folder
+        self.breaker = breaker
+        self.stopwords = stopwords
+        term = .allocate(capacity: termCapacity)
+        run = .allocate(capacity: runCapacity)
+    }
+
+    func deallocate() {
+        term.deallocate()
+        run.deallocate()
+    }
+
+    mutating func analyze(_ text: UnsafeBufferPointer<UInt8>, _ body: (TokenView) -> Void) {
         position = 0
         lastEnd = -2
         runCount = 0
@@ -85,16 +123,16 @@ public final class Analyzer {
         while k < n {
             while k < n && isSpace(text[k]) { k += 1 }
             let start = k
-            var ascii = true
+            var needsICU = false
             while k < n && !isSpace(text[k]) {
-                if text[k] >= 0x80 { ascii = false }
+                if text[k] >= 0x80 && !needsICU { needsICU = !isKnownPunctuation(text, k) }
                 k += 1
             }
             if start == k { break }
-            if ascii {
-                asciiWords(text, start, k, body)
-            } else {
+            if needsICU {
                 unicodeWords(text, start, k, body)
+            } else {
+                asciiWords(text, start, k, body)
             }
         }
         flushRun(body)
@@ -102,9 +140,10 @@ public final class Analyzer {
 
     // MARK: - Segmentation
 
-    /// Letters and digits, joined across `'` and `.` between letters and `.` and `,` between
-    /// digits, as UAX #29 does (`don't`, `u.s`, `3.5`, `1,000`).
-    private func asciiWords(_ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ body: (TokenView) -> Void) {
+    /// Letters and digits, joined across `'` (and `’`) and `.` between letters and `.` and `,`
+    /// between digits, as UAX #29 does (`don't`, `u.s`, `3.5`, `1,000`). Other bytes, including
+    /// the common non-ASCII punctuation the caller let through, separate words.
+    mutating func asciiWords(_ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ body: (TokenView) -> Void) {
         var k = from
         while k < to {
             guard isAlnum(text[k]) else {
@@ -127,6 +166,12 @@ public final class Analyzer {
                         k += 1
                         continue
                     }
+                    if joiner == 0xE2 && k + 3 < to && text[k + 1] == 0x80 && text[k + 2] == 0x99 && isAlpha(before)
+                        && isAlpha(text[k + 3])
+                    {
+                        k += 3
+                        continue
+                    }
                 }
                 break
             }
@@ -134,52 +179,74 @@ public final class Analyzer {
         }
     }
 
-    private func unicodeWords(_ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ body: (TokenView) -> Void) {
+    mutating func unicodeWords(_ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ body: (TokenView) -> Void) {
         let chunk = UnsafeBufferPointer(rebasing: text[from..<to])
+        var words: [Range<Int>] = []
         do {
-            try breaker.forEachWord(in: chunk) { range in
-                let start = from + range.lowerBound
-                let end = from + range.upperBound
-                var ascii = true
-                for b in text[start..<end] where b >= 0x80 {
-                    ascii = false
-                    break
-                }
-                word(text, start, end, ascii: ascii, body)
-            }
+            try breaker.forEachWord(in: chunk) { words.append($0) }
         } catch {
             // ICU could not take the text (it never should for valid input): keep its ASCII words.
             asciiWords(text, from, to, body)
+            return
+        }
+        for range in words {
+            let start = from + range.lowerBound
+            let end = from + range.upperBound
+            var ascii = true
+            for b in text[start..<end] where b >= 0x80 {
+                ascii = false
+                break
+            }
+            word(text, start, end, ascii: ascii, body)
         }
     }
 
     // MARK: - Filters
 
-    private func word(
+    mutating func word(
         _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, ascii: Bool, _ body: (TokenView) -> Void
     ) {
-        term.removeAll(keepingCapacity: true)
+        var count = 0
         if ascii {
-            for b in text[start..<end] { term.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
-        } else {
-            do {
-                try folder.fold(UnsafeBufferPointer(rebasing: text[start..<end]), into: &term)
-            } catch {
-                term.append(contentsOf: text[start..<end])
+            reserveTerm(end - start)
+            var k = start
+            while k < end {
+                let b = text[k]
+                if b == 0xE2 {  // the typographic apostrophe the ASCII path joins on
+                    term[count] = 0x27
+                    count += 1
+                    k += 3
+                    continue
+                }
+                term[count] = b &- 0x41 < 26 ? b | 0x20 : b
+                count += 1
+                k += 1
             }
-            if term.isEmpty { return }
+        } else {
+            folded.removeAll(keepingCapacity: true)
+            do {
+                try folder.fold(UnsafeBufferPointer(rebasing: text[start..<end]), into: &folded)
+            } catch {
+                folded.append(contentsOf: text[start..<end])
+            }
+            if folded.isEmpty { return }
+            reserveTerm(folded.count)
+            for b in folded {
+                term[count] = b
+                count += 1
+            }
         }
         let pos = position
         position += 1
         let type: TokenType = isDigit(term[0]) ? .number : .word
         if options.catenateHyphenated {
             if runCount > 0 && isHyphenJoin(text, lastEnd, start) {
-                run.append(contentsOf: term)
+                appendToRun(count)
                 runCount += 1
             } else {
                 flushRun(body)
-                run.removeAll(keepingCapacity: true)
-                run.append(contentsOf: term)
+                runLength = 0
+                appendToRun(count)
                 runCount = 1
                 runPosition = pos
                 runStart = start
@@ -187,27 +254,47 @@ public final class Analyzer {
             runEnd = end
         }
         lastEnd = end
-        term.withUnsafeBufferPointer { emit($0, pos, 1, start, end, type, body) }
+        emit(UnsafeBufferPointer(start: term, count: count), pos, 1, start, end, type, body)
     }
 
-    private func flushRun(_ body: (TokenView) -> Void) {
+    mutating func reserveTerm(_ capacity: Int) {
+        guard capacity > termCapacity else { return }
+        term.deallocate()
+        termCapacity = capacity * 2
+        term = .allocate(capacity: termCapacity)
+    }
+
+    mutating func appendToRun(_ count: Int) {
+        if runLength + count > runCapacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: (runLength + count) * 2)
+            bigger.update(from: run, count: runLength)
+            run.deallocate()
+            run = bigger
+            runCapacity = (runLength + count) * 2
+        }
+        (run + runLength).update(from: term, count: count)
+        runLength += count
+    }
+
+    mutating func flushRun(_ body: (TokenView) -> Void) {
         guard runCount >= 2 else { return }
         let count = runCount
         runCount = 0
-        run.withUnsafeBufferPointer { emit($0, runPosition, count, runStart, runEnd, .compound, body) }
+        emit(UnsafeBufferPointer(start: run, count: runLength), runPosition, count, runStart, runEnd, .compound, body)
     }
 
-    private func emit(
+    mutating func emit(
         _ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ length: Int, _ start: Int, _ end: Int,
         _ type: TokenType, _ body: (TokenView) -> Void
     ) {
-        if options.removeStopwords && type == .word && stopwords.id(of: term) != nil { return }
         guard options.stem && type != .number && isStemmable(term) else {
+            if options.removeStopwords && type == .word && stopwords.id(of: term) != nil { return }
             body(TokenView(term: term, position: position, positionLength: length, startOffset: start, endOffset: end, type: type))
             return
         }
-        let id = stemID(term)
-        let range = stemStarts[Int(id)]..<stemStarts[Int(id) + 1]
+        let stem = cachedStem(term, dropStopwords: options.removeStopwords && type == .word)
+        if stem < 0 { return }
+        let range = stemStarts[Int(stem)]..<stemStarts[Int(stem) + 1]
         stemArena.withUnsafeBufferPointer { arena in
             body(
                 TokenView(
@@ -216,19 +303,50 @@ public final class Analyzer {
         }
     }
 
-    private func stemID(_ term: UnsafeBufferPointer<UInt8>) -> Int32 {
-        if let id = stemCache.id(of: term) { return id }
-        if stemCache.count >= Self.stemCacheLimit {
-            stemCache.removeAll()
-            stemArena.removeAll(keepingCapacity: true)
-            stemStarts = [0]
+    /// The stem index of `term`, or -1 when it is a stopword and `dropStopwords` is set.
+    mutating func cachedStem(_ term: UnsafeBufferPointer<UInt8>, dropStopwords: Bool) -> Int32 {
+        let id: Int
+        if let found = termCache.id(of: term) {
+            id = Int(found)
+        } else {
+            if termCache.count >= Self.stemCacheLimit {
+                termCache.removeAll()
+                cachedStems.removeAll(keepingCapacity: true)
+                cachedStopwords.removeAll(keepingCapacity: true)
+                stemArena.removeAll(keepingCapacity: true)
+                stemStarts = [0]
+            }
+            id = Int(termCache.insert(term).id)
+            cachedStems.append(stemIndex(term))
+            cachedStopwords.append(stopwords.id(of: term) != nil)
         }
+        return dropStopwords && cachedStopwords[id] ? -1 : cachedStems[id]
+    }
+
+    /// Stems `term` into the arena and returns its index.
+    mutating func stemIndex(_ term: UnsafeBufferPointer<UInt8>) -> Int32 {
         stemScratch.removeAll(keepingCapacity: true)
         stemScratch.append(contentsOf: term)
         stemmer.stem(&stemScratch)
         stemArena.append(contentsOf: stemScratch)
         stemStarts.append(stemArena.count)
-        return stemCache.insert(term).id
+        return Int32(stemStarts.count - 2)
+    }
+}
+
+/// Non-ASCII punctuation common in English text that the ASCII path handles itself, so that a
+/// chunk holding only these needs no ICU: dashes, typographic quotes, no-break space, ellipsis.
+@inline(__always)
+private func isKnownPunctuation(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+    let b = text[k]
+    if b >= 0x80 && b < 0xC0 {
+        return true  // a continuation byte: its lead byte decided already
+    }
+    if b == 0xC2 { return k + 1 < text.count && text[k + 1] == 0xA0 }
+    guard b == 0xE2, k + 2 < text.count, text[k + 1] == 0x80 else { return false }
+    switch text[k + 2] {
+    case 0x90...0x94, 0x98, 0x99, 0x9C, 0x9D, 0xA6: return true
+    default: return false
     }
 }
 

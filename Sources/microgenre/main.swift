@@ -1,1 +1,14 @@
-print("")
+import ArgumentParser
+
+/// The `microgenre` command: a thin layer over the libraries that parses arguments, prints
+/// and sets the exit code.
+struct Microgenre: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "microgenre",
+        abstract: "Micro-genre tagging and search for film and TV catalogs.",
+        version: "0.1.0",
+        subcommands: [Ingest.self, Analyze.self]
+    )
+}
+
+Microgenre.main()

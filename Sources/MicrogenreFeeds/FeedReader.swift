@@ -1,0 +1,204 @@
+internal import CLibXML2
+public import MicrogenreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Reads title records from one XML feed, streaming: memory stays flat however large the feed.
+///
+/// Plain and gzipped files are both read (libxml2 detects gzip). The format comes from the root
+/// element unless ``FeedOptions/format`` names one. Parsing is safe for hostile input: no DTD,
+/// external entity or network resource is ever loaded, and entity expansion is bounded.
+///
+/// Records come from ``next()``. Problems that do not stop reading (a record without an id,
+/// a truncated field, a recoverable XML error) collect in ``diagnostics``; a malformed document
+/// makes ``next()`` throw a ``FeedError`` with the file, line and column, after every good
+/// record before the fault has been returned.
+public final class FeedReader {
+    /// The path as the caller gave it, used in every location.
+    public let path: String
+    /// The feed's format, known once the root element has been read.
+    public private(set) var format: FeedFormat?
+    /// Warnings so far; ``takeDiagnostics()`` drains them.
+    public var diagnostics: [Diagnostic] { context.diagnostics }
+
+    private let reader: xmlTextReaderPtr
+    private let errors = ErrorSink()
+    private var context: MappingContext
+    private var mapper: (any RecordMapper)?
+    private var positioned = false
+    private var done = false
+
+    /// Opens `path` (`-` for standard input).
+    public init(path: String, options: FeedOptions = FeedOptions()) throws {
+        Self.installSafetyHooks
+        self.path = path
+        context = MappingContext(file: path, options: options)
+        format = options.format
+        mapper = options.format?.mapper
+        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+            | XML_PARSE_BIG_LINES.rawValue)
+        let opened: xmlTextReaderPtr?
+        if path == "-" {
+            opened = xmlReaderForFd(0, "stdin", nil, flags)
+        } else {
+            guard access(path, R_OK) == 0 else {
+                let reason = String(cString: strerror(errno))
+                throw FeedError(at: SourceLocation(file: path, line: 0), "cannot open feed: \(reason)")
+            }
+            opened = xmlReaderForFile(path, nil, flags)
+        }
+        guard let opened else {
+            throw FeedError(at: SourceLocation(file: path, line: 0), "cannot open feed")
+        }
+        reader = opened
+        xmlTextReaderSetStructuredErrorHandler(reader, errorCallback, Unmanaged.passUnretained(errors).toOpaque())
+    }
+
+    deinit { xmlFreeTextReader(reader) }
+
+    /// Bytes of (decompressed) XML consumed so far, for progress reports.
+    public var bytesConsumed: Int { Int(xmlTextReaderByteConsumed(reader)) }
+
+    /// Returns the warnings collected so far and forgets them.
+    public func takeDiagnostics() -> [Diagnostic] {
+        flushParserWarnings()
+        defer { context.diagnostics.removeAll() }
+        return context.diagnostics
+    }
+
+    /// The next record, or nil at the end of the feed.
+    public func next() throws -> TitleRecord? {
+        while !done {
+            if positioned {
+                positioned = false
+            } else {
+                let status = xmlTextReaderRead(reader)
+                if status == 0 {
+                    done = true
+                    flushParserWarnings()
+                    if let fatal = errors.fatal { throw error(fatal) }
+                    break
+                }
+                if status < 0 { throw fail() }
+            }
+            guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else { continue }
+            let depth = Int(xmlTextReaderDepth(reader))
+            let localName = String(cString: xmlTextReaderConstLocalName(reader))
+            if depth == 0 && mapper == nil {
+                guard let detected = FeedFormat(rootElement: localName) else {
+                    done = true
+                    let formats = FeedFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw FeedError(
+                        at: currentLocation(),
+                        "unknown feed format: root element <\(localName)> is not one of the supported formats (\(formats)); pass --format to choose one")
+                }
+                format = detected
+                mapper = detected.mapper
+            }
+            guard let mapper, mapper.isRecord(localName: localName, depth: depth) else { continue }
+            guard let node = xmlTextReaderExpand(reader) else { throw fail() }
+            context.beginRecord()
+            let record: TitleRecord?
+            do {
+                record = try mapper.map(XMLNodeView(node: node), &context)
+            } catch {
+                done = true
+                throw error
+            }
+            // Skip the record's subtree; the reader now sits on the node after it.
+            let moved = xmlTextReaderNext(reader)
+            if moved < 0 { throw fail() }
+            if moved == 0 { done = true }
+            positioned = moved == 1
+            flushParserWarnings()
+            if let record { return record }
+        }
+        return nil
+    }
+
+    private func currentLocation() -> SourceLocation {
+        SourceLocation(file: path, line: Int(xmlTextReaderGetParserLineNumber(reader)),
+                       column: Int(xmlTextReaderGetParserColumnNumber(reader)))
+    }
+
+    private func fail() -> FeedError {
+        done = true
+        flushParserWarnings()
+        if let fatal = errors.fatal ?? errors.lastError { return error(fatal) }
+        return FeedError(at: currentLocation(), "the XML parser stopped")
+    }
+
+    private func error(_ message: ParserMessage) -> FeedError {
+        FeedError(at: SourceLocation(file: path, line: message.line, column: message.column), message.text)
+    }
+
+    private func flushParserWarnings() {
+        for message in errors.takeWarnings() {
+            context.diagnostics.append(
+                Diagnostic(.warning, at: SourceLocation(file: path, line: message.line, column: message.column), message.text))
+        }
+    }
+
+    /// Makes libxml2 refuse every external resource (DTDs, external entities, XInclude) and keeps
+    /// it from printing on its own; done once per process.
+    private static let installSafetyHooks: Void = {
+        xmlInitParser()
+        xmlSetExternalEntityLoader(refuseExternalEntity)
+        xmlSetStructuredErrorFunc(nil, silentErrorCallback)
+    }()
+}
+
+/// A message from libxml2's parser.
+struct ParserMessage {
+    var line: Int
+    var column: Int?
+    var text: String
+}
+
+/// Collects libxml2's structured errors for one reader.
+final class ErrorSink {
+    var fatal: ParserMessage?
+    var lastError: ParserMessage?
+    private var warnings: [ParserMessage] = []
+
+    func record(_ error: xmlError) {
+        var text = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
+        text = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces }.joined(separator: " ")
+        if text.hasSuffix(" ") { text.removeLast() }
+        let message = ParserMessage(line: Int(error.line), column: error.int2 > 0 ? Int(error.int2) : nil, text: text)
+        switch error.level {
+        case XML_ERR_FATAL:
+            if fatal == nil { fatal = message }
+        case XML_ERR_ERROR:
+            lastError = message
+            warnings.append(message)
+        default:
+            warnings.append(message)
+        }
+    }
+
+    func takeWarnings() -> [ParserMessage] {
+        defer { warnings.removeAll() }
+        return warnings
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: String {
+        var s = self
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
+
+private let errorCallback: xmlStructuredErrorFunc = { userData, error in
+    guard let userData, let error else { return }
+    Unmanaged<ErrorSink>.fromOpaque(userData).takeUnretainedValue().record(error.pointee)
+}
+
+private let silentErrorCallback: xmlStructuredErrorFunc = { _, _ in }
+
+private let refuseExternalEntity: xmlExternalEntityLoader = { _, _, _ in nil }

@@ -1,0 +1,127 @@
+internal import CLibXML2
+import MicrogenreCore
+
+/// A read-only view of one element in the subtree libxml2 expanded for the current record.
+/// Valid only until the reader moves past the record.
+struct XMLNodeView {
+    let node: xmlNodePtr
+
+    /// The local name, without namespace prefix.
+    var name: String { String(cString: node.pointee.name) }
+
+    /// The 1-based line the element starts on.
+    var line: Int { Int(xmlGetLineNo(node)) }
+
+    /// The value of the attribute with local name `name`, whatever its namespace.
+    func attribute(_ name: String) -> String? {
+        var attr = node.pointee.properties
+        while let a = attr {
+            if String(cString: a.pointee.name) == name {
+                var bytes: [UInt8] = []
+                var child = a.pointee.children
+                while let c = child {
+                    if let content = c.pointee.content { appendCString(content, to: &bytes) }
+                    child = c.pointee.next
+                }
+                return collapsedString(bytes)
+            }
+            attr = a.pointee.next
+        }
+        return nil
+    }
+
+    /// The child elements, in document order.
+    var children: [XMLNodeView] {
+        var result: [XMLNodeView] = []
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE { result.append(XMLNodeView(node: c)) }
+            child = c.pointee.next
+        }
+        return result
+    }
+
+    /// The child elements named `name`.
+    func children(_ name: String) -> [XMLNodeView] { children.filter { $0.name == name } }
+
+    /// The first child element named `name`.
+    func child(_ name: String) -> XMLNodeView? {
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE && String(cString: c.pointee.name) == name {
+                return XMLNodeView(node: c)
+            }
+            child = c.pointee.next
+        }
+        return nil
+    }
+
+    /// The first element at the end of a path of child names.
+    func descendant(_ path: String...) -> XMLNodeView? {
+        var current: XMLNodeView? = self
+        for name in path { current = current?.child(name) }
+        return current
+    }
+
+    /// Every element below this one, depth first, in document order.
+    func forEachDescendant(_ body: (XMLNodeView) throws -> Void) rethrows {
+        for child in children {
+            try body(child)
+            try child.forEachDescendant(body)
+        }
+    }
+
+    /// All text below the element with white space collapsed and trimmed. Internal entity
+    /// references are expanded within the context's budget; external ones are never loaded.
+    func text(_ context: inout MappingContext) throws -> String {
+        var bytes: [UInt8] = []
+        try appendText(of: node, to: &bytes, &context)
+        return collapsedString(bytes)
+    }
+
+    private func appendText(of parent: xmlNodePtr, to bytes: inout [UInt8], _ context: inout MappingContext) throws {
+        var child = parent.pointee.children
+        while let c = child {
+            switch c.pointee.type {
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = c.pointee.content { appendCString(content, to: &bytes) }
+            case XML_ELEMENT_NODE:
+                try appendText(of: c, to: &bytes, &context)
+            case XML_ENTITY_REF_NODE:
+                try context.expandEntity(named: String(cString: c.pointee.name), in: c.pointee.doc, line: Int(xmlGetLineNo(c)), into: &bytes)
+            default:
+                break
+            }
+            child = c.pointee.next
+        }
+    }
+}
+
+func appendCString(_ pointer: UnsafePointer<xmlChar>, to bytes: inout [UInt8]) {
+    var p = pointer
+    while p.pointee != 0 {
+        bytes.append(p.pointee)
+        p += 1
+    }
+}
+
+func appendCString(_ pointer: UnsafeMutablePointer<xmlChar>, to bytes: inout [UInt8]) {
+    appendCString(UnsafePointer(pointer), to: &bytes)
+}
+
+/// Collapses runs of XML white space into one space and trims both ends.
+func collapsedString(_ bytes: [UInt8]) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var pendingSpace = false
+    for b in bytes {
+        if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
+            pendingSpace = !out.isEmpty
+        } else {
+            if pendingSpace { out.append(0x20) }
+            pendingSpace = false
+            out.append(b)
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
