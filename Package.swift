@@ -65,13 +65,14 @@ let package = Package(
 
         .testTarget(
             name: "MicrogenreTextTests",
-            dependencies: ["MicrogenreText"],
+            dependencies: ["MicrogenreText", "MicrogenreCore"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MicrogenreFeedsTests",
             dependencies: ["MicrogenreFeeds", "MicrogenreCore"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
     ]

@@ -29,6 +29,11 @@ public final class FeedReader {
     private var mapper: (any RecordMapper)?
     private var positioned = false
     private var done = false
+    /// After a fatal error: complete records salvaged from the partial tree, then the error.
+    private var salvaged: [TitleRecord] = []
+    private var pendingError: FeedError?
+    private var lastRecordLine = 0
+    private var orphanedDoc: xmlDocPtr?
 
     /// Opens `path` (`-` for standard input).
     public init(path: String, options: FeedOptions = FeedOptions()) throws {
@@ -56,7 +61,10 @@ public final class FeedReader {
         xmlTextReaderSetStructuredErrorHandler(reader, errorCallback, Unmanaged.passUnretained(errors).toOpaque())
     }
 
-    deinit { xmlFreeTextReader(reader) }
+    deinit {
+        xmlFreeTextReader(reader)
+        if let orphanedDoc { xmlFreeDoc(orphanedDoc) }
+    }
 
     /// Bytes of (decompressed) XML consumed so far, for progress reports.
     public var bytesConsumed: Int { Int(xmlTextReaderByteConsumed(reader)) }
@@ -70,6 +78,11 @@ public final class FeedReader {
 
     /// The next record, or nil at the end of the feed.
     public func next() throws -> TitleRecord? {
+        if !salvaged.isEmpty { return salvaged.removeFirst() }
+        if let pendingError {
+            self.pendingError = nil
+            throw pendingError
+        }
         while !done {
             if positioned {
                 positioned = false
@@ -81,7 +94,7 @@ public final class FeedReader {
                     if let fatal = errors.fatal { throw error(fatal) }
                     break
                 }
-                if status < 0 { throw fail() }
+                if status < 0 { return try failAfterSalvage() }
             }
             guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else { continue }
             let depth = Int(xmlTextReaderDepth(reader))
@@ -90,16 +103,18 @@ public final class FeedReader {
                 guard let detected = FeedFormat(rootElement: localName) else {
                     done = true
                     let formats = FeedFormat.allCases.map(\.rawValue).joined(separator: ", ")
+                    let line = xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) } ?? 0
                     throw FeedError(
-                        at: currentLocation(),
+                        at: SourceLocation(file: path, line: line),
                         "unknown feed format: root element <\(localName)> is not one of the supported formats (\(formats)); pass --format to choose one")
                 }
                 format = detected
                 mapper = detected.mapper
             }
             guard let mapper, mapper.isRecord(localName: localName, depth: depth) else { continue }
-            guard let node = xmlTextReaderExpand(reader) else { throw fail() }
+            guard let node = xmlTextReaderExpand(reader) else { return try failAfterSalvage() }
             context.beginRecord()
+            lastRecordLine = Int(xmlGetLineNo(node))
             let record: TitleRecord?
             do {
                 record = try mapper.map(XMLNodeView(node: node), &context)
@@ -109,7 +124,11 @@ public final class FeedReader {
             }
             // Skip the record's subtree; the reader now sits on the node after it.
             let moved = xmlTextReaderNext(reader)
-            if moved < 0 { throw fail() }
+            if moved < 0 {
+                pendingError = fail()
+                if let record { return record }
+                return try next()
+            }
             if moved == 0 { done = true }
             positioned = moved == 1
             flushParserWarnings()
@@ -130,8 +149,54 @@ public final class FeedReader {
         return FeedError(at: currentLocation(), "the XML parser stopped")
     }
 
+    /// The parser stopped on a fatal error. libxml2 parses a little ahead of the records handed
+    /// out, so the partial tree may still hold complete records after the last one returned:
+    /// those whose end tag was read (the parser went on past them) are mapped and returned
+    /// first, then the error is thrown.
+    private func failAfterSalvage() throws -> TitleRecord? {
+        let failure = fail()
+        if let doc = xmlTextReaderCurrentDoc(reader), let root = xmlDocGetRootElement(doc) {
+            orphanedDoc = doc
+            if mapper == nil, let detected = FeedFormat(rootElement: String(cString: root.pointee.name)) {
+                format = detected
+                mapper = detected.mapper
+            }
+            if let mapper { salvage(root, depth: 0, mapper: mapper) }
+        }
+        pendingError = failure
+        return try next()
+    }
+
+    private func salvage(_ node: xmlNodePtr, depth: Int, mapper: any RecordMapper) {
+        let name = String(cString: node.pointee.name)
+        let line = Int(xmlGetLineNo(node))
+        if mapper.isRecord(localName: name, depth: depth) {
+            guard line > lastRecordLine, node.pointee.next != nil else { return }
+            context.beginRecord()
+            if let record = try? mapper.map(XMLNodeView(node: node), &context) { salvaged.append(record) }
+            lastRecordLine = line
+            return
+        }
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE { salvage(c, depth: depth + 1, mapper: mapper) }
+            child = c.pointee.next
+        }
+    }
+
     private func error(_ message: ParserMessage) -> FeedError {
-        FeedError(at: SourceLocation(file: path, line: message.line, column: message.column), message.text)
+        var text = message.text
+        if message.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) {
+            text += " (entity expansion refused: a possible billion-laughs attack)"
+        }
+        // Errors inside an entity's replacement text carry positions within the entity; point
+        // at the parser's place in the feed instead.
+        guard message.inMainDocument(path) else {
+            var location = currentLocation()
+            if location.line == 0 { location = SourceLocation(file: path, line: message.line, column: message.column) }
+            return FeedError(at: location, text)
+        }
+        return FeedError(at: SourceLocation(file: path, line: message.line, column: message.column), text)
     }
 
     private func flushParserWarnings() {
@@ -155,6 +220,14 @@ struct ParserMessage {
     var line: Int
     var column: Int?
     var text: String
+    var code: Int32 = 0
+    /// The file libxml2 names, nil for an entity's text or a stream.
+    var file: String?
+
+    func inMainDocument(_ path: String) -> Bool {
+        guard let file else { return path == "-" }
+        return file == path || path == "-"
+    }
 }
 
 /// Collects libxml2's structured errors for one reader.
@@ -167,7 +240,9 @@ final class ErrorSink {
         var text = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
         text = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces }.joined(separator: " ")
         if text.hasSuffix(" ") { text.removeLast() }
-        let message = ParserMessage(line: Int(error.line), column: error.int2 > 0 ? Int(error.int2) : nil, text: text)
+        let message = ParserMessage(
+            line: Int(error.line), column: error.int2 > 0 ? Int(error.int2) : nil, text: text, code: error.code,
+            file: error.file.map { String(cString: $0) })
         switch error.level {
         case XML_ERR_FATAL:
             if fatal == nil { fatal = message }

@@ -1,4 +1,4 @@
-public import MicrogenreCore
+import MicrogenreCore
 
 /// How an analyzer turns text into terms.
 public struct AnalyzerOptions: Sendable, Hashable {

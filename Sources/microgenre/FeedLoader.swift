@@ -10,9 +10,13 @@ struct FeedLoader {
     var failedFeeds = 0
     var bytes = 0
     var feedCount = 0
+    /// Feed errors held back to print after the records (for --json output).
+    var deferredErrors: [String] = []
+    var deferErrors = false
 
-    static func load(_ paths: [String], format: FeedFormat?, maxWarnings: Int) throws -> FeedLoader {
+    static func load(_ paths: [String], format: FeedFormat?, maxWarnings: Int, deferErrors: Bool = false) throws -> FeedLoader {
         var loader = FeedLoader()
+        loader.deferErrors = deferErrors
         for path in paths { loader.read(path, format: format, maxWarnings: maxWarnings) }
         return loader
     }
@@ -33,8 +37,7 @@ struct FeedLoader {
         do {
             reader = try FeedReader(path: path, options: FeedOptions(format: format))
         } catch {
-            Output.error("\(error)")
-            failedFeeds += 1
+            fail("\(error)")
             return
         }
         var count = 0
@@ -50,8 +53,7 @@ struct FeedLoader {
         } catch {
             report(reader.takeDiagnostics())
             progress.finish()
-            Output.error("\(error)")
-            failedFeeds += 1
+            fail("\(error)")
         }
         progress.finish()
         report(reader.takeDiagnostics())
@@ -60,6 +62,11 @@ struct FeedLoader {
         if printed > maxWarnings {
             Output.error("\(path): \(printed - maxWarnings) more warnings not shown (--max-warnings)")
         }
+    }
+
+    private mutating func fail(_ message: String) {
+        failedFeeds += 1
+        if deferErrors { deferredErrors.append(message) } else { Output.error(message) }
     }
 
     func printSummary(seconds: Double) {

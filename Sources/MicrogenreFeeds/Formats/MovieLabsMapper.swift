@@ -75,7 +75,6 @@ struct MovieLabsMapper: RecordMapper {
             }
             if info.node == primary?.node {
                 record.originalTitle = try context.field(info.child("OriginalTitle"), "OriginalTitle")
-                if record.kind == .episode { record.subtitle = record.originalTitle.flatMap { $0 == titleText ? nil : $0 } }
             }
         }
         let releaseYear = Values.year(try context.field(element.child("ReleaseYear"), "ReleaseYear"))
@@ -116,7 +115,16 @@ struct MovieLabsMapper: RecordMapper {
     /// what little metadata Avails carry (title, work type, season and episode numbers).
     private func mapAvailsAsset(_ element: XMLNodeView, _ context: inout MappingContext) throws -> TitleRecord? {
         let metadata = element.child("Metadata") ?? element.child("EpisodeMetadata")
-        let title = try context.field(metadata?.child("TitleDisplayUnlimited") ?? metadata?.child("TitleInternalAlias"), "Title")
+        let seasonMetadata = metadata?.child("SeasonMetadata") ?? element.child("SeasonMetadata")
+        var title = try context.field(metadata?.child("TitleDisplayUnlimited") ?? metadata?.child("TitleInternalAlias"), "Title")
+        if title == nil, let season = seasonMetadata, metadata == nil {
+            // A season asset carries only its series' title and its number.
+            let series = season.child("SeriesMetadata")
+            let seriesTitle = try context.field(
+                series?.child("SeriesTitleDisplayUnlimited") ?? series?.child("SeriesTitleInternalAlias"), "SeriesTitle")
+            let number = try context.field(season.descendant("SeasonNumber", "Number"), "SeasonNumber")
+            title = seriesTitle.map { series in number.map { "\(series) Season \($0)" } ?? series }
+        }
         guard let (id, titleText) = require(id: element.attribute("contentID"), title: title, element: element, &context, what: "Avails Asset")
         else { return nil }
         checkContentID(id.rawValue, line: element.line, &context)
@@ -125,8 +133,10 @@ struct MovieLabsMapper: RecordMapper {
         record.kind = kind(for: try context.field(workType, "WorkType"), line: workType?.line ?? element.line, &context)
         record.year = Values.year(try context.field(metadata?.child("ReleaseDate"), "ReleaseDate"))
         record.runtimeMinutes = Values.minutes(try context.field(metadata?.child("RunLength"), "RunLength"))
-        if let season = metadata?.child("SeasonMetadata") {
-            record.parentID = try context.field(season.child("SeasonContentID"), "SeasonContentID").map(TitleID.init)
+        if let season = seasonMetadata {
+            let parent = record.kind == .season
+                ? season.descendant("SeriesMetadata", "SeriesContentID") : season.child("SeasonContentID")
+            record.parentID = try context.field(parent, "ParentContentID").map(TitleID.init)
             record.seasonNumber = Values.integer(try context.field(season.descendant("SeasonNumber", "Number"), "SeasonNumber"))
         }
         record.episodeNumber = Values.integer(try context.field(metadata?.descendant("EpisodeNumber", "Number"), "EpisodeNumber"))

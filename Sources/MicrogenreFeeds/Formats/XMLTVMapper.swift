@@ -70,7 +70,8 @@ struct XMLTVMapper: RecordMapper {
 
     private func mapCredits(_ credits: XMLNodeView, into record: inout TitleRecord, _ context: inout MappingContext) throws {
         for person in credits.children {
-            guard let name = try context.field(person, person.name) else { continue }
+            let text = try person.ownText(&context)
+            guard let name = context.limited(text, person.name, line: person.line, limit: context.options.maxFieldBytes) else { continue }
             let role: Credit.Role =
                 switch person.name {
                 case "director": .director

@@ -34,7 +34,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let start = Output.now()
-        var loaded = try FeedLoader.load(feeds, format: format, maxWarnings: maxWarnings)
+        var loaded = try FeedLoader.load(feeds, format: format, maxWarnings: maxWarnings, deferErrors: json)
         let ingestSeconds = Output.now() - start
         if json {
             for record in loaded.catalog.records {
@@ -42,6 +42,7 @@ struct Ingest: ParsableCommand {
                 record.write(to: &writer)
                 Output.line(bytes: writer.bytes)
             }
+            for error in loaded.deferredErrors { Output.error(error) }
         } else {
             loaded.printSummary(seconds: ingestSeconds)
             if analyze { try printAnalysis(loaded.catalog.records) }

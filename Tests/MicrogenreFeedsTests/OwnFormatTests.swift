@@ -1,0 +1,115 @@
+import MicrogenreCore
+import MicrogenreFeeds
+import Testing
+
+@Suite struct OwnFormatTests {
+    @Test func readsEveryField() throws {
+        let result = read(fixturePath("complete.xml"))
+        #expect(result.error == nil)
+        #expect(result.warnings.isEmpty)
+        let episode = try #require(result["veep-s5e4"])
+        #expect(episode.kind == .episode)
+        #expect(episode.title == "Veep")
+        #expect(episode.subtitle == "Mother")
+        #expect(episode.originalTitle == "Thanksgiving")
+        #expect(episode.year == 2016)
+        #expect(episode.synopses == [
+            Synopsis(length: .short, language: "en", text: "Selina celebrates Thanksgiving in her own special way."),
+            Synopsis(length: .long, language: "fr", text: "Selina célèbre Thanksgiving à sa manière."),
+        ])
+        #expect(episode.genres == ["Comedy", "Political"])
+        #expect(episode.keywords == ["politics", "workplace"])
+        #expect(episode.people == [
+            Credit(name: "Julia Louis-Dreyfus", role: .cast, character: "Selina Meyer"),
+            Credit(name: "Dale Stern", role: .director), Credit(name: "David Mandel", role: .writer),
+        ])
+        #expect(episode.countries == ["US"] && episode.languages == ["en"])
+        #expect(episode.rating == MaturityRating(system: "TVPG", value: "TV-MA"))
+        #expect(episode.runtimeMinutes == 28)
+        #expect(episode.parentID == TitleID("veep"))
+        #expect(episode.seasonNumber == 5 && episode.episodeNumber == 4)
+        #expect(episode.source?.line == 14)
+        #expect(result["veep"]?.kind == .series)
+    }
+
+    @Test func gzippedFeedReadsTheSame() {
+        let plain = read(fixturePath("complete.xml"))
+        let gzipped = read(fixturePath("complete.xml.gz"))
+        #expect(gzipped.error == nil)
+        #expect(gzipped.records.map(\.id) == plain.records.map(\.id))
+        #expect(gzipped.records.map(\.synopses) == plain.records.map(\.synopses))
+    }
+
+    @Test func recordWithoutIdOrTitleIsSkippedWithItsLine() {
+        let directory = TemporaryDirectory()
+        let path = directory.write("feed.xml", catalog("""
+            <title id="a"><name>Kept</name></title>
+            <title><name>No id</name></title>
+            <title id="c"></title>
+            <title id="d"><name>Also kept</name></title>
+            """))
+        let result = read(path)
+        #expect(result.records.map(\.id.rawValue) == ["a", "d"])
+        #expect(result.warnings.map(\.location.line) == [4, 5])
+        #expect(result.warnings[0].message.contains("without an id"))
+        #expect(result.warnings[1].message.contains("'c' without a title"))
+    }
+
+    @Test func duplicateIdsLastWinsAndBothLinesAreNamed() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("feed.xml", catalog("""
+            <title id="a"><name>First</name></title>
+            <title id="b"><name>Other</name></title>
+            <title id="a"><name>Second</name></title>
+            """))
+        var builder = CatalogBuilder()
+        var warnings: [Diagnostic] = []
+        for record in read(path).records {
+            if let warning = builder.add(record) { warnings.append(warning) }
+        }
+        #expect(builder.records.map(\.title) == ["Second", "Other"])
+        #expect(builder.duplicates == 1)
+        let warning = try #require(warnings.first)
+        #expect(warning.location.line == 5)
+        #expect(warning.message.contains("\(path):3"))
+    }
+
+    @Test func unknownKindAndElementsAreWarnedNotFatal() {
+        let directory = TemporaryDirectory()
+        let path = directory.write("feed.xml", catalog("""
+            <title id="a" kind="webisode"><name>A</name><tagline>x</tagline></title>
+            <title id="b"><name>B</name><tagline>y</tagline><year>soon</year></title>
+            """))
+        let result = read(path)
+        #expect(result.records.count == 2)
+        #expect(result.records[0].kind == .movie)
+        let messages = result.warnings.map(\.message)
+        #expect(messages.contains { $0.contains("unknown kind 'webisode'") })
+        #expect(messages.filter { $0.contains("<tagline>") }.count == 1)
+        #expect(messages.contains { $0.contains("year 'soon'") })
+    }
+
+    @Test func unknownRootElementIsAnErrorThatNamesTheFormats() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write("feed.xml", "<?xml version=\"1.0\"?>\n<listing><programme/></listing>\n")
+        let error = try #require(read(path).error)
+        #expect(error.location.line == 2)
+        #expect(error.message.contains("<listing>") && error.message.contains("xmltv"))
+    }
+
+    @Test func formatOptionOverridesDetection() {
+        let directory = TemporaryDirectory()
+        let path = directory.write("feed.xml", """
+            <?xml version="1.0"?>
+            <listing><programme channel="c" start="20200101000000"><title>News</title></programme></listing>
+            """)
+        let result = read(path, options: FeedOptions(format: .xmltv))
+        #expect(result.error == nil)
+        #expect(result.records.map(\.title) == ["News"])
+    }
+
+    @Test func missingFileIsAClearError() throws {
+        let error = try #require(read("/nonexistent/feed.xml").error)
+        #expect(error.description.hasPrefix("/nonexistent/feed.xml:0: error: cannot open feed"))
+    }
+}

@@ -1,0 +1,105 @@
+import MicrogenreCore
+import MicrogenreText
+import Testing
+
+@Suite struct AnalyzerTests {
+    /// Folding and segmentation across scripts, without stemming or stopwords.
+    @Test(arguments: [
+        ("Amélie", ["amelie"]),
+        ("Straße", ["strasse"]),
+        ("CAFÉ crème brûlée", ["cafe", "creme", "brulee"]),
+        ("Ærø Łódź Øresund", ["aero", "lodz", "oresund"]),
+        ("ＦＵＬＬ ｗｉｄｔｈ", ["full", "width"]),
+        ("ﬁlm ﬂight", ["film", "flight"]),
+        ("ΟΔΥΣΣΕΥΣ", ["οδυσσευσ"]),
+        ("Война и мир", ["воина", "и", "мир"]),
+        ("東京物語", ["東京", "物語"]),
+        ("我爱北京天安门", ["我", "爱", "北京", "天安门"]),
+        ("となりのトトロ", ["となり", "の", "トトロ"]),
+        ("ภาษาไทยง่ายนิดเดียว", ["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]),
+        ("기생충 영화", ["기생충", "영화"]),
+        ("don’t stop — it's 3.5 or 1,000 U.S. dollars", ["don't", "stop", "it's", "3.5", "or", "1,000", "u.s", "dollars"]),
+        ("snake_case and e-mail", ["snake_case", "and", "e", "mail", "email"]),
+    ])
+    func exactTerms(text: String, terms: [String]) throws {
+        let analyzer = try Analyzer(options: .exact)
+        #expect(analyzer.terms(text) == terms)
+    }
+
+    /// The search chain: stopwords out, English stems, compounds joined.
+    @Test(arguments: [
+        ("Dark Witty Workplace Comedies", ["dark", "witti", "workplac", "comedi"]),
+        ("a story of the revenge of a father", ["stori", "reveng", "father"]),
+        ("female-led", ["femal", "led", "femalel"]),
+        ("femaleled", ["femalel"]),
+        ("coming-of-age drama", ["come", "age", "comingofag", "drama"]),
+        ("Amélie’s Paris", ["ameli", "pari"]),
+    ])
+    func searchTerms(text: String, terms: [String]) throws {
+        let analyzer = try Analyzer()
+        #expect(analyzer.terms(text).sorted() == terms.sorted())
+    }
+
+    @Test func compoundSpansItsParts() throws {
+        let tokens = try Analyzer().analyze("a female-led film")
+        let compound = try #require(tokens.first { $0.type == .compound })
+        #expect(compound.term == "femalel")
+        #expect(compound.position == 1)
+        #expect(compound.positionLength == 2)
+        #expect(compound.startOffset == 2 && compound.endOffset == 12)
+        #expect(tokens.filter { $0.type == .word }.map(\.position) == [1, 2, 3])
+    }
+
+    @Test func stopwordsKeepTheirPositions() throws {
+        let tokens = try Analyzer().analyze("the man in the moon")
+        #expect(tokens.map(\.term) == ["man", "moon"])
+        #expect(tokens.map(\.position) == [1, 4])
+    }
+
+    @Test func byteOffsetsPointAtTheSource() throws {
+        let text = "Amélie meets 東京 in “Paris”"
+        let bytes = Array(text.utf8)
+        let tokens = try Analyzer(options: .exact).analyze(text)
+        let sources = tokens.map { String(decoding: bytes[$0.startOffset..<$0.endOffset], as: UTF8.self) }
+        #expect(sources == ["Amélie", "meets", "東京", "in", "Paris"])
+    }
+
+    /// Offsets stay in bounds and positions never go backwards, whatever the input.
+    @Test(arguments: [
+        "", "   ", "—", "a", "Hello, world!", "x-y-z", "-leading and trailing-", "e\u{301}cole naïve",
+        "日本語のテキストとEnglish mixed123", "๑๒๓ ภาษาไทย", "\u{0}\u{7}bell", "ok\u{FFFD}bad", String(repeating: "word ", count: 500),
+        "end.Then", "'quoted' \"double\"", "emoji 🎬 film 👍🏽 ok",
+    ])
+    func tokensAreWellFormed(text: String) throws {
+        let count = text.utf8.count
+        for options in [AnalyzerOptions.search, .exact] {
+            var lastPosition = -1
+            for token in try Analyzer(options: options).analyze(text) {
+                #expect(0 <= token.startOffset && token.startOffset < token.endOffset && token.endOffset <= count)
+                #expect(!token.term.isEmpty)
+                #expect(token.positionLength >= 1)
+                if token.type != .compound {
+                    #expect(token.position > lastPosition)
+                    lastPosition = token.position
+                }
+            }
+        }
+    }
+
+    /// One analyzer reused across many texts gives the same tokens as a fresh one.
+    @Test func reuseGivesTheSameTokens() throws {
+        let texts = ["Amélie’s dark comedy", "東京物語", "female-led heist thriller", "the quick brown fox"]
+        let shared = try Analyzer()
+        for _ in 0..<3 {
+            for text in texts { #expect(shared.analyze(text) == (try Analyzer()).analyze(text)) }
+        }
+    }
+
+    /// The ISO code lists committed in MicrogenreCore are ICU's.
+    @Test func isoCodesMatchICU() {
+        #expect(ISOCodes.countries == Set(ICULocales.countries))
+        #expect(ISOCodes.languages == Set(ICULocales.languages))
+        #expect(ISOCodes.isLanguageTag("en-GB") && ISOCodes.isLanguageTag("cmn-Hans-CN"))
+        #expect(!ISOCodes.isLanguageTag("HK") && !ISOCodes.isLanguageTag("english") && !ISOCodes.isLanguageTag(""))
+    }
+}
