@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "MicrogenreText", targets: ["MicrogenreText"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // C system libraries. Each is imported by exactly one Swift target.
@@ -73,6 +73,11 @@ let package = Package(
             name: "MicrogenreFeedsTests",
             dependencies: ["MicrogenreFeeds", "MicrogenreCore"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenreCLITests",
+            dependencies: ["microgenre"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,13 +1,29 @@
-import MicrogenreFeeds
-import MicrogenreText
-import Glibc
+// Microgenre benchmarks. Run in a release build:
+//
+//   swift run -c release MicrogenreBench ingest [--mb 200] [--runs 3]
+//   swift run -c release MicrogenreBench analyze [--runs 3]
+//
+// Every figure is printed next to a baseline measured in the same run, because these machines
+// are noisy: absolute MB/s drift from run to run, ratios much less. Each timed pass runs in a
+// child process, so its peak memory is its own.
 
-let reader = try FeedReader(path: CommandLine.arguments[1])
-var texts: [String] = []
-while let r = try reader.next() { texts.append(r.title); texts += r.synopses.map(\.text) }
-let analyzer = try Analyzer()
-var ts = timespec(); clock_gettime(CLOCK_MONOTONIC, &ts); let t0 = Double(ts.tv_sec) + Double(ts.tv_nsec)/1e9
-var n = 0; var bytes = 0
-for var t in texts { t.withUTF8 { u in bytes += u.count; analyzer.analyze(u) { _ in n += 1 } } }
-clock_gettime(CLOCK_MONOTONIC, &ts); let t1 = Double(ts.tv_sec) + Double(ts.tv_nsec)/1e9
-print(n, bytes, Double(bytes)/1e6/(t1-t0), "MB/s")
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "ingest": try IngestBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "analyze": try AnalyzeBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "pass": try Pass.run(Array(arguments.dropFirst()))
+    case "generate": try FeedGenerator.run(Array(arguments.dropFirst()))
+    default:
+        print("usage: MicrogenreBench ingest [--mb N] [--runs N] [FEED...] | analyze [--runs N] [FEED]")
+        exit(2)
+    }
+} catch {
+    let message = "MicrogenreBench: \(error)\n"
+    _ = message.withCString { write(2, $0, strlen($0)) }
+    exit(1)
+}

@@ -32,6 +32,11 @@ public struct ByteStringTable: Sendable {
         findSlot(key, hash: Self.hash(key)).id
     }
 
+    /// The id of `key` whose ``hash(_:)`` the caller computed already, or nil when absent.
+    public func id(of key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
+        findSlot(key, hash: hash).id
+    }
+
     /// Whether the table holds `string`.
     public func contains(_ string: String) -> Bool {
         var copy = string
@@ -41,7 +46,12 @@ public struct ByteStringTable: Sendable {
     /// The id of `key`, inserting it when absent.
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
-        let hash = Self.hash(key)
+        insert(key, hash: Self.hash(key))
+    }
+
+    /// The id of `key`, whose ``hash(_:)`` the caller computed, inserting it when absent.
+    @discardableResult
+    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (id: Int32, inserted: Bool) {
         let found = findSlot(key, hash: hash)
         if let id = found.id { return (id, false) }
         let id = Int32(hashes.count)
@@ -115,17 +125,30 @@ public struct ByteStringTable: Sendable {
         }
     }
 
-    /// FNV-1a, 64 bit, with a final avalanche so low bits spread well for masking.
+    /// The table's hash of `key`: FNV-1a, 64 bit, with a final avalanche so that low bits
+    /// spread well for masking. Callers that see the bytes one at a time anyway can compute it
+    /// as they go with ``hashStart``, ``hashStep(_:_:)`` and ``hashFinish(_:)``.
     @inline(__always)
-    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key {
-            h ^= UInt64(byte)
-            h &*= 0x0000_0100_0000_01b3
-        }
-        h ^= h >> 33
+    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = hashStart
+        for byte in key { h = hashStep(h, byte) }
+        return hashFinish(h)
+    }
+
+    /// The FNV-1a offset basis.
+    public static let hashStart: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Folds one byte into a running hash.
+    @inline(__always)
+    public static func hashStep(_ h: UInt64, _ byte: UInt8) -> UInt64 {
+        (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+
+    /// Finishes a running hash.
+    @inline(__always)
+    public static func hashFinish(_ h: UInt64) -> UInt64 {
+        var h = h ^ (h >> 33)
         h &*= 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        return h
+        return h ^ (h >> 33)
     }
 }

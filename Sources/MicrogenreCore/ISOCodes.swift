@@ -2,9 +2,11 @@
 /// `uloc_getISOLanguages`); a test checks them against the ICU on the machine.
 public enum ISOCodes {
     /// ISO 3166-1 alpha-2 country codes.
-    public static let countries: Set<String> = Set(countryList.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+    public static let countries: Set<String> = Set(
+        countryList.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
     /// ISO 639 language codes, two and three letters.
-    public static let languages: Set<String> = Set(languageList.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+    public static let languages: Set<String> = Set(
+        languageList.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 
     /// Whether `tag` is a well-formed BCP 47 language tag whose language is an ISO 639 code (any well-formed three-letter code)
     /// and whose region, if any, is an ISO 3166 code or a UN M.49 number

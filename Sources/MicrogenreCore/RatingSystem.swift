@@ -14,10 +14,12 @@ public struct RatingSystem: Sendable, Hashable {
         RatingSystem(
             name: "TVPG", values: ["TV-Y", "TV-Y7", "TV-Y7-FV", "TV-G", "TV-PG", "TV-14", "TV-MA"],
             minimumAges: [0, 7, 7, 0, 8, 14, 17]),
-        RatingSystem(name: "BBFC", values: ["U", "PG", "12A", "12", "15", "18", "R18"], minimumAges: [0, 8, 12, 12, 15, 18, 18]),
+        RatingSystem(
+            name: "BBFC", values: ["U", "PG", "12A", "12", "15", "18", "R18"], minimumAges: [0, 8, 12, 12, 15, 18, 18]),
         RatingSystem(name: "FSK", values: ["0", "6", "12", "16", "18"], minimumAges: [0, 6, 12, 16, 18]),
         RatingSystem(name: "CHVRS", values: ["G", "PG", "14A", "18A", "R", "A"], minimumAges: [0, 8, 14, 18, 18, 18]),
-        RatingSystem(name: "ACB", values: ["G", "PG", "M", "MA15+", "R18+", "X18+"], minimumAges: [0, 8, 15, 15, 18, 18]),
+        RatingSystem(
+            name: "ACB", values: ["G", "PG", "M", "MA15+", "R18+", "X18+"], minimumAges: [0, 8, 15, 15, 18, 18]),
     ]
 
     /// Values that mean "not rated" in any system.

@@ -39,7 +39,8 @@ public struct TitleRecord: Sendable, Hashable {
 
     /// Creates a record; everything but id, kind and title is optional.
     public init(
-        id: TitleID, kind: TitleKind, title: String, subtitle: String? = nil, originalTitle: String? = nil, year: Int? = nil,
+        id: TitleID, kind: TitleKind, title: String, subtitle: String? = nil, originalTitle: String? = nil,
+        year: Int? = nil,
         synopses: [Synopsis] = [], genres: [String] = [], keywords: [String] = [], people: [Credit] = [],
         countries: [String] = [], languages: [String] = [], rating: MaturityRating? = nil,
         runtimeMinutes: Int? = nil, parentID: TitleID? = nil, seasonNumber: Int? = nil,

@@ -25,7 +25,8 @@ public struct CatalogBuilder: Sendable {
         duplicates += 1
         let here = record.source ?? SourceLocation(file: "?", line: 0)
         let there = earlier.source.map(\.description) ?? "an earlier record"
-        return Diagnostic(.warning, at: here, "duplicate id '\(record.id)': this title replaces the one at \(there) (last wins)")
+        return Diagnostic(
+            .warning, at: here, "duplicate id '\(record.id)': this title replaces the one at \(there) (last wins)")
     }
 
     /// The record with `id`, if any.

@@ -42,8 +42,9 @@ public final class FeedReader {
         context = MappingContext(file: path, options: options)
         format = options.format
         mapper = options.format?.mapper
-        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
-            | XML_PARSE_BIG_LINES.rawValue)
+        let flags = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+                | XML_PARSE_BIG_LINES.rawValue)
         let opened: xmlTextReaderPtr?
         if path == "-" {
             opened = xmlReaderForFd(0, "stdin", nil, flags)
@@ -64,6 +65,21 @@ public final class FeedReader {
     deinit {
         xmlFreeTextReader(reader)
         if let orphanedDoc { xmlFreeDoc(orphanedDoc) }
+    }
+
+    /// Reads `path` with the same parser settings as a feed but builds nothing: the parse
+    /// ceiling that benchmarks compare ingestion with. Returns the bytes of XML and the
+    /// number of elements.
+    public static func scan(path: String) throws -> (bytes: Int, elements: Int) {
+        let reader = try FeedReader(path: path)
+        var elements = 0
+        while true {
+            let status = xmlTextReaderRead(reader.reader)
+            if status == 0 { break }
+            if status < 0 { throw reader.fail() }
+            if xmlTextReaderNodeType(reader.reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) { elements += 1 }
+        }
+        return (reader.bytesConsumed, elements)
     }
 
     /// Bytes of (decompressed) XML consumed so far, for progress reports.
@@ -106,7 +122,8 @@ public final class FeedReader {
                     let line = xmlTextReaderCurrentNode(reader).map { Int(xmlGetLineNo($0)) } ?? 0
                     throw FeedError(
                         at: SourceLocation(file: path, line: line),
-                        "unknown feed format: root element <\(localName)> is not one of the supported formats (\(formats)); pass --format to choose one")
+                        "unknown feed format: root element <\(localName)> is not one of the supported formats (\(formats)); pass --format to choose one"
+                    )
                 }
                 format = detected
                 mapper = detected.mapper
@@ -138,8 +155,9 @@ public final class FeedReader {
     }
 
     private func currentLocation() -> SourceLocation {
-        SourceLocation(file: path, line: Int(xmlTextReaderGetParserLineNumber(reader)),
-                       column: Int(xmlTextReaderGetParserColumnNumber(reader)))
+        SourceLocation(
+            file: path, line: Int(xmlTextReaderGetParserLineNumber(reader)),
+            column: Int(xmlTextReaderGetParserColumnNumber(reader)))
     }
 
     private func fail() -> FeedError {
@@ -202,7 +220,8 @@ public final class FeedReader {
     private func flushParserWarnings() {
         for message in errors.takeWarnings() {
             context.diagnostics.append(
-                Diagnostic(.warning, at: SourceLocation(file: path, line: message.line, column: message.column), message.text))
+                Diagnostic(
+                    .warning, at: SourceLocation(file: path, line: message.line, column: message.column), message.text))
         }
     }
 

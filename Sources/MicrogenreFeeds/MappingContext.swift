@@ -90,7 +90,9 @@ struct MappingContext {
         named name: String, in doc: xmlDocPtr?, line: Int, depth: Int, into bytes: inout [UInt8]
     ) throws {
         guard depth < 8 else {
-            throw FeedError(at: location(line), "entity '&\(name);' nests deeper than 8 levels; refusing a possible entity-expansion attack")
+            throw FeedError(
+                at: location(line),
+                "entity '&\(name);' nests deeper than 8 levels; refusing a possible entity-expansion attack")
         }
         guard let entity = xmlGetDocEntity(doc, name) else {
             warn(line, "undeclared entity '&\(name);' dropped")
@@ -146,7 +148,8 @@ struct MappingContext {
         if expansionLeft < 0 {
             throw FeedError(
                 at: location(line),
-                "entity references expand to more than \(options.maxEntityExpansionBytes) bytes in one record; refusing a possible entity-expansion attack (billion laughs)")
+                "entity references expand to more than \(options.maxEntityExpansionBytes) bytes in one record; refusing a possible entity-expansion attack (billion laughs)"
+            )
         }
     }
 }

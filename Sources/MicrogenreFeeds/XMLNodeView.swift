@@ -1,6 +1,10 @@
 internal import CLibXML2
 import MicrogenreCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A read-only view of one element in the subtree libxml2 expanded for the current record.
 /// Valid only until the reader moves past the record.
 struct XMLNodeView {
@@ -16,7 +20,12 @@ struct XMLNodeView {
     func attribute(_ name: String) -> String? {
         var attr = node.pointee.properties
         while let a = attr {
-            if String(cString: a.pointee.name) == name {
+            if equals(a.pointee.name, name) {
+                if let only = a.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
+                    let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+                    let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
+                    if isCollapsed(bytes) { return String(decoding: bytes, as: UTF8.self) }
+                }
                 var bytes: [UInt8] = []
                 var child = a.pointee.children
                 while let c = child {
@@ -28,6 +37,13 @@ struct XMLNodeView {
             attr = a.pointee.next
         }
         return nil
+    }
+
+    /// The `xml:lang` in force at the element, inherited from its ancestors (`xmlNodeGetLang`).
+    var language: String? {
+        guard let lang = xmlNodeGetLang(node) else { return nil }
+        defer { cxml_free(lang) }
+        return String(cString: lang)
     }
 
     /// The child elements, in document order.
@@ -42,13 +58,23 @@ struct XMLNodeView {
     }
 
     /// The child elements named `name`.
-    func children(_ name: String) -> [XMLNodeView] { children.filter { $0.name == name } }
+    func children(_ name: String) -> [XMLNodeView] {
+        var result: [XMLNodeView] = []
+        var child = node.pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE && equals(c.pointee.name, name) {
+                result.append(XMLNodeView(node: c))
+            }
+            child = c.pointee.next
+        }
+        return result
+    }
 
     /// The first child element named `name`.
     func child(_ name: String) -> XMLNodeView? {
         var child = node.pointee.children
         while let c = child {
-            if c.pointee.type == XML_ELEMENT_NODE && String(cString: c.pointee.name) == name {
+            if c.pointee.type == XML_ELEMENT_NODE && equals(c.pointee.name, name) {
                 return XMLNodeView(node: c)
             }
             child = c.pointee.next
@@ -74,6 +100,15 @@ struct XMLNodeView {
     /// All text below the element with white space collapsed and trimmed. Internal entity
     /// references are expanded within the context's budget; external ones are never loaded.
     func text(_ context: inout MappingContext) throws -> String {
+        // The common case: one text node that needs no white space collapsed.
+        if let only = node.pointee.children, only.pointee.next == nil,
+            only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE,
+            let content = only.pointee.content
+        {
+            let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+            let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
+            if isCollapsed(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        }
         var bytes: [UInt8] = []
         try appendText(of: node, to: &bytes, &context)
         return collapsedString(bytes)
@@ -88,7 +123,8 @@ struct XMLNodeView {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = c.pointee.content { appendCString(content, to: &bytes) }
             case XML_ENTITY_REF_NODE:
-                try context.expandEntity(named: String(cString: c.pointee.name), in: c.pointee.doc, line: Int(xmlGetLineNo(c)), into: &bytes)
+                try context.expandEntity(
+                    named: String(cString: c.pointee.name), in: c.pointee.doc, line: Int(xmlGetLineNo(c)), into: &bytes)
             default: break
             }
             child = c.pointee.next
@@ -105,13 +141,42 @@ struct XMLNodeView {
             case XML_ELEMENT_NODE:
                 try appendText(of: c, to: &bytes, &context)
             case XML_ENTITY_REF_NODE:
-                try context.expandEntity(named: String(cString: c.pointee.name), in: c.pointee.doc, line: Int(xmlGetLineNo(c)), into: &bytes)
+                try context.expandEntity(
+                    named: String(cString: c.pointee.name), in: c.pointee.doc, line: Int(xmlGetLineNo(c)), into: &bytes)
             default:
                 break
             }
             child = c.pointee.next
         }
     }
+}
+
+/// Whether the NUL-terminated libxml2 string `pointer` spells `name`.
+@inline(__always)
+func equals(_ pointer: UnsafePointer<xmlChar>, _ name: String) -> Bool {
+    var p = pointer
+    for byte in name.utf8 {
+        if p.pointee != byte { return false }
+        p += 1
+    }
+    return p.pointee == 0
+}
+
+/// True when `bytes` has no leading or trailing white space and no white space but single spaces.
+@inline(__always)
+private func isCollapsed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else { return bytes.isEmpty }
+    var previousSpace = false
+    for b in bytes {
+        if b == 0x20 {
+            if previousSpace { return false }
+            previousSpace = true
+        } else {
+            if b == 0x0A || b == 0x09 || b == 0x0D { return false }
+            previousSpace = false
+        }
+    }
+    return true
 }
 
 func appendCString(_ pointer: UnsafePointer<xmlChar>, to bytes: inout [UInt8]) {

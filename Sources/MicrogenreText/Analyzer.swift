@@ -74,13 +74,12 @@ private struct AnalyzerCore {
     let breaker: WordBreaker
     let stopwords: ByteStringTable
     let stemmer = EnglishStemmer()
-    /// Surface term -> its stem (an index into `stemStarts`) and whether it is a stopword:
-    /// one lookup per token decides both.
+    /// Surface term -> id; per id, the output term (`outputArena[outputStarts[id]..<outputStarts[id + 1]]`)
+    /// and whether it is a stopword.
     var termCache = ByteStringTable(capacity: 1 << 16)
-    var cachedStems: [Int32] = []
     var cachedStopwords: [Bool] = []
-    var stemArena: [UInt8] = []
-    var stemStarts: [Int] = [0]
+    var outputArena: [UInt8] = []
+    var outputStarts: [Int] = [0]
     var stemScratch: [UInt8] = []
     var folded: [UInt8] = []
 
@@ -98,7 +97,7 @@ private struct AnalyzerCore {
     var runStart = 0
     var runEnd = 0
 
-    static let stemCacheLimit = 1 << 20
+    static let termCacheLimit = 1 << 20
 
     init(options: AnalyzerOptions, folder: UnicodeFolder, breaker: WordBreaker, stopwords: ByteStringTable) {
         self.options = options
@@ -179,7 +178,8 @@ private struct AnalyzerCore {
         }
     }
 
-    mutating func unicodeWords(_ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ body: (TokenView) -> Void) {
+    mutating func unicodeWords(_ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ body: (TokenView) -> Void)
+    {
         let chunk = UnsafeBufferPointer(rebasing: text[from..<to])
         var words: [Range<Int>] = []
         do {
@@ -207,18 +207,20 @@ private struct AnalyzerCore {
         _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, ascii: Bool, _ body: (TokenView) -> Void
     ) {
         var count = 0
+        var hash = ByteStringTable.hashStart
         if ascii {
             reserveTerm(end - start)
             var k = start
             while k < end {
-                let b = text[k]
+                var b = text[k]
                 if b == 0xE2 {  // the typographic apostrophe the ASCII path joins on
-                    term[count] = 0x27
-                    count += 1
-                    k += 3
-                    continue
+                    b = 0x27
+                    k += 2
+                } else if b &- 0x41 < 26 {
+                    b |= 0x20
                 }
-                term[count] = b &- 0x41 < 26 ? b | 0x20 : b
+                term[count] = b
+                hash = ByteStringTable.hashStep(hash, b)
                 count += 1
                 k += 1
             }
@@ -233,28 +235,35 @@ private struct AnalyzerCore {
             reserveTerm(folded.count)
             for b in folded {
                 term[count] = b
+                hash = ByteStringTable.hashStep(hash, b)
                 count += 1
             }
         }
+        hash = ByteStringTable.hashFinish(hash)
         let pos = position
         position += 1
         let type: TokenType = isDigit(term[0]) ? .number : .word
         if options.catenateHyphenated {
-            if runCount > 0 && isHyphenJoin(text, lastEnd, start) {
+            // Copy the word into the run only when it is part of a hyphenated compound.
+            let joined = runCount > 0 && isHyphenJoin(text, lastEnd, start)
+            if joined {
                 appendToRun(count)
                 runCount += 1
             } else {
                 flushRun(body)
-                runLength = 0
-                appendToRun(count)
-                runCount = 1
-                runPosition = pos
-                runStart = start
+                runCount = 0
+                if startsHyphenRun(text, end) {
+                    runLength = 0
+                    appendToRun(count)
+                    runCount = 1
+                    runPosition = pos
+                    runStart = start
+                }
             }
             runEnd = end
         }
         lastEnd = end
-        emit(UnsafeBufferPointer(start: term, count: count), pos, 1, start, end, type, body)
+        emit(UnsafeBufferPointer(start: term, count: count), hash, pos, 1, start, end, type, body)
     }
 
     mutating func reserveTerm(_ capacity: Int) {
@@ -280,22 +289,18 @@ private struct AnalyzerCore {
         guard runCount >= 2 else { return }
         let count = runCount
         runCount = 0
-        emit(UnsafeBufferPointer(start: run, count: runLength), runPosition, count, runStart, runEnd, .compound, body)
+        let joined = UnsafeBufferPointer(start: run, count: runLength)
+        emit(joined, ByteStringTable.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
     }
 
     mutating func emit(
-        _ term: UnsafeBufferPointer<UInt8>, _ position: Int, _ length: Int, _ start: Int, _ end: Int,
+        _ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ position: Int, _ length: Int, _ start: Int, _ end: Int,
         _ type: TokenType, _ body: (TokenView) -> Void
     ) {
-        guard options.stem && type != .number && isStemmable(term) else {
-            if options.removeStopwords && type == .word && stopwords.id(of: term) != nil { return }
-            body(TokenView(term: term, position: position, positionLength: length, startOffset: start, endOffset: end, type: type))
-            return
-        }
-        let stem = cachedStem(term, dropStopwords: options.removeStopwords && type == .word)
-        if stem < 0 { return }
-        let range = stemStarts[Int(stem)]..<stemStarts[Int(stem) + 1]
-        stemArena.withUnsafeBufferPointer { arena in
+        let id = cachedTerm(term, hash, type)
+        if options.removeStopwords && type == .word && cachedStopwords[id] { return }
+        let range = outputStarts[id]..<outputStarts[id + 1]
+        outputArena.withUnsafeBufferPointer { arena in
             body(
                 TokenView(
                     term: UnsafeBufferPointer(rebasing: arena[range]), position: position, positionLength: length,
@@ -303,34 +308,28 @@ private struct AnalyzerCore {
         }
     }
 
-    /// The stem index of `term`, or -1 when it is a stopword and `dropStopwords` is set.
-    mutating func cachedStem(_ term: UnsafeBufferPointer<UInt8>, dropStopwords: Bool) -> Int32 {
-        let id: Int
-        if let found = termCache.id(of: term) {
-            id = Int(found)
-        } else {
-            if termCache.count >= Self.stemCacheLimit {
-                termCache.removeAll()
-                cachedStems.removeAll(keepingCapacity: true)
-                cachedStopwords.removeAll(keepingCapacity: true)
-                stemArena.removeAll(keepingCapacity: true)
-                stemStarts = [0]
-            }
-            id = Int(termCache.insert(term).id)
-            cachedStems.append(stemIndex(term))
-            cachedStopwords.append(stopwords.id(of: term) != nil)
+    /// The cache entry of `term`: what this analyzer outputs for it (its stem, or itself) and
+    /// whether it is a stopword. One hash lookup per token decides both.
+    mutating func cachedTerm(_ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ type: TokenType) -> Int {
+        if let found = termCache.id(of: term, hash: hash) { return Int(found) }
+        if termCache.count >= Self.termCacheLimit {
+            termCache.removeAll()
+            cachedStopwords.removeAll(keepingCapacity: true)
+            outputArena.removeAll(keepingCapacity: true)
+            outputStarts = [0]
         }
-        return dropStopwords && cachedStopwords[id] ? -1 : cachedStems[id]
-    }
-
-    /// Stems `term` into the arena and returns its index.
-    mutating func stemIndex(_ term: UnsafeBufferPointer<UInt8>) -> Int32 {
-        stemScratch.removeAll(keepingCapacity: true)
-        stemScratch.append(contentsOf: term)
-        stemmer.stem(&stemScratch)
-        stemArena.append(contentsOf: stemScratch)
-        stemStarts.append(stemArena.count)
-        return Int32(stemStarts.count - 2)
+        let id = Int(termCache.insert(term, hash: hash).id)
+        if options.stem && type != .number && isStemmable(term) {
+            stemScratch.removeAll(keepingCapacity: true)
+            stemScratch.append(contentsOf: term)
+            stemmer.stem(&stemScratch)
+            outputArena.append(contentsOf: stemScratch)
+        } else {
+            outputArena.append(contentsOf: term)
+        }
+        outputStarts.append(outputArena.count)
+        cachedStopwords.append(stopwords.id(of: term) != nil)
+        return id
     }
 }
 
@@ -361,13 +360,23 @@ private func isKnownPunctuation(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) ->
     return true
 }
 
+/// Whether a hyphen (ASCII `-`, U+2010 or U+2011) follows the word ending at `end`.
+@inline(__always)
+private func startsHyphenRun(_ text: UnsafeBufferPointer<UInt8>, _ end: Int) -> Bool {
+    guard end < text.count else { return false }
+    if text[end] == 0x2D { return true }
+    return text[end] == 0xE2 && end + 2 < text.count && text[end + 1] == 0x80
+        && (text[end + 2] == 0x90 || text[end + 2] == 0x91)
+}
+
 /// Whether the word ending at `lastEnd` and the one starting at `start` are joined by a hyphen
 /// (ASCII `-`, U+2010 or U+2011).
 @inline(__always)
 private func isHyphenJoin(_ text: UnsafeBufferPointer<UInt8>, _ lastEnd: Int, _ start: Int) -> Bool {
     if start == lastEnd + 1 { return lastEnd >= 0 && text[lastEnd] == 0x2D }
     if start == lastEnd + 3 && lastEnd >= 0 {
-        return text[lastEnd] == 0xE2 && text[lastEnd + 1] == 0x80 && (text[lastEnd + 2] == 0x90 || text[lastEnd + 2] == 0x91)
+        return text[lastEnd] == 0xE2 && text[lastEnd + 1] == 0x80
+            && (text[lastEnd + 2] == 0x90 || text[lastEnd + 2] == 0x91)
     }
     return false
 }

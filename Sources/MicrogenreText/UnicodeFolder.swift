@@ -54,7 +54,8 @@ final class UnicodeFolder {
             var status = U_ZERO_ERROR
             let written = source.withUnsafeBufferPointer { src in
                 dest.withUnsafeMutableBufferPointer { out in
-                    cicu_normalize(normalizer, src.baseAddress, Int32(length), out.baseAddress, Int32(out.count), &status)
+                    cicu_normalize(
+                        normalizer, src.baseAddress, Int32(length), out.baseAddress, Int32(out.count), &status)
                 }
             }
             if status == U_BUFFER_OVERFLOW_ERROR {

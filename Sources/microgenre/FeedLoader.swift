@@ -14,7 +14,9 @@ struct FeedLoader {
     var deferredErrors: [String] = []
     var deferErrors = false
 
-    static func load(_ paths: [String], format: FeedFormat?, maxWarnings: Int, deferErrors: Bool = false) throws -> FeedLoader {
+    static func load(_ paths: [String], format: FeedFormat?, maxWarnings: Int, deferErrors: Bool = false) throws
+        -> FeedLoader
+    {
         var loader = FeedLoader()
         loader.deferErrors = deferErrors
         for path in paths { loader.read(path, format: format, maxWarnings: maxWarnings) }
@@ -71,13 +73,18 @@ struct FeedLoader {
 
     func printSummary(seconds: Double) {
         let titles = catalog.records.count
-        let mb = Double(bytes) / 1e6
+        let records = titlesByFormat.values.reduce(0, +)
+        let megabytes = Double(bytes) / 1e6
+        let rate = seconds > 0 ? " (\(String(format2: megabytes / seconds)) MB/s)" : ""
         Output.line(
-            "Ingested \(titles.grouped) titles from \(feedCount) feed\(feedCount == 1 ? "" : "s") "
-                + "(\(String(format2: mb)) MB of XML) in \(String(format2: seconds)) s")
+            "Ingested \(titles.grouped) titles from \(feedCount) feed\(feedCount == 1 ? "" : "s"): "
+                + "\(String(format2: megabytes)) MB of XML in \(String(format2: seconds)) s\(rate)")
         let formats = titlesByFormat.sorted { $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.key.rawValue) \($0.value.grouped)" }
-        Output.line("  by format: " + (formats.isEmpty ? "none" : formats.joined(separator: ", ")))
+        Output.line(
+            "  records:   \(records.grouped) read (" + (formats.isEmpty ? "none" : formats.joined(separator: ", "))
+                + ")")
+        Output.line("  replaced:  \(catalog.duplicates.grouped) by a later record with the same id (last wins)")
         var kinds: [TitleKind: Int] = [:]
         var withSynopsis = 0
         for record in catalog.records {
@@ -85,9 +92,9 @@ struct FeedLoader {
             if !record.synopses.isEmpty { withSynopsis += 1 }
         }
         let kindText = TitleKind.allCases.compactMap { kind in kinds[kind].map { "\(kind.rawValue) \($0.grouped)" } }
-        Output.line("  by kind:   " + (kindText.isEmpty ? "none" : kindText.joined(separator: ", ")))
+        Output.line("  kinds:     " + (kindText.isEmpty ? "none" : kindText.joined(separator: ", ")))
         Output.line("  synopses:  \(withSynopsis.grouped) titles have one")
-        Output.line("  warnings:  \(warnings.grouped) (\(catalog.duplicates.grouped) duplicate ids, last wins)")
+        Output.line("  warnings:  \(warnings.grouped)")
         Output.line("  errors:    \(failedFeeds) feed\(failedFeeds == 1 ? "" : "s") stopped early")
     }
 }

@@ -1,7 +1,8 @@
+import MicrogenreCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import MicrogenreCore
 
 nonisolated(unsafe) private let standardOutput = fdopen(1, "w")!
 nonisolated(unsafe) private let standardError = fdopen(2, "w")!

@@ -9,11 +9,14 @@ import Testing
 @Suite struct BadInputTests {
     @Test func malformedXMLKeepsTheRecordsBeforeTheFault() throws {
         let directory = TemporaryDirectory()
-        let path = directory.write("feed.xml", catalog("""
-            <title id="x"><name>One</name></title>
-            <title id="y"><name>Two</name>
-            <title id="z"><name>Three</name></title>
-            """))
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                """
+                <title id="x"><name>One</name></title>
+                <title id="y"><name>Two</name>
+                <title id="z"><name>Three</name></title>
+                """))
         let result = read(path)
         #expect(result.records.map(\.id.rawValue) == ["x"])
         let error = try #require(result.error)
@@ -36,7 +39,8 @@ import Testing
 
     @Test func invalidUTF8IsReportedWithItsPosition() throws {
         let directory = TemporaryDirectory()
-        let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog>\n<title id=\"a\"><name>Fine</name></title>\n<title id=\"b\"><name>Caf"
+        let text =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog>\n<title id=\"a\"><name>Fine</name></title>\n<title id=\"b\"><name>Caf"
         let bytes = Array(text.utf8) + [0xE9] + Array("</name></title>\n</catalog>\n".utf8)
         let result = read(directory.write("feed.xml", bytes: bytes))
         #expect(result.records.map(\.id.rawValue) == ["a"])
@@ -48,7 +52,9 @@ import Testing
 
     @Test func wrongDeclaredEncodingIsReported() throws {
         let directory = TemporaryDirectory()
-        let labelled = directory.write("feed.xml", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<catalog><title id=\"a\"><name>A</name></title></catalog>\n")
+        let labelled = directory.write(
+            "feed.xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<catalog><title id=\"a\"><name>A</name></title></catalog>\n")
         let error = try #require(read(labelled).error)
         #expect(error.message.contains("UTF-16"))
         let unknown = directory.write("unknown.xml", "<?xml version=\"1.0\" encoding=\"KLINGON-8\"?>\n<catalog/>\n")
@@ -57,7 +63,8 @@ import Testing
 
     @Test func latin1FeedIsDecoded() throws {
         let directory = TemporaryDirectory()
-        let bytes = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<catalog><title id=\"a\"><name>Caf".utf8) + [0xE9]
+        let bytes =
+            Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<catalog><title id=\"a\"><name>Caf".utf8) + [0xE9]
             + Array("</name></title></catalog>\n".utf8)
         let result = read(directory.write("feed.xml", bytes: bytes))
         #expect(result.records.first?.title == "Café")
@@ -68,7 +75,9 @@ import Testing
         let directory = TemporaryDirectory()
         let secret = directory.write("secret.txt", "TOP-SECRET-MARKER")
         let dtd = directory.write("evil.dtd", "<!ENTITY leak \"TOP-SECRET-MARKER\">")
-        let path = directory.write("feed.xml", """
+        let path = directory.write(
+            "feed.xml",
+            """
             <?xml version="1.0"?>
             <!DOCTYPE catalog [
               <!ENTITY xxe SYSTEM "file://\(secret)">
@@ -81,7 +90,8 @@ import Testing
             </catalog>
             """.replacingOccurrences("&passwd;", with: ""))
         let result = read(path)
-        let everything = result.records.map { "\($0)" }.joined() + result.warnings.map(\.message).joined()
+        let everything =
+            result.records.map { "\($0)" }.joined() + result.warnings.map(\.message).joined()
             + (result.error?.message ?? "")
         #expect(!everything.contains("TOP-SECRET-MARKER"))
         #expect(!everything.contains("root:"))
@@ -95,7 +105,9 @@ import Testing
             entities += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
         }
         let directory = TemporaryDirectory()
-        let path = directory.write("bomb.xml", """
+        let path = directory.write(
+            "bomb.xml",
+            """
             <?xml version="1.0"?>
             <!DOCTYPE catalog [
             \(entities)]>
@@ -117,7 +129,9 @@ import Testing
     @Test func repeatedLargeEntityHitsTheExpansionBudget() throws {
         let directory = TemporaryDirectory()
         let big = String(repeating: "x", count: 10_000)
-        let path = directory.write("feed.xml", """
+        let path = directory.write(
+            "feed.xml",
+            """
             <?xml version="1.0"?>
             <!DOCTYPE catalog [<!ENTITY big "\(big)">]>
             <catalog><title id="a"><name>A</name><synopsis>\(String(repeating: "&big;", count: 100))</synopsis></title></catalog>
@@ -130,12 +144,15 @@ import Testing
     @Test func hugeFieldsAreTruncatedWithAWarning() throws {
         let directory = TemporaryDirectory()
         let long = String(repeating: "é", count: 20_000)  // 40,000 bytes
-        let path = directory.write("feed.xml", catalog("""
-            <title id="a">
-              <name>\(String(repeating: "n", count: 5_000))</name>
-              <synopsis>\(long)</synopsis>
-            </title>
-            """))
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                """
+                <title id="a">
+                  <name>\(String(repeating: "n", count: 5_000))</name>
+                  <synopsis>\(long)</synopsis>
+                </title>
+                """))
         let result = read(path)
         let record = try #require(result.records.first)
         #expect(record.title.utf8.count == 1_024)
@@ -148,9 +165,11 @@ import Testing
     /// Feeds too deep or with text nodes beyond libxml2's hard limits are refused cleanly.
     @Test func giganticTextNodeIsAnErrorNotACrash() throws {
         let directory = TemporaryDirectory()
-        let path = directory.write("feed.xml", catalog(
-            "<title id=\"a\"><name>A</name></title>\n<title id=\"b\"><name>B</name><synopsis>"
-                + String(repeating: "word ", count: 2_200_000) + "</synopsis></title>"))
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                "<title id=\"a\"><name>A</name></title>\n<title id=\"b\"><name>B</name><synopsis>"
+                    + String(repeating: "word ", count: 2_200_000) + "</synopsis></title>"))
         let result = read(path)
         #expect(result.records.first?.id.rawValue == "a")
         if let error = result.error {

@@ -51,11 +51,15 @@ import Testing
     @Test func movieLabsDeliberateErrorsAreReported() {
         let v16 = sample("mec_v1.6_errors.xml")
         #expect(v16.records.count == 1)
-        #expect(v16.warnings.map { "\($0.location.line) \($0.message)" } == [
-            "37 country 'JJ' is not an ISO 3166-1 code", "105 language 'HK' is not a BCP 47 language tag",
-        ])
+        #expect(
+            v16.warnings.map { "\($0.location.line) \($0.message)" } == [
+                "37 country 'JJ' is not an ISO 3166-1 code", "105 language 'HK' is not a BCP 47 language tag",
+            ])
         let v212 = sample("mec_v2.12_errors.xml")
-        #expect(v212.warnings.contains { $0.location.line == 31 && $0.message == "rating 'ZZZ' does not exist in the MPAA system" })
+        #expect(
+            v212.warnings.contains {
+                $0.location.line == 31 && $0.message == "rating 'ZZZ' does not exist in the MPAA system"
+            })
         #expect(v212.warnings.contains { $0.message.contains("without a title skipped") })
     }
 
@@ -81,7 +85,8 @@ import Testing
         #expect(title.synopses.map(\.length) == [.short, .medium])
         let adi3 = try #require(sample("adi3_movie.xml").records.first)
         #expect(adi3.title == "The Titanic" && adi3.year == 1997 && adi3.runtimeMinutes == 194)
-        #expect(adi3.people.filter { $0.role == .cast }.map(\.name) == ["Kate Winslet", "Leonardo DiCaprio", "Billy Zane"])
+        #expect(
+            adi3.people.filter { $0.role == .cast }.map(\.name) == ["Kate Winslet", "Leonardo DiCaprio", "Billy Zane"])
     }
 
     @Test func tvAnytime() throws {
@@ -104,7 +109,8 @@ import Testing
 
     /// Every bundled sample reads to its end without an error, with the titles it holds.
     @Test(arguments: [
-        ("jellyfin_UK_Data.xml.gz", 1_964), ("jellyfin_custom.xml", 1), ("mediaxml_epg.xml", 10), ("mec_veep_s5e4.xml", 1),
+        ("jellyfin_UK_Data.xml.gz", 1_964), ("jellyfin_custom.xml", 1), ("mediaxml_epg.xml", 10),
+        ("mec_veep_s5e4.xml", 1),
         ("mec_v1.6_errors.xml", 1), ("mec_v2.12_errors.xml", 0), ("mmc_manifest_merged.xml", 2), ("avails_tv.xml", 23),
         ("adi1_tvshow.xml", 1), ("adi3_movie.xml", 1), ("tva_program_information.xml", 1), ("mrss_feed.xml", 2),
     ])

@@ -13,16 +13,19 @@ import Testing
         #expect(episode.subtitle == "Mother")
         #expect(episode.originalTitle == "Thanksgiving")
         #expect(episode.year == 2016)
-        #expect(episode.synopses == [
-            Synopsis(length: .short, language: "en", text: "Selina celebrates Thanksgiving in her own special way."),
-            Synopsis(length: .long, language: "fr", text: "Selina célèbre Thanksgiving à sa manière."),
-        ])
+        #expect(
+            episode.synopses == [
+                Synopsis(
+                    length: .short, language: "en", text: "Selina celebrates Thanksgiving in her own special way."),
+                Synopsis(length: .long, language: "fr", text: "Selina célèbre Thanksgiving à sa manière."),
+            ])
         #expect(episode.genres == ["Comedy", "Political"])
         #expect(episode.keywords == ["politics", "workplace"])
-        #expect(episode.people == [
-            Credit(name: "Julia Louis-Dreyfus", role: .cast, character: "Selina Meyer"),
-            Credit(name: "Dale Stern", role: .director), Credit(name: "David Mandel", role: .writer),
-        ])
+        #expect(
+            episode.people == [
+                Credit(name: "Julia Louis-Dreyfus", role: .cast, character: "Selina Meyer"),
+                Credit(name: "Dale Stern", role: .director), Credit(name: "David Mandel", role: .writer),
+            ])
         #expect(episode.countries == ["US"] && episode.languages == ["en"])
         #expect(episode.rating == MaturityRating(system: "TVPG", value: "TV-MA"))
         #expect(episode.runtimeMinutes == 28)
@@ -42,12 +45,15 @@ import Testing
 
     @Test func recordWithoutIdOrTitleIsSkippedWithItsLine() {
         let directory = TemporaryDirectory()
-        let path = directory.write("feed.xml", catalog("""
-            <title id="a"><name>Kept</name></title>
-            <title><name>No id</name></title>
-            <title id="c"></title>
-            <title id="d"><name>Also kept</name></title>
-            """))
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                """
+                <title id="a"><name>Kept</name></title>
+                <title><name>No id</name></title>
+                <title id="c"></title>
+                <title id="d"><name>Also kept</name></title>
+                """))
         let result = read(path)
         #expect(result.records.map(\.id.rawValue) == ["a", "d"])
         #expect(result.warnings.map(\.location.line) == [4, 5])
@@ -57,11 +63,14 @@ import Testing
 
     @Test func duplicateIdsLastWinsAndBothLinesAreNamed() throws {
         let directory = TemporaryDirectory()
-        let path = directory.write("feed.xml", catalog("""
-            <title id="a"><name>First</name></title>
-            <title id="b"><name>Other</name></title>
-            <title id="a"><name>Second</name></title>
-            """))
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                """
+                <title id="a"><name>First</name></title>
+                <title id="b"><name>Other</name></title>
+                <title id="a"><name>Second</name></title>
+                """))
         var builder = CatalogBuilder()
         var warnings: [Diagnostic] = []
         for record in read(path).records {
@@ -76,10 +85,13 @@ import Testing
 
     @Test func unknownKindAndElementsAreWarnedNotFatal() {
         let directory = TemporaryDirectory()
-        let path = directory.write("feed.xml", catalog("""
-            <title id="a" kind="webisode"><name>A</name><tagline>x</tagline></title>
-            <title id="b"><name>B</name><tagline>y</tagline><year>soon</year></title>
-            """))
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                """
+                <title id="a" kind="webisode"><name>A</name><tagline>x</tagline></title>
+                <title id="b"><name>B</name><tagline>y</tagline><year>soon</year></title>
+                """))
         let result = read(path)
         #expect(result.records.count == 2)
         #expect(result.records[0].kind == .movie)
@@ -99,7 +111,9 @@ import Testing
 
     @Test func formatOptionOverridesDetection() {
         let directory = TemporaryDirectory()
-        let path = directory.write("feed.xml", """
+        let path = directory.write(
+            "feed.xml",
+            """
             <?xml version="1.0"?>
             <listing><programme channel="c" start="20200101000000"><title>News</title></programme></listing>
             """)

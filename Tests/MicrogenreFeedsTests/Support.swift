@@ -1,5 +1,6 @@
 import MicrogenreCore
 import MicrogenreFeeds
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -68,5 +69,3 @@ func read(_ path: String, options: FeedOptions = FeedOptions()) -> ReadResult {
 func catalog(_ body: String) -> String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog>\n\(body)\n</catalog>\n"
 }
-
-import Testing

@@ -18,7 +18,10 @@ import Testing
         ("となりのトトロ", ["となり", "の", "トトロ"]),
         ("ภาษาไทยง่ายนิดเดียว", ["ภาษา", "ไทย", "ง่าย", "นิด", "เดียว"]),
         ("기생충 영화", ["기생충", "영화"]),
-        ("don’t stop — it's 3.5 or 1,000 U.S. dollars", ["don't", "stop", "it's", "3.5", "or", "1,000", "u.s", "dollars"]),
+        (
+            "don’t stop — it's 3.5 or 1,000 U.S. dollars",
+            ["don't", "stop", "it's", "3.5", "or", "1,000", "u.s", "dollars"]
+        ),
         ("snake_case and e-mail", ["snake_case", "and", "e", "mail", "email"]),
     ])
     func exactTerms(text: String, terms: [String]) throws {
@@ -67,7 +70,8 @@ import Testing
     /// Offsets stay in bounds and positions never go backwards, whatever the input.
     @Test(arguments: [
         "", "   ", "—", "a", "Hello, world!", "x-y-z", "-leading and trailing-", "e\u{301}cole naïve",
-        "日本語のテキストとEnglish mixed123", "๑๒๓ ภาษาไทย", "\u{0}\u{7}bell", "ok\u{FFFD}bad", String(repeating: "word ", count: 500),
+        "日本語のテキストとEnglish mixed123", "๑๒๓ ภาษาไทย", "\u{0}\u{7}bell", "ok\u{FFFD}bad",
+        String(repeating: "word ", count: 500),
         "end.Then", "'quoted' \"double\"", "emoji 🎬 film 👍🏽 ok",
     ])
     func tokensAreWellFormed(text: String) throws {

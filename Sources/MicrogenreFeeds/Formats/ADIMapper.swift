@@ -16,7 +16,9 @@ struct ADIMapper: RecordMapper {
         guard ams.attribute("Asset_Class")?.lowercased() == "title" else { return nil }
         var values: [String: [(String, Int)]] = [:]
         for data in element.child("Metadata")?.children("App_Data") ?? [] {
-            guard let name = data.attribute("Name"), let value = data.attribute("Value"), !value.isEmpty else { continue }
+            guard let name = data.attribute("Name"), let value = data.attribute("Value"), !value.isEmpty else {
+                continue
+            }
             values[name, default: []].append((value, data.line))
         }
         func first(_ names: String...) -> (String, Int)? {
@@ -25,7 +27,9 @@ struct ADIMapper: RecordMapper {
         }
         func field(_ names: String...) -> String? {
             for name in names {
-                if let (value, line) = values[name]?.first { return context.limited(value, name, line: line, limit: context.options.maxFieldBytes) }
+                if let (value, line) = values[name]?.first {
+                    return context.limited(value, name, line: line, limit: context.options.maxFieldBytes)
+                }
             }
             return nil
         }
@@ -35,7 +39,9 @@ struct ADIMapper: RecordMapper {
             id = (ams.attribute("Provider_ID").map { "\($0)/" } ?? "") + asset
         }
         let title = field("Title_Brief_SD", "Title_SD", "Title", "Title_Brief", "Episode_Title")
-        guard let (titleID, titleText) = require(id: id, title: title, element: element, &context, what: "ADI title asset")
+        guard
+            let (titleID, titleText) = require(
+                id: id, title: title, element: element, &context, what: "ADI title asset")
         else { return nil }
         var record = TitleRecord(id: titleID, kind: .movie, title: titleText, source: context.location(element.line))
 
@@ -49,24 +55,38 @@ struct ADIMapper: RecordMapper {
             record.subtitle = field("Episode_Name", "Episode_Title").flatMap { $0 == titleText ? nil : $0 }
             record.seasonNumber = Values.integer(field("Season_Number"))
             record.episodeNumber = Values.integer(field("Episode_Number"))
-            if let series = field("Series_Name") { record.parentID = TitleID("\(titleID.rawValue.split(separator: "/").first ?? "")/series/\(series)") }
+            if let series = field("Series_Name") {
+                record.parentID = TitleID("\(titleID.rawValue.split(separator: "/").first ?? "")/series/\(series)")
+            }
         }
-        for (name, length) in [("Summary_Short", Synopsis.Length.short), ("Summary_Medium", .medium), ("Summary_Long", .long)] {
-            if let (text, line) = first(name), let limited = context.limited(text, name, line: line, limit: context.options.maxSynopsisBytes) {
-                record.synopses.append(Synopsis(length: length, language: field("Language")?.lowercased(), text: limited))
+        for (name, length) in [
+            ("Summary_Short", Synopsis.Length.short), ("Summary_Medium", .medium), ("Summary_Long", .long),
+        ] {
+            if let (text, line) = first(name),
+                let limited = context.limited(text, name, line: line, limit: context.options.maxSynopsisBytes)
+            {
+                record.synopses.append(
+                    Synopsis(length: length, language: field("Language")?.lowercased(), text: limited))
             }
         }
         for (genre, line) in values["Genre", default: []] {
-            context.append(context.limited(genre, "Genre", line: line, limit: context.options.maxFieldBytes), to: &record.genres, "genre", line: line)
+            context.append(
+                context.limited(genre, "Genre", line: line, limit: context.options.maxFieldBytes), to: &record.genres,
+                "genre", line: line)
         }
         for (tag, line) in values["Tag", default: []] {
-            context.append(context.limited(tag, "Tag", line: line, limit: context.options.maxFieldBytes), to: &record.keywords, "keyword", line: line)
+            context.append(
+                context.limited(tag, "Tag", line: line, limit: context.options.maxFieldBytes), to: &record.keywords,
+                "keyword", line: line)
         }
         record.year = Values.year(field("Year")) ?? Values.year(field("Original_Start_Date"))
-        record.runtimeMinutes = Values.minutes(field("Run_Time"))
+        record.runtimeMinutes =
+            Values.minutes(field("Run_Time"))
             ?? Values.minutes(field("Display_Run_Time"), clockIsHoursMinutes: true)
         if let rating = field("Rating") {
-            let system = rating.uppercased().hasPrefix("TV-") ? "TVPG" : (RatingSystem.named("MPAA")?.rank(of: rating) != nil ? "MPAA" : "")
+            let system =
+                rating.uppercased().hasPrefix("TV-")
+                ? "TVPG" : (RatingSystem.named("MPAA")?.rank(of: rating) != nil ? "MPAA" : "")
             record.rating = MaturityRating(system: system, value: rating)
         }
         if let country = field("Country_of_Origin") { record.countries = [country] }
@@ -81,7 +101,9 @@ struct ADIMapper: RecordMapper {
         }
         for (value, _) in values["Producer", default: []] { people.append((value, .producer)) }
         for (person, role) in people where !record.people.contains(where: { $0.name == person && $0.role == role }) {
-            if record.people.count < context.options.maxListEntries { record.people.append(Credit(name: person, role: role)) }
+            if record.people.count < context.options.maxListEntries {
+                record.people.append(Credit(name: person, role: role))
+            }
         }
         return record
     }
@@ -94,23 +116,33 @@ struct ADIMapper: RecordMapper {
         for name in ["TitleLong", "TitleMedium", "TitleBrief"] where title == nil {
             title = try context.field(localized?.child(name), name)
         }
-        guard let (id, titleText) = require(id: element.attribute("uriId"), title: title, element: element, &context, what: "ADI3 title asset")
+        guard
+            let (id, titleText) = require(
+                id: element.attribute("uriId"), title: title, element: element, &context, what: "ADI3 title asset")
         else { return nil }
         var record = TitleRecord(id: id, kind: .movie, title: titleText, source: context.location(element.line))
         if let localized {
-            for (name, length) in [("SummaryShort", Synopsis.Length.short), ("SummaryMedium", .medium), ("SummaryLong", .long)] {
+            for (name, length) in [
+                ("SummaryShort", Synopsis.Length.short), ("SummaryMedium", .medium), ("SummaryLong", .long),
+            ] {
                 if let child = localized.child(name), let text = try context.synopsisText(child, name) {
                     record.synopses.append(Synopsis(length: length, language: localized.attribute("lang"), text: text))
                 }
             }
-            for (name, role) in [("Actor", Credit.Role.cast), ("Director", .director), ("Producer", .producer), ("Writer", .writer)] {
+            for (name, role) in [
+                ("Actor", Credit.Role.cast), ("Director", .director), ("Producer", .producer), ("Writer", .writer),
+            ] {
                 for person in localized.children(name) {
-                    if let full = context.attribute(person, "fullName", name), record.people.count < context.options.maxListEntries {
+                    if let full = context.attribute(person, "fullName", name),
+                        record.people.count < context.options.maxListEntries
+                    {
                         record.people.append(Credit(name: full, role: role))
                     }
                 }
             }
-            if !record.people.contains(where: { $0.role == .writer }), let writers = try context.field(localized.child("WriterDisplay"), "WriterDisplay") {
+            if !record.people.contains(where: { $0.role == .writer }),
+                let writers = try context.field(localized.child("WriterDisplay"), "WriterDisplay")
+            {
                 record.people += splitNames(writers).map { Credit(name: $0, role: .writer) }
             }
             record.subtitle = try context.field(localized.child("EpisodeName"), "EpisodeName")
@@ -121,7 +153,9 @@ struct ADIMapper: RecordMapper {
         record.year = Values.year(try context.field(element.child("Year"), "Year"))
         record.runtimeMinutes = Values.minutes(
             try context.field(element.child("DisplayRunTime"), "DisplayRunTime"), clockIsHoursMinutes: true)
-        if let country = try context.field(element.child("CountryOfOrigin"), "CountryOfOrigin") { record.countries = [country] }
+        if let country = try context.field(element.child("CountryOfOrigin"), "CountryOfOrigin") {
+            record.countries = [country]
+        }
         if let rating = element.child("Rating"), let value = try context.field(rating, "Rating") {
             record.rating = MaturityRating(system: rating.attribute("ratingSystem") ?? "", value: value)
         }

@@ -31,11 +31,13 @@ struct MediaRSSMapper: RecordMapper {
         }
         if let keywords = try context.field(media("keywords"), "keywords") {
             for keyword in keywords.split(separator: ",") {
-                context.append(String(keyword).trimmingSpacesAround(), to: &record.keywords, "keyword", line: element.line)
+                context.append(
+                    String(keyword).trimmingSpacesAround(), to: &record.keywords, "keyword", line: element.line)
             }
         }
         for credit in element.children("credit") + (content?.children("credit") ?? []) {
-            guard let name = try context.field(credit, "credit"), record.people.count < context.options.maxListEntries else { continue }
+            guard let name = try context.field(credit, "credit"), record.people.count < context.options.maxListEntries
+            else { continue }
             let role: Credit.Role =
                 switch credit.attribute("role")?.lowercased() {
                 case "actor", "performer": .cast
@@ -53,9 +55,10 @@ struct MediaRSSMapper: RecordMapper {
         if let seconds = content?.attribute("duration").flatMap(Double.init) {
             record.runtimeMinutes = Int((seconds / 60).rounded())
         }
-        record.year = Values.year(try context.field(element.child("pubDate"), "pubDate").flatMap { date in
-            date.split(separator: " ").first { $0.count == 4 && $0.allSatisfy(\.isNumber) }.map(String.init)
-        })
+        record.year = Values.year(
+            try context.field(element.child("pubDate"), "pubDate").flatMap { date in
+                date.split(separator: " ").first { $0.count == 4 && $0.allSatisfy(\.isNumber) }.map(String.init)
+            })
         return record
     }
 }

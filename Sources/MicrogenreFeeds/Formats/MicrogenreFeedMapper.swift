@@ -35,11 +35,13 @@ struct MicrogenreFeedMapper: RecordMapper {
                 let lengthName = child.attribute("length")
                 let length = lengthName.flatMap(Synopsis.Length.init(rawValue:)) ?? Values.synopsisLength(of: text)
                 if let lengthName, Synopsis.Length(rawValue: lengthName) == nil {
-                    context.warn(line, "title '\(titleID)': synopsis length '\(lengthName)' is not short, medium or long")
+                    context.warn(
+                        line, "title '\(titleID)': synopsis length '\(lengthName)' is not short, medium or long")
                 }
                 record.synopses.append(Synopsis(length: length, language: child.attribute("lang"), text: text))
             case "genre": context.append(try context.field(child, "genre"), to: &record.genres, "genre", line: line)
-            case "keyword": context.append(try context.field(child, "keyword"), to: &record.keywords, "keyword", line: line)
+            case "keyword":
+                context.append(try context.field(child, "keyword"), to: &record.keywords, "keyword", line: line)
             case "country":
                 context.append(try context.field(child, "country"), to: &record.countries, "country", line: line)
             case "language":

@@ -53,7 +53,9 @@ struct MovieLabsMapper: RecordMapper {
                 }
             }
         }
-        guard let (id, titleText) = require(id: contentID, title: title, element: element, &context, what: "BasicMetadata")
+        guard
+            let (id, titleText) = require(
+                id: contentID, title: title, element: element, &context, what: "BasicMetadata")
         else { return nil }
 
         var record = TitleRecord(id: id, kind: .movie, title: titleText, source: context.location(element.line))
@@ -62,7 +64,9 @@ struct MovieLabsMapper: RecordMapper {
 
         for info in infos {
             let language = info.attribute("language")
-            for (name, length) in [("Summary190", Synopsis.Length.short), ("Summary400", .medium), ("Summary4000", .long)] {
+            for (name, length) in [
+                ("Summary190", Synopsis.Length.short), ("Summary400", .medium), ("Summary4000", .long),
+            ] {
                 if let child = info.child(name), let text = try context.synopsisText(child, name) {
                     record.synopses.append(Synopsis(length: length, language: language, text: text))
                 }
@@ -71,7 +75,8 @@ struct MovieLabsMapper: RecordMapper {
                 context.append(try context.field(genre, "Genre"), to: &record.genres, "genre", line: genre.line)
             }
             for keyword in info.children("Keyword") {
-                context.append(try context.field(keyword, "Keyword"), to: &record.keywords, "keyword", line: keyword.line)
+                context.append(
+                    try context.field(keyword, "Keyword"), to: &record.keywords, "keyword", line: keyword.line)
             }
             if info.node == primary?.node {
                 record.originalTitle = try context.field(info.child("OriginalTitle"), "OriginalTitle")
@@ -84,12 +89,15 @@ struct MovieLabsMapper: RecordMapper {
         for people in element.children("People") {
             let job = people.child("Job")
             let function = try context.field(job?.child("JobFunction"), "JobFunction") ?? "Actor"
-            guard let name = try context.field(people.descendant("Name", "DisplayName"), "DisplayName") else { continue }
+            guard let name = try context.field(people.descendant("Name", "DisplayName"), "DisplayName") else {
+                continue
+            }
             let key = function.lowercased().filter { $0 != " " && $0 != "-" }
             guard record.people.count < context.options.maxListEntries else { break }
             record.people.append(
-                Credit(name: name, role: Self.jobRoles[key] ?? .other,
-                       character: try context.field(job?.child("Character"), "Character")))
+                Credit(
+                    name: name, role: Self.jobRoles[key] ?? .other,
+                    character: try context.field(job?.child("Character"), "Character")))
         }
         for origin in element.children("CountryOfOrigin") {
             let code = try context.field(origin.child("country") ?? origin, "country")
@@ -99,7 +107,8 @@ struct MovieLabsMapper: RecordMapper {
         }
         record.languages = languages
         record.rating = ratings.first
-        if let number = Values.integer(try context.field(element.descendant("SequenceInfo", "Number"), "SequenceInfo")) {
+        if let number = Values.integer(try context.field(element.descendant("SequenceInfo", "Number"), "SequenceInfo"))
+        {
             if record.kind == .season { record.seasonNumber = number } else { record.episodeNumber = number }
         }
         for parent in element.children("Parent") {
@@ -116,16 +125,20 @@ struct MovieLabsMapper: RecordMapper {
     private func mapAvailsAsset(_ element: XMLNodeView, _ context: inout MappingContext) throws -> TitleRecord? {
         let metadata = element.child("Metadata") ?? element.child("EpisodeMetadata")
         let seasonMetadata = metadata?.child("SeasonMetadata") ?? element.child("SeasonMetadata")
-        var title = try context.field(metadata?.child("TitleDisplayUnlimited") ?? metadata?.child("TitleInternalAlias"), "Title")
+        var title = try context.field(
+            metadata?.child("TitleDisplayUnlimited") ?? metadata?.child("TitleInternalAlias"), "Title")
         if title == nil, let season = seasonMetadata, metadata == nil {
             // A season asset carries only its series' title and its number.
             let series = season.child("SeriesMetadata")
             let seriesTitle = try context.field(
-                series?.child("SeriesTitleDisplayUnlimited") ?? series?.child("SeriesTitleInternalAlias"), "SeriesTitle")
+                series?.child("SeriesTitleDisplayUnlimited") ?? series?.child("SeriesTitleInternalAlias"), "SeriesTitle"
+            )
             let number = try context.field(season.descendant("SeasonNumber", "Number"), "SeasonNumber")
             title = seriesTitle.map { series in number.map { "\(series) Season \($0)" } ?? series }
         }
-        guard let (id, titleText) = require(id: element.attribute("contentID"), title: title, element: element, &context, what: "Avails Asset")
+        guard
+            let (id, titleText) = require(
+                id: element.attribute("contentID"), title: title, element: element, &context, what: "Avails Asset")
         else { return nil }
         checkContentID(id.rawValue, line: element.line, &context)
         var record = TitleRecord(id: id, kind: .movie, title: titleText, source: context.location(element.line))
@@ -134,12 +147,15 @@ struct MovieLabsMapper: RecordMapper {
         record.year = Values.year(try context.field(metadata?.child("ReleaseDate"), "ReleaseDate"))
         record.runtimeMinutes = Values.minutes(try context.field(metadata?.child("RunLength"), "RunLength"))
         if let season = seasonMetadata {
-            let parent = record.kind == .season
+            let parent =
+                record.kind == .season
                 ? season.descendant("SeriesMetadata", "SeriesContentID") : season.child("SeasonContentID")
             record.parentID = try context.field(parent, "ParentContentID").map(TitleID.init)
-            record.seasonNumber = Values.integer(try context.field(season.descendant("SeasonNumber", "Number"), "SeasonNumber"))
+            record.seasonNumber = Values.integer(
+                try context.field(season.descendant("SeasonNumber", "Number"), "SeasonNumber"))
         }
-        record.episodeNumber = Values.integer(try context.field(metadata?.descendant("EpisodeNumber", "Number"), "EpisodeNumber"))
+        record.episodeNumber = Values.integer(
+            try context.field(metadata?.descendant("EpisodeNumber", "Number"), "EpisodeNumber"))
         return record
     }
 
@@ -150,7 +166,10 @@ struct MovieLabsMapper: RecordMapper {
         }
         if let kind = Self.workTypes[workType] { return kind }
         if let match = Self.workTypes.first(where: { $0.key.lowercased() == workType.lowercased() }) {
-            context.warn(line, "WorkType '\(workType)' is not in the Common Metadata vocabulary (case matters); read as '\(match.key)'")
+            context.warn(
+                line,
+                "WorkType '\(workType)' is not in the Common Metadata vocabulary (case matters); read as '\(match.key)'"
+            )
             return match.value
         }
         context.warn(line, "WorkType '\(workType)' is not in the Common Metadata vocabulary; read as a special")
@@ -169,9 +188,11 @@ struct MovieLabsMapper: RecordMapper {
 
     private func checkCountry(_ code: String, line: Int, _ context: inout MappingContext) -> Bool {
         if ISOCodes.countries.contains(code) { return true }
-        context.warn(line, code.count == 2
-            ? "country '\(code)' is not an ISO 3166-1 code"
-            : "country '\(code)' is not an ISO 3166-1 two-letter code")
+        context.warn(
+            line,
+            code.count == 2
+                ? "country '\(code)' is not an ISO 3166-1 code"
+                : "country '\(code)' is not an ISO 3166-1 two-letter code")
         return false
     }
 
@@ -197,7 +218,8 @@ struct MovieLabsMapper: RecordMapper {
         }
         if let known = RatingSystem.named(system) {
             if known.rank(of: value) == nil && !RatingSystem.unratedValues.contains(value.uppercased()) {
-                context.warn(rating.child("Value")?.line ?? line, "rating '\(value)' does not exist in the \(system) system")
+                context.warn(
+                    rating.child("Value")?.line ?? line, "rating '\(value)' does not exist in the \(system) system")
                 return nil
             }
         } else if !RatingSystem.isRecognized(system) {

@@ -25,7 +25,8 @@ struct TVAnytimeMapper: RecordMapper {
         }
         for other in titles where other.node != main?.node {
             switch other.attribute("type") {
-            case "secondary", "episodeTitle": if record.subtitle == nil { record.subtitle = try context.field(other, "Title") }
+            case "secondary", "episodeTitle":
+                if record.subtitle == nil { record.subtitle = try context.field(other, "Title") }
             case "original": record.originalTitle = try context.field(other, "Title")
             default: break
             }
@@ -40,7 +41,7 @@ struct TVAnytimeMapper: RecordMapper {
                 case "long": .long
                 default: Values.synopsisLength(of: text)
                 }
-            record.synopses.append(Synopsis(length: length, language: synopsis.attribute("lang"), text: text))
+            record.synopses.append(Synopsis(length: length, language: synopsis.language, text: text))
         }
         for keyword in description.children("Keyword") {
             context.append(try context.field(keyword, "Keyword"), to: &record.keywords, "keyword", line: keyword.line)
@@ -50,7 +51,8 @@ struct TVAnytimeMapper: RecordMapper {
             let href = genre.attribute("href")
             let name = named ?? href.flatMap(Self.genreName)
             if name == nil, let href {
-                context.warnOnce("genre:\(href)", genre.line, "genre term '\(href)' is not in a known classification scheme")
+                context.warnOnce(
+                    "genre:\(href)", genre.line, "genre term '\(href)' is not in a known classification scheme")
             }
             context.append(name, to: &record.genres, "genre", line: genre.line)
         }
@@ -69,19 +71,24 @@ struct TVAnytimeMapper: RecordMapper {
             }
         }
         for location in description.children("ProductionLocation") {
-            context.append(try context.field(location, "ProductionLocation"), to: &record.countries, "country", line: location.line)
+            context.append(
+                try context.field(location, "ProductionLocation"), to: &record.countries, "country", line: location.line
+            )
         }
         if record.year == nil {
-            record.year = Values.year(try context.field(description.descendant("ProductionDate", "TimePoint"), "ProductionDate"))
+            record.year = Values.year(
+                try context.field(description.descendant("ProductionDate", "TimePoint"), "ProductionDate"))
         }
         for language in description.children("Language") {
-            context.append(try context.field(language, "Language"), to: &record.languages, "language", line: language.line)
+            context.append(
+                try context.field(language, "Language"), to: &record.languages, "language", line: language.line)
         }
         for guidance in description.children("ParentalGuidance") {
             if let href = guidance.child("ParentalRating")?.attribute("href"), record.rating == nil {
                 let parts = href.split(separator: ":")
                 if parts.count >= 2 {
-                    record.rating = MaturityRating(system: parts.dropLast().joined(separator: ":"), value: String(parts.last!))
+                    record.rating = MaturityRating(
+                        system: parts.dropLast().joined(separator: ":"), value: String(parts.last!))
                 }
             } else if let age = try context.field(guidance.child("MinimumAge"), "MinimumAge"), record.rating == nil {
                 record.rating = MaturityRating(system: "age", value: age)

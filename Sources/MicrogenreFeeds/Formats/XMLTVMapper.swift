@@ -28,11 +28,15 @@ struct XMLTVMapper: RecordMapper {
             case "desc":
                 if let text = try context.synopsisText(child, "desc") {
                     record.synopses.append(
-                        Synopsis(length: Values.synopsisLength(of: text), language: child.attribute("lang"), text: text))
+                        Synopsis(length: Values.synopsisLength(of: text), language: child.attribute("lang"), text: text)
+                    )
                 }
-            case "category": context.append(try context.field(child, "category"), to: &record.genres, "category", line: line)
-            case "keyword": context.append(try context.field(child, "keyword"), to: &record.keywords, "keyword", line: line)
-            case "country": context.append(try context.field(child, "country"), to: &record.countries, "country", line: line)
+            case "category":
+                context.append(try context.field(child, "category"), to: &record.genres, "category", line: line)
+            case "keyword":
+                context.append(try context.field(child, "keyword"), to: &record.keywords, "keyword", line: line)
+            case "country":
+                context.append(try context.field(child, "country"), to: &record.countries, "country", line: line)
             case "language", "orig-language":
                 context.append(try context.field(child, "language"), to: &record.languages, "language", line: line)
             case "date": record.year = Values.year(try context.field(child, "date"))
@@ -60,7 +64,8 @@ struct XMLTVMapper: RecordMapper {
             }
         }
         let categories = record.genres.map { $0.lowercased() }
-        if categories.contains(where: { $0 == "movie" || $0 == "movies" || $0 == "film" || $0.contains("feature film") }) {
+        if categories.contains(where: { $0 == "movie" || $0 == "movies" || $0 == "film" || $0.contains("feature film") }
+        ) {
             record.kind = .movie
         } else if hasEpisodeNumber || record.subtitle != nil {
             record.kind = .episode
@@ -68,10 +73,13 @@ struct XMLTVMapper: RecordMapper {
         return record
     }
 
-    private func mapCredits(_ credits: XMLNodeView, into record: inout TitleRecord, _ context: inout MappingContext) throws {
+    private func mapCredits(_ credits: XMLNodeView, into record: inout TitleRecord, _ context: inout MappingContext)
+        throws
+    {
         for person in credits.children {
             let text = try person.ownText(&context)
-            guard let name = context.limited(text, person.name, line: person.line, limit: context.options.maxFieldBytes) else { continue }
+            guard let name = context.limited(text, person.name, line: person.line, limit: context.options.maxFieldBytes)
+            else { continue }
             let role: Credit.Role =
                 switch person.name {
                 case "director": .director

@@ -47,9 +47,11 @@ struct Analyze: ParsableCommand {
         Output.line("pos  term                  bytes      source")
         for token in tokens {
             let source = String(decoding: bytes[token.startOffset..<token.endOffset], as: UTF8.self)
-            let position = token.positionLength > 1 ? "\(token.position)+\(token.positionLength - 1)" : "\(token.position)"
+            let position =
+                token.positionLength > 1 ? "\(token.position)+\(token.positionLength - 1)" : "\(token.position)"
             Output.line(
-                position.padded(5) + token.term.padded(22) + "\(token.startOffset)-\(token.endOffset)".padded(11) + source
+                position.padded(5) + token.term.padded(22) + "\(token.startOffset)-\(token.endOffset)".padded(11)
+                    + source
                     + (token.type == .word ? "" : "  (\(token.type.rawValue))"))
         }
     }

@@ -20,7 +20,10 @@ struct Ingest: ParsableCommand {
     @Argument(help: "Feed files (.xml or .xml.gz); - reads standard input.")
     var feeds: [String]
 
-    @Option(help: "Read every feed as this format instead of detecting it (\(FeedFormat.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(
+        help:
+            "Read every feed as this format instead of detecting it (\(FeedFormat.allCases.map(\.rawValue).joined(separator: ", ")))."
+    )
     var format: FeedFormat?
 
     @Flag(help: "Print one JSON object per title (JSON Lines) instead of the summary.")

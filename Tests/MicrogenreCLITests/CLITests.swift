@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// End-to-end tests: the built `microgenre` executable on real files.
+@Suite struct CLITests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static var executable: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("microgenre")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return repository.appendingPathComponent(".build/debug/microgenre")
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.repository
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryFile(_ name: String, _ contents: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent(name)
+        try contents.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    @Test func ingestJSONPrintsOneObjectPerTitle() throws {
+        let result = try run(["ingest", "--json", "Tests/MicrogenreFeedsTests/Fixtures/complete.xml"])
+        #expect(result.status == 0)
+        #expect(result.lines.count == 2)
+        let objects = try result.lines.map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(objects.map { $0?["id"] as? String } == ["veep", "veep-s5e4"])
+        #expect(objects[1]?["season"] as? Int == 5)
+        #expect((objects[1]?["people"] as? [[String: Any]])?.first?["character"] as? String == "Selina Meyer")
+    }
+
+    @Test func malformedFeedPrintsTheGoodRecordsThenTheErrorAndFails() throws {
+        let path = try temporaryFile(
+            "bad.xml",
+            """
+            <?xml version="1.0"?>
+            <catalog>
+            <title id="x"><name>One</name></title>
+            <title id="y"><name>Two</name>
+            </catalog>
+            """)
+        let result = try run(["ingest", "--json", path])
+        #expect(result.status == 1)
+        #expect(result.lines.count == 1 && result.lines[0].contains("\"id\":\"x\""))
+        #expect(result.stderr.contains("\(path):5:11: error: Opening and ending tag mismatch"))
+    }
+
+    @Test func summaryCountsTheUKListing() throws {
+        let result = try run(["ingest", "Corpus/samples/jellyfin_UK_Data.xml.gz"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Ingested 1,964 titles from 1 feed"))
+        #expect(result.stdout.contains("xmltv 1,964"))
+        #expect(result.stdout.contains("synopses:  1,710 titles have one"))
+    }
+
+    @Test func analyzeJSONGivesTermsAndOffsets() throws {
+        let result = try run(["analyze", "--json", "Amélie's female-led comedies"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let tokens = try #require(object?["tokens"] as? [[String: Any]])
+        #expect(tokens.map { $0["token"] as? String } == ["ameli", "femal", "led", "femalel", "comedi"])
+        #expect(tokens[0]["start_offset"] as? Int == 0 && tokens[0]["end_offset"] as? Int == 9)
+    }
+
+    @Test func unknownFormatNameIsAUsageError() throws {
+        let result = try run(["ingest", "--format", "csv", "x.xml"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("csv"))
+    }
+
+    @Test func missingFeedFails() throws {
+        let result = try run(["ingest", "no-such-feed.xml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no-such-feed.xml:0: error: cannot open feed: No such file or directory"))
+    }
+}

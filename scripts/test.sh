@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (and the style check) from a clean clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift format lint --strict --recursive Sources Tests Package.swift
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+swift test 2>&1 | tee "$log"
+# Swift Testing exits 0 when it ran nothing: insist that tests ran and passed.
+if ! grep -Eq "Test run with [1-9][0-9]* tests? in [0-9]+ suites? passed" "$log"; then
+    echo "test.sh: error: no passing Swift Testing run found in the output" >&2
+    exit 1
+fi
