@@ -250,7 +250,7 @@ private struct AnalyzerCore {
                 appendToRun(count)
                 runCount += 1
             } else {
-                flushRun(body)
+                if runCount >= 2 { flushRun(body) }
                 runCount = 0
                 if startsHyphenRun(text, end) {
                     runLength = 0

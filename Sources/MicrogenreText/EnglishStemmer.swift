@@ -81,6 +81,19 @@ private struct Word {
         }
     }
 
+    func startsWith(_ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard n <= b.count else { return false }
+        return prefix.withUTF8Buffer { p in
+            var k = 0
+            while k < n {
+                if b[k] != p[k] { return false }
+                k += 1
+            }
+            return true
+        }
+    }
+
     /// The longest of `suffixes` the word ends with, and its index in the list.
     func longest(_ suffixes: [StaticString]) -> (index: Int, length: Int)? {
         var best: (Int, Int)?
@@ -147,12 +160,9 @@ private struct Word {
         p1 = b.count
         p2 = b.count
         var cursor = -1
-        for prefix in Self.regionPrefixes {
-            let n = prefix.utf8CodeUnitCount
-            if n <= b.count && prefix.withUTF8Buffer({ Array($0) == Array(b[0..<n]) }) {
-                cursor = n
-                break
-            }
+        for prefix in Self.regionPrefixes where startsWith(prefix) {
+            cursor = prefix.utf8CodeUnitCount
+            break
         }
         if cursor < 0 {
             guard let next = pastVowelThenNonVowel(from: 0) else { return }
@@ -172,6 +182,10 @@ private struct Word {
         return k + 1
     }
 
+    static let step1aSuffixes: [StaticString] = ["sses", "ied", "ies", "s", "us", "ss"]
+    static let step1bSuffixes: [StaticString] = ["eed", "eedly", "ed", "edly", "ing", "ingly"]
+    static let doubles: [StaticString] = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"]
+
     mutating func step1a() {
         if ends("'s'") {
             b.removeLast(3)
@@ -180,7 +194,7 @@ private struct Word {
         } else if ends("'") {
             b.removeLast(1)
         }
-        guard let (index, n) = longest(["sses", "ied", "ies", "s", "us", "ss"]) else { return }
+        guard let (index, n) = longest(Self.step1aSuffixes) else { return }
         switch index {
         case 0: replaceSuffix(length: n, with: "ss")
         case 1, 2: replaceSuffix(length: n, with: b.count - n >= 2 ? "i" : "ie")
@@ -191,8 +205,10 @@ private struct Word {
         }
     }
 
+    static let invariantIngStems: [StaticString] = ["even", "cann", "inn", "earr", "herr", "out"]
+
     mutating func step1b() {
-        guard let (index, n) = longest(["eed", "eedly", "ed", "edly", "ing", "ingly"]) else { return }
+        guard let (index, n) = longest(Self.step1bSuffixes) else { return }
         let start = b.count - n
         switch index {
         case 0, 1:
@@ -211,7 +227,7 @@ private struct Word {
                 b.append(contentsOf: [i, e])
                 return
             }
-            for whole in ["even", "cann", "inn", "earr", "herr", "out"] where stem.elementsEqual(whole.utf8) {
+            for whole in Self.invariantIngStems where stem.count == whole.utf8CodeUnitCount && startsWith(whole) {
                 return
             }
         default: break
@@ -222,8 +238,7 @@ private struct Word {
             b.append(e)
             return
         }
-        let doubles: [StaticString] = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"]
-        if doubles.contains(where: { ends($0) }) {
+        if Self.doubles.contains(where: { ends($0) }) {
             let before = b.count - 2
             if before == 1 && (b[0] == a || b[0] == e || b[0] == o) { return }
             b.removeLast()
