@@ -46,11 +46,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The facet vocabulary, phrase matching and the micro-genre grammar.
+        .target(
+            name: "MicrogenreTaxonomy",
+            dependencies: ["MicrogenreCore", "MicrogenreText"],
+            swiftSettings: strictSettings
+        ),
+
         // The command-line tool: argument parsing, printing, exit codes.
         .executableTarget(
             name: "microgenre",
             dependencies: [
-                "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds",
+                "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

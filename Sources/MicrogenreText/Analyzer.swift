@@ -73,6 +73,7 @@ private struct AnalyzerCore {
     let folder: UnicodeFolder
     let breaker: WordBreaker
     let stopwords: ByteStringTable
+    let stemExceptions = ByteStringTable(StemExceptions.english.keys.sorted())
     let stemmer = EnglishStemmer()
     /// Surface term -> id; per id, the output term (`outputArena[outputStarts[id]..<outputStarts[id + 1]]`)
     /// and whether it is a stopword.
@@ -298,13 +299,14 @@ private struct AnalyzerCore {
         _ type: TokenType, _ body: (TokenView) -> Void
     ) {
         let id = cachedTerm(term, hash, type)
-        if options.removeStopwords && type == .word && cachedStopwords[id] { return }
+        let isStopword = type == .word && cachedStopwords[id]
+        if options.removeStopwords && isStopword { return }
         let range = outputStarts[id]..<outputStarts[id + 1]
         outputArena.withUnsafeBufferPointer { arena in
             body(
                 TokenView(
                     term: UnsafeBufferPointer(rebasing: arena[range]), position: position, positionLength: length,
-                    startOffset: start, endOffset: end, type: type))
+                    startOffset: start, endOffset: end, type: type, isStopword: isStopword))
         }
     }
 
@@ -321,8 +323,12 @@ private struct AnalyzerCore {
         let id = Int(termCache.insert(term, hash: hash).id)
         if options.stem && type != .number && isStemmable(term) {
             stemScratch.removeAll(keepingCapacity: true)
-            stemScratch.append(contentsOf: term)
-            stemmer.stem(&stemScratch)
+            if let exception = stemExceptions.id(of: term) {
+                stemScratch.append(contentsOf: StemExceptions.english[stemExceptions.string(of: exception)]!.utf8)
+            } else {
+                stemScratch.append(contentsOf: term)
+                stemmer.stem(&stemScratch)
+            }
             outputArena.append(contentsOf: stemScratch)
         } else {
             outputArena.append(contentsOf: term)

@@ -13,3 +13,19 @@ public enum Stopwords {
         "she's", "they're", "don't", "doesn't", "isn't", "s", "t",
     ]
 }
+
+/// Words the analyzer keeps apart although the Snowball stemmer would merge them, because the
+/// difference matters for genres: `anime` is not `animation`, `suspenseful` (a tone) is not
+/// `suspense` (a genre), `musical` is not `music`, `classical` is not `classic`.
+/// Each surface word maps to the term it is indexed as.
+public enum StemExceptions {
+    /// The English exceptions.
+    public static let english: [String: String] = [
+        "anime": "anime", "animes": "anime",
+        "animal": "animal", "animals": "animal",
+        "suspenseful": "suspenseful",
+        "musical": "musical", "musicals": "musical",
+        "classical": "classical",
+        "camping": "camping",
+    ]
+}

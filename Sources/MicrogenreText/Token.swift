@@ -22,6 +22,8 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
     public var endOffset: Int
     /// Word, number or compound.
     public var type: TokenType
+    /// Whether the word is a stopword (only seen when the analyzer keeps stopwords).
+    public var isStopword: Bool = false
 
     public var description: String { "\(term)@\(position)[\(startOffset)..<\(endOffset)]" }
 }
@@ -40,11 +42,13 @@ public struct TokenView {
     public let endOffset: Int
     /// Word, number or compound.
     public let type: TokenType
+    /// Whether the word is a stopword (only seen when the analyzer keeps stopwords).
+    public let isStopword: Bool
 
     /// Copies the view into an owned token.
     public var token: Token {
         Token(
             term: String(decoding: term, as: UTF8.self), position: position, positionLength: positionLength,
-            startOffset: startOffset, endOffset: endOffset, type: type)
+            startOffset: startOffset, endOffset: endOffset, type: type, isStopword: isStopword)
     }
 }

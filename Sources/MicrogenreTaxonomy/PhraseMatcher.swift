@@ -1,0 +1,171 @@
+public import MicrogenreCore
+public import MicrogenreText
+
+/// Finds known phrases in analyzed text: a trie over analyzed terms, matched longest first.
+///
+/// Phrases and text go through the same analyzer, so case, plurals, accents and hyphen
+/// variants match by themselves ("female-led" matches "female led" and "femaleled").
+/// Stopwords are skipped inside phrases and text alike.
+public struct PhraseMatcher: Sendable {
+    /// What a phrase stands for.
+    public struct Entry: Sendable, Hashable {
+        /// The tag's index in the taxonomy.
+        public var tag: Int
+        /// Whether the phrase names the tag (a form or synonym) or only suggests it (a cue).
+        public var isNaming: Bool
+        /// The phrase as written in the taxonomy.
+        public var phrase: String
+    }
+
+    /// A token ready for matching.
+    public struct Token: Sendable, Hashable {
+        /// The term's id in the matcher's vocabulary, or -1 when no phrase uses the term.
+        public var term: Int32
+        /// Word position.
+        public var position: Int
+        /// Positions spanned (compounds span their parts).
+        public var positionLength: Int
+        /// Byte offsets in the text.
+        public var start: Int
+        public var end: Int
+        /// Whether the token is a joined compound.
+        public var isCompound: Bool
+        /// Whether the token is a stopword (kept so negation can be seen).
+        public var isStopword: Bool
+    }
+
+    /// One phrase found in text.
+    public struct Match: Sendable, Hashable {
+        /// What the phrase stands for (one phrase can stand for several tags' cues).
+        public var entries: [Entry]
+        /// Byte offsets of the matched text.
+        public var start: Int
+        public var end: Int
+        /// Index of the first matched token, for looking back at negations.
+        public var firstToken: Int
+    }
+
+    struct Node: Sendable {
+        var children: [Int32: Int32] = [:]
+        var entries: [Entry] = []
+    }
+
+    private var vocabulary = ByteStringTable(capacity: 4096)
+    private var nodes: [Node] = [Node()]
+
+    /// Creates an empty matcher.
+    public init() {}
+
+    /// The number of distinct terms in the phrases.
+    public var termCount: Int { vocabulary.count }
+
+    /// Adds `phrase` (analyzed with `analyzer`) standing for `entry`. Returns the term
+    /// sequences it was stored under (empty when the phrase holds only stopwords).
+    @discardableResult
+    public mutating func add(_ phrase: String, _ entry: Entry, analyzer: Analyzer) -> [[String]] {
+        let variants = Self.termVariants(phrase, analyzer: analyzer)
+        for terms in variants {
+            var node = 0
+            for term in terms {
+                let id = vocabulary.insert(term).id
+                if let next = nodes[node].children[id] {
+                    node = Int(next)
+                } else {
+                    nodes.append(Node())
+                    nodes[node].children[id] = Int32(nodes.count - 1)
+                    node = nodes.count - 1
+                }
+            }
+            if !nodes[node].entries.contains(entry) { nodes[node].entries.append(entry) }
+        }
+        return variants
+    }
+
+    /// The term sequences a phrase matches as: its words, and its words with each hyphenated
+    /// compound joined.
+    public static func termVariants(_ phrase: String, analyzer: Analyzer) -> [[String]] {
+        let tokens = analyzer.analyze(phrase).filter { !$0.isStopword }
+        let words = tokens.filter { $0.type != .compound }
+        guard !words.isEmpty else { return [] }
+        var variants: [[String]] = [words.map(\.term)]
+        for compound in tokens where compound.type == .compound {
+            let span = compound.position..<(compound.position + compound.positionLength)
+            var joined: [String] = []
+            var placed = false
+            for word in words {
+                if span.contains(word.position) {
+                    if !placed { joined.append(compound.term) }
+                    placed = true
+                } else {
+                    joined.append(word.term)
+                }
+            }
+            if !variants.contains(joined) { variants.append(joined) }
+        }
+        return variants
+    }
+
+    /// Analyzes `text` into tokens for ``matches(in:)``. Use an analyzer that keeps stopwords
+    /// when negation matters.
+    public func tokens(of text: String, analyzer: Analyzer) -> [Token] {
+        var tokens: [Token] = []
+        var copy = text
+        copy.withUTF8 { utf8 in
+            analyzer.analyze(utf8) { view in
+                tokens.append(
+                    Token(
+                        term: vocabulary.id(of: view.term) ?? -1, position: view.position,
+                        positionLength: view.positionLength, start: view.startOffset, end: view.endOffset,
+                        isCompound: view.type == .compound, isStopword: view.isStopword))
+            }
+        }
+        return tokens
+    }
+
+    /// Every longest, non-overlapping phrase match, left to right.
+    public func matches(in tokens: [Token]) -> [Match] {
+        let words = tokens.indices.filter { !tokens[$0].isCompound && !tokens[$0].isStopword }
+        var compoundsAt: [Int: [Int]] = [:]
+        for (k, token) in tokens.enumerated() where token.isCompound { compoundsAt[token.position, default: []].append(k) }
+        var result: [Match] = []
+        var w = 0
+        while w < words.count {
+            var best: (wordEnd: Int, node: Int, end: Int)?
+            walk(node: 0, word: w, tokens: tokens, words: words, compoundsAt: compoundsAt, best: &best)
+            if let best, !nodes[best.node].entries.isEmpty {
+                result.append(
+                    Match(entries: nodes[best.node].entries, start: tokens[words[w]].start, end: best.end, firstToken: words[w]))
+                w = best.wordEnd
+            } else {
+                w += 1
+            }
+        }
+        return result
+    }
+
+    /// Follows the trie from `node` at word index `word`, through single words and compounds,
+    /// keeping the match that ends furthest right.
+    private func walk(
+        node: Int, word: Int, tokens: [Token], words: [Int], compoundsAt: [Int: [Int]],
+        best: inout (wordEnd: Int, node: Int, end: Int)?
+    ) {
+        guard word < words.count else { return }
+        let token = tokens[words[word]]
+        var steps: [(term: Int32, nextWord: Int, end: Int)] = []
+        if token.term >= 0 { steps.append((token.term, word + 1, token.end)) }
+        for k in compoundsAt[token.position] ?? [] where tokens[k].term >= 0 {
+            let after = token.position + tokens[k].positionLength
+            var next = word
+            while next < words.count && tokens[words[next]].position < after { next += 1 }
+            steps.append((tokens[k].term, next, tokens[k].end))
+        }
+        for step in steps {
+            guard let child = nodes[node].children[step.term] else { continue }
+            let childIndex = Int(child)
+            if !nodes[childIndex].entries.isEmpty, best == nil || step.end > best!.end {
+                best = (step.nextWord, childIndex, step.end)
+            }
+            walk(node: childIndex, word: step.nextWord, tokens: tokens, words: words, compoundsAt: compoundsAt, best: &best)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+public import MicrogenreCore
+
+/// The stable identifier of a taxonomy tag (`dark`, `comedies`, `strong-female-lead`).
+public struct TagID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The id text.
+    public var rawValue: String
+
+    /// Wraps an id string.
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: TagID, rhs: TagID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A group of tags that describe one aspect of a title (tone, genre, region ...).
+public struct Facet: Sendable, Hashable {
+    /// The facet's id (`tone`).
+    public var id: String
+    /// Its display name (`Tone and mood`).
+    public var name: String
+    /// The grammar slot its tags take unless they say otherwise.
+    public var slot: Slot
+}
+
+/// One facet value: its forms for names, the phrases that name or suggest it, its parents.
+public struct Tag: Sendable, Hashable {
+    /// The stable id.
+    public var id: TagID
+    /// The facet it belongs to.
+    public var facet: String
+    /// Where it goes in a micro-genre name.
+    public var slot: Slot
+    /// The adjective or phrase written in its slot (`Dark`, `based on Books`).
+    public var form: String?
+    /// For genres and formats: the plural head noun (`Comedies`).
+    public var noun: String?
+    /// For genres: the form used before another genre's noun (`Crime`).
+    public var modifier: String?
+    /// Phrases that name the tag.
+    public var synonyms: [String]
+    /// Phrases in a synopsis that suggest the tag.
+    public var cues: [String]
+    /// Tags this one implies.
+    public var parents: [TagID]
+    /// ISO 3166 country codes that imply the tag (region tags).
+    public var countries: [String]
+    /// BCP 47 language subtags that imply the tag (language tags).
+    public var languages: [String]
+    /// Where the tag is defined.
+    public var location: SourceLocation
+
+    /// Every phrase that names the tag: its forms and synonyms.
+    public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms }
+}

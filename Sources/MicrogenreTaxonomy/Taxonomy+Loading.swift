@@ -1,0 +1,225 @@
+public import MicrogenreCore
+import MicrogenreText
+
+extension Taxonomy {
+    /// Loads every `*.taxonomy` file in `directory` (in name order) and validates the whole:
+    /// throws a ``TaxonomyError`` listing every problem with its file and line.
+    public static func load(directory: String) throws -> Taxonomy {
+        let files = try FileSystem.list(directory).filter { $0.hasSuffix(".taxonomy") }
+        guard !files.isEmpty else {
+            throw TaxonomyError([Diagnostic(.error, at: SourceLocation(file: directory, line: 0), "no .taxonomy files")])
+        }
+        let sources = try files.map { name in
+            let path = directory.hasSuffix("/") ? directory + name : "\(directory)/\(name)"
+            return (path, try FileSystem.readText(path))
+        }
+        return try parse(sources)
+    }
+
+    /// Parses and validates taxonomy sources given as (file name, text) pairs.
+    public static func parse(_ sources: [(file: String, text: String)]) throws -> Taxonomy {
+        var reader = TaxonomyReader()
+        for (file, text) in sources { reader.read(text, file: file) }
+        return try reader.build()
+    }
+}
+
+/// Reads the block format line by line and checks it; see Taxonomy/README.md.
+struct TaxonomyReader {
+    var facets: [Facet] = []
+    var tags: [Tag] = []
+    var problems: [Diagnostic] = []
+    private var facetLocations: [String: SourceLocation] = [:]
+
+    private enum Block {
+        case none
+        case facet(Int)
+        case tag(Int)
+    }
+
+    mutating func read(_ text: String, file: String) {
+        var block = Block.none
+        var currentFacet: Int?
+        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let location = SourceLocation(file: file, line: offset + 1)
+            var line = Substring(rawLine)
+            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
+            while line.last == " " || line.last == "\t" || line.last == "\r" { line.removeLast() }
+            if line.isEmpty { continue }
+            let indented = line.first == " " || line.first == "\t"
+            let content = line.drop(while: { $0 == " " || $0 == "\t" })
+            if !indented {
+                let words = content.split(separator: " ", maxSplits: 1).map(String.init)
+                guard words.count == 2 else {
+                    fail(location, "expected 'facet ID' or 'tag ID', found '\(content)'")
+                    block = .none
+                    continue
+                }
+                let id = words[1]
+                if !Self.isValidID(id) { fail(location, "'\(id)' is not a valid id (lowercase letters and digits joined by '-')") }
+                switch words[0] {
+                case "facet":
+                    if let earlier = facetLocations[id] {
+                        fail(location, "duplicate facet '\(id)' (first defined at \(earlier))")
+                    }
+                    facetLocations[id] = location
+                    facets.append(Facet(id: id, name: id, slot: .subject))
+                    currentFacet = facets.count - 1
+                    block = .facet(facets.count - 1)
+                case "tag":
+                    guard let facetIndex = currentFacet else {
+                        fail(location, "tag '\(id)' comes before any facet")
+                        block = .none
+                        continue
+                    }
+                    let facet = facets[facetIndex]
+                    tags.append(
+                        Tag(
+                            id: TagID(id), facet: facet.id, slot: facet.slot, form: nil, noun: nil, modifier: nil,
+                            synonyms: [], cues: [], parents: [], countries: [], languages: [], location: location))
+                    block = .tag(tags.count - 1)
+                default:
+                    fail(location, "expected 'facet ID' or 'tag ID', found '\(content)'")
+                    block = .none
+                }
+                continue
+            }
+            guard let colon = content.firstIndex(of: ":") else {
+                fail(location, "expected 'field: value', found '\(content)'")
+                continue
+            }
+            let key = String(content[..<colon])
+            let value = String(content[content.index(after: colon)...].drop(while: { $0 == " " }))
+            switch block {
+            case .none:
+                fail(location, "field '\(key)' outside a facet or tag block")
+            case .facet(let index):
+                switch key {
+                case "name": facets[index].name = value
+                case "slot":
+                    if let slot = Slot(rawValue: value) { facets[index].slot = slot } else { unknownSlot(value, location) }
+                default: fail(location, "unknown facet field '\(key)' (known: name, slot)")
+                }
+            case .tag(let index):
+                setField(key, value, of: index, at: location)
+            }
+        }
+    }
+
+    private mutating func setField(_ key: String, _ value: String, of index: Int, at location: SourceLocation) {
+        let list = value.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        switch key {
+        case "form": tags[index].form = value
+        case "noun": tags[index].noun = value
+        case "modifier": tags[index].modifier = value
+        case "synonyms": tags[index].synonyms += list
+        case "cues": tags[index].cues += list
+        case "parents": tags[index].parents += list.map(TagID.init)
+        case "countries": tags[index].countries += list.map { $0.uppercased() }
+        case "languages": tags[index].languages += list.map { $0.lowercased() }
+        case "slot":
+            if let slot = Slot(rawValue: value) { tags[index].slot = slot } else { unknownSlot(value, location) }
+        default:
+            fail(
+                location,
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, cues, parents, countries, languages, slot)")
+        }
+    }
+
+    private mutating func unknownSlot(_ value: String, _ location: SourceLocation) {
+        fail(location, "unknown slot '\(value)' (known: \(Slot.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+
+    private mutating func fail(_ location: SourceLocation, _ message: String) {
+        problems.append(Diagnostic(.error, at: location, message))
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        guard let first = id.first, first != "-", id.last != "-", !id.contains("--") else { return false }
+        return id.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// Checks the tags as a whole and builds the matchers.
+    mutating func build() throws -> Taxonomy {
+        var byID: [TagID: Int] = [:]
+        for (index, tag) in tags.enumerated() {
+            if let earlier = byID[tag.id] {
+                fail(tag.location, "duplicate tag '\(tag.id)' (first defined at \(tags[earlier].location))")
+            } else {
+                byID[tag.id] = index
+            }
+            if tag.slot == .genre && tag.noun == nil && tag.modifier == nil {
+                fail(tag.location, "genre tag '\(tag.id)' needs a noun or a modifier")
+            } else if tag.slot != .genre && tag.form == nil && tag.noun == nil {
+                fail(tag.location, "tag '\(tag.id)' needs a form")
+            }
+            for parent in tag.parents where byID[parent] == nil && !tags.contains(where: { $0.id == parent }) {
+                fail(tag.location, "tag '\(tag.id)' has unknown parent '\(parent)'")
+            }
+        }
+        checkCycles(byID)
+        let analyzer: Analyzer
+        do {
+            analyzer = try Analyzer()
+        } catch {
+            throw TaxonomyError([Diagnostic(.error, at: SourceLocation(file: "ICU", line: 0), "\(error)")])
+        }
+        var names = PhraseMatcher()
+        var cues = PhraseMatcher()
+        var owners: [[String]: (tag: Int, phrase: String)] = [:]
+        for (index, tag) in tags.enumerated() {
+            for phrase in tag.namingPhrases {
+                let entry = PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase)
+                let variants = names.add(phrase, entry, analyzer: analyzer)
+                cues.add(phrase, entry, analyzer: analyzer)
+                if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
+                for terms in variants {
+                    if let owner = owners[terms], owner.tag != index {
+                        fail(
+                            tag.location,
+                            "phrase '\(phrase)' of tag '\(tag.id)' already names tag '\(tags[owner.tag].id)' "
+                                + "(as '\(owner.phrase)', \(tags[owner.tag].location))")
+                    } else {
+                        owners[terms] = (index, phrase)
+                    }
+                }
+            }
+            for phrase in tag.cues {
+                cues.add(phrase, PhraseMatcher.Entry(tag: index, isNaming: false, phrase: phrase), analyzer: analyzer)
+            }
+        }
+        if !problems.isEmpty { throw TaxonomyError(problems) }
+        return Taxonomy(facets: facets, tags: tags, names: names, cues: cues)
+    }
+
+    private mutating func checkCycles(_ byID: [TagID: Int]) {
+        var state = [UInt8](repeating: 0, count: tags.count)  // 0 new, 1 on stack, 2 done
+        func visit(_ index: Int, _ path: [Int]) -> [Int]? {
+            if state[index] == 1 { return path + [index] }
+            if state[index] == 2 { return nil }
+            state[index] = 1
+            for parent in tags[index].parents {
+                if let next = byID[parent], let cycle = visit(next, path + [index]) { return cycle }
+            }
+            state[index] = 2
+            return nil
+        }
+        for index in tags.indices where state[index] == 0 {
+            if let cycle = visit(index, []) {
+                let start = cycle.firstIndex(of: cycle.last!)!
+                let names = cycle[start...].map { tags[$0].id.rawValue }.joined(separator: " -> ")
+                fail(tags[cycle.last!].location, "parent cycle: \(names)")
+                return
+            }
+        }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

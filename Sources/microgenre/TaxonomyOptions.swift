@@ -1,0 +1,47 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreTaxonomy
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Where the taxonomy comes from, shared by every command that needs it.
+struct TaxonomyOptions: ParsableArguments {
+    @Option(
+        name: .customLong("taxonomy"),
+        help: "The taxonomy directory (default: $MICROGENRE_TAXONOMY, ./Taxonomy, or the one beside the executable).")
+    var directory: String?
+
+    /// The directory to load: the option, the environment, ./Taxonomy, then the repository the
+    /// executable was built in, then share/microgenre/Taxonomy beside an installed executable.
+    func resolvedDirectory() throws -> String {
+        if let directory { return directory }
+        if let fromEnvironment = getenv("MICROGENRE_TAXONOMY") { return String(cString: fromEnvironment) }
+        var candidates = ["Taxonomy"]
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if length > 0 {
+            let executable = String(cString: buffer)
+            let binDirectory = String(executable[..<(executable.lastIndex(of: "/") ?? executable.endIndex)])
+            candidates += ["\(binDirectory)/../../../Taxonomy", "\(binDirectory)/../share/microgenre/Taxonomy"]
+        }
+        for candidate in candidates where FileSystem.isDirectory(candidate) { return candidate }
+        throw ValidationError("no taxonomy found: pass --taxonomy DIR or set MICROGENRE_TAXONOMY")
+    }
+
+    /// Loads and validates the taxonomy, printing every problem before failing.
+    func load() throws -> Taxonomy {
+        let directory = try resolvedDirectory()
+        do {
+            return try Taxonomy.load(directory: directory)
+        } catch let error as TaxonomyError {
+            for problem in error.problems { Output.error(problem.description) }
+            Output.error("\(directory): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") in the taxonomy")
+            throw ExitCode(1)
+        } catch let error as FileSystem.Failure {
+            Output.error("error: cannot read the taxonomy: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
