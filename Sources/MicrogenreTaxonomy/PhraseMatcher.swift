@@ -126,7 +126,9 @@ public struct PhraseMatcher: Sendable {
     public func matches(in tokens: [Token]) -> [Match] {
         let words = tokens.indices.filter { !tokens[$0].isCompound && !tokens[$0].isStopword }
         var compoundsAt: [Int: [Int]] = [:]
-        for (k, token) in tokens.enumerated() where token.isCompound { compoundsAt[token.position, default: []].append(k) }
+        for (k, token) in tokens.enumerated() where token.isCompound {
+            compoundsAt[token.position, default: []].append(k)
+        }
         var result: [Match] = []
         var w = 0
         while w < words.count {
@@ -134,7 +136,9 @@ public struct PhraseMatcher: Sendable {
             walk(node: 0, word: w, tokens: tokens, words: words, compoundsAt: compoundsAt, best: &best)
             if let best, !nodes[best.node].entries.isEmpty {
                 result.append(
-                    Match(entries: nodes[best.node].entries, start: tokens[words[w]].start, end: best.end, firstToken: words[w]))
+                    Match(
+                        entries: nodes[best.node].entries, start: tokens[words[w]].start, end: best.end,
+                        firstToken: words[w]))
                 w = best.wordEnd
             } else {
                 w += 1
@@ -165,7 +169,9 @@ public struct PhraseMatcher: Sendable {
             if !nodes[childIndex].entries.isEmpty, best == nil || step.end > best!.end {
                 best = (step.nextWord, childIndex, step.end)
             }
-            walk(node: childIndex, word: step.nextWord, tokens: tokens, words: words, compoundsAt: compoundsAt, best: &best)
+            walk(
+                node: childIndex, word: step.nextWord, tokens: tokens, words: words, compoundsAt: compoundsAt,
+                best: &best)
         }
     }
 }

@@ -7,7 +7,8 @@ extension Taxonomy {
     public static func load(directory: String) throws -> Taxonomy {
         let files = try FileSystem.list(directory).filter { $0.hasSuffix(".taxonomy") }
         guard !files.isEmpty else {
-            throw TaxonomyError([Diagnostic(.error, at: SourceLocation(file: directory, line: 0), "no .taxonomy files")])
+            throw TaxonomyError([Diagnostic(.error, at: SourceLocation(file: directory, line: 0), "no .taxonomy files")]
+            )
         }
         let sources = try files.map { name in
             let path = directory.hasSuffix("/") ? directory + name : "\(directory)/\(name)"
@@ -56,7 +57,9 @@ struct TaxonomyReader {
                     continue
                 }
                 let id = words[1]
-                if !Self.isValidID(id) { fail(location, "'\(id)' is not a valid id (lowercase letters and digits joined by '-')") }
+                if !Self.isValidID(id) {
+                    fail(location, "'\(id)' is not a valid id (lowercase letters and digits joined by '-')")
+                }
                 switch words[0] {
                 case "facet":
                     if let earlier = facetLocations[id] {
@@ -97,7 +100,11 @@ struct TaxonomyReader {
                 switch key {
                 case "name": facets[index].name = value
                 case "slot":
-                    if let slot = Slot(rawValue: value) { facets[index].slot = slot } else { unknownSlot(value, location) }
+                    if let slot = Slot(rawValue: value) {
+                        facets[index].slot = slot
+                    } else {
+                        unknownSlot(value, location)
+                    }
                 default: fail(location, "unknown facet field '\(key)' (known: name, slot)")
                 }
             case .tag(let index):
@@ -122,7 +129,8 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, cues, parents, countries, languages, slot)")
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, cues, parents, countries, languages, slot)"
+            )
         }
     }
 

@@ -37,7 +37,8 @@ struct TaxonomyOptions: ParsableArguments {
             return try Taxonomy.load(directory: directory)
         } catch let error as TaxonomyError {
             for problem in error.problems { Output.error(problem.description) }
-            Output.error("\(directory): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") in the taxonomy")
+            Output.error(
+                "\(directory): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") in the taxonomy")
             throw ExitCode(1)
         } catch let error as FileSystem.Failure {
             Output.error("error: cannot read the taxonomy: \(error)")

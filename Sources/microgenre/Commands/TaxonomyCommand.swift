@@ -19,7 +19,9 @@ struct TaxonomyCommand: ParsableCommand {
 
         func run() throws {
             let taxonomy = try taxonomyOptions.load()
-            Output.line("\(try taxonomyOptions.resolvedDirectory()): \(taxonomy.tags.count) tags in \(taxonomy.facets.count) facets, valid")
+            Output.line(
+                "\(try taxonomyOptions.resolvedDirectory()): \(taxonomy.tags.count) tags in \(taxonomy.facets.count) facets, valid"
+            )
             for facet in taxonomy.facets {
                 let tags = taxonomy.tags(inFacet: facet.id)
                 let phrases = tags.reduce(0) { $0 + $1.namingPhrases.count + $1.cues.count }
@@ -122,7 +124,9 @@ enum NameList {
             if quoted {
                 if c == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else {
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
                             quoted = false
                             pending = next
                         }
