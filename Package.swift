@@ -53,12 +53,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Scores titles against the taxonomy; learns the tag model; mines named micro-genres.
+        .target(
+            name: "MicrogenreTagging",
+            dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy"],
+            swiftSettings: strictSettings
+        ),
+
         // The command-line tool: argument parsing, printing, exit codes.
         .executableTarget(
             name: "microgenre",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MicrogenreTagging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
@@ -80,6 +87,11 @@ let package = Package(
             name: "MicrogenreFeedsTests",
             dependencies: ["MicrogenreFeeds", "MicrogenreCore"],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenreTaggingTests",
+            dependencies: ["MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore", "MicrogenreText"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -37,6 +37,11 @@ public struct ByteStringTable: Sendable {
         findSlot(key, hash: hash).id
     }
 
+    /// The id of `bytes`, or nil when absent.
+    public func id(of bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBufferPointer { id(of: $0) }
+    }
+
     /// Whether the table holds `string`.
     public func contains(_ string: String) -> Bool {
         var copy = string

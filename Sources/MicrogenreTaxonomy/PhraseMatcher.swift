@@ -76,7 +76,12 @@ public struct PhraseMatcher: Sendable {
                     node = nodes.count - 1
                 }
             }
-            if !nodes[node].entries.contains(entry) { nodes[node].entries.append(entry) }
+            // One entry per tag at a node; a naming phrase outranks a cue.
+            if let existing = nodes[node].entries.firstIndex(where: { $0.tag == entry.tag }) {
+                if entry.isNaming && !nodes[node].entries[existing].isNaming { nodes[node].entries[existing] = entry }
+            } else {
+                nodes[node].entries.append(entry)
+            }
         }
         return variants
     }
@@ -105,31 +110,48 @@ public struct PhraseMatcher: Sendable {
         return variants
     }
 
+    /// The matcher's token for one analyzed token.
+    public func token(for view: TokenView) -> Token {
+        Token(
+            term: vocabulary.id(of: view.term) ?? -1, position: view.position, positionLength: view.positionLength,
+            start: view.startOffset, end: view.endOffset, isCompound: view.type == .compound,
+            isStopword: view.isStopword)
+    }
+
     /// Analyzes `text` into tokens for ``matches(in:)``. Use an analyzer that keeps stopwords
     /// when negation matters.
     public func tokens(of text: String, analyzer: Analyzer) -> [Token] {
         var tokens: [Token] = []
         var copy = text
         copy.withUTF8 { utf8 in
-            analyzer.analyze(utf8) { view in
-                tokens.append(
-                    Token(
-                        term: vocabulary.id(of: view.term) ?? -1, position: view.position,
-                        positionLength: view.positionLength, start: view.startOffset, end: view.endOffset,
-                        isCompound: view.type == .compound, isStopword: view.isStopword))
-            }
+            analyzer.analyze(utf8) { tokens.append(token(for: $0)) }
         }
         return tokens
     }
 
-    /// Every longest, non-overlapping phrase match, left to right.
-    public func matches(in tokens: [Token]) -> [Match] {
+    /// Phrase matches, left to right: by default the longest match at each place, without
+    /// overlaps (for names and queries); with `overlapping`, every phrase at every word, so
+    /// "crime thriller" yields both "crime" and "thriller" (for synopses).
+    public func matches(in tokens: [Token], overlapping: Bool = false) -> [Match] {
         let words = tokens.indices.filter { !tokens[$0].isCompound && !tokens[$0].isStopword }
         var compoundsAt: [Int: [Int]] = [:]
         for (k, token) in tokens.enumerated() where token.isCompound {
             compoundsAt[token.position, default: []].append(k)
         }
         var result: [Match] = []
+        if overlapping {
+            for w in words.indices {
+                var found: [(node: Int, end: Int)] = []
+                collect(node: 0, word: w, tokens: tokens, words: words, compoundsAt: compoundsAt, found: &found)
+                for (node, end) in found {
+                    result.append(
+                        Match(
+                            entries: nodes[node].entries, start: tokens[words[w]].start, end: end, firstToken: words[w])
+                    )
+                }
+            }
+            return result
+        }
         var w = 0
         while w < words.count {
             var best: (wordEnd: Int, node: Int, end: Int)?
@@ -145,6 +167,28 @@ public struct PhraseMatcher: Sendable {
             }
         }
         return result
+    }
+
+    /// Every phrase starting at word index `word`.
+    private func collect(
+        node: Int, word: Int, tokens: [Token], words: [Int], compoundsAt: [Int: [Int]],
+        found: inout [(node: Int, end: Int)]
+    ) {
+        guard word < words.count else { return }
+        let token = tokens[words[word]]
+        if token.term >= 0, let child = nodes[node].children[token.term] {
+            if !nodes[Int(child)].entries.isEmpty { found.append((Int(child), token.end)) }
+            collect(
+                node: Int(child), word: word + 1, tokens: tokens, words: words, compoundsAt: compoundsAt, found: &found)
+        }
+        for k in compoundsAt[token.position] ?? [] where tokens[k].term >= 0 {
+            guard let child = nodes[node].children[tokens[k].term] else { continue }
+            let after = token.position + tokens[k].positionLength
+            var next = word
+            while next < words.count && tokens[words[next]].position < after { next += 1 }
+            if !nodes[Int(child)].entries.isEmpty { found.append((Int(child), tokens[k].end)) }
+            collect(node: Int(child), word: next, tokens: tokens, words: words, compoundsAt: compoundsAt, found: &found)
+        }
     }
 
     /// Follows the trie from `node` at word index `word`, through single words and compounds,

@@ -47,6 +47,9 @@ public struct Tag: Sendable, Hashable {
     public var countries: [String]
     /// BCP 47 language subtags that imply the tag (language tags).
     public var languages: [String]
+    /// Whether the tagger may infer the tag from synopsis text; tags such as "Movies" come
+    /// from metadata only.
+    public var inferredFromText: Bool = true
     /// Where the tag is defined.
     public var location: SourceLocation
 

@@ -126,10 +126,16 @@ struct TaxonomyReader {
         case "languages": tags[index].languages += list.map { $0.lowercased() }
         case "slot":
             if let slot = Slot(rawValue: value) { tags[index].slot = slot } else { unknownSlot(value, location) }
+        case "inferred":
+            switch value {
+            case "yes": tags[index].inferredFromText = true
+            case "no": tags[index].inferredFromText = false
+            default: fail(location, "inferred takes yes or no, found '\(value)'")
+            }
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, cues, parents, countries, languages, slot)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, cues, parents, countries, languages, slot, inferred)"
             )
         }
     }
@@ -179,7 +185,9 @@ struct TaxonomyReader {
             for phrase in tag.namingPhrases {
                 let entry = PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase)
                 let variants = names.add(phrase, entry, analyzer: analyzer)
-                cues.add(phrase, entry, analyzer: analyzer)
+                // A genre's modifier ("Family", "War") names it in a micro-genre name, but alone in
+                // a synopsis it is too common a word to count; synonyms and cues say when it does.
+                if tag.inferredFromText && phrase != tag.modifier { cues.add(phrase, entry, analyzer: analyzer) }
                 if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
                 for terms in variants {
                     if let owner = owners[terms], owner.tag != index {
@@ -192,7 +200,7 @@ struct TaxonomyReader {
                     }
                 }
             }
-            for phrase in tag.cues {
+            for phrase in tag.cues where tag.inferredFromText {
                 cues.add(phrase, PhraseMatcher.Entry(tag: index, isNaming: false, phrase: phrase), analyzer: analyzer)
             }
         }

@@ -7,7 +7,10 @@ struct Microgenre: ParsableCommand {
         commandName: "microgenre",
         abstract: "Micro-genre tagging and search for film and TV catalogs.",
         version: "0.1.0",
-        subcommands: [Ingest.self, Analyze.self, TaxonomyCommand.self]
+        subcommands: [
+            Ingest.self, Analyze.self, TaxonomyCommand.self, TagCommand.self, GenresCommand.self, ModelCommand.self,
+            EvalCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,237 @@
+public import MicrogenreCore
+public import MicrogenreTaxonomy
+
+/// Per-tag logistic regression over the analyzed terms of a title's synopses and title: the
+/// part of the tagger that generalizes past explicit cues. Built by ``TagModelTrainer`` and
+/// stored in a file, never learned at start-up.
+///
+/// `p(tag | title) = sigmoid(bias + sum of the weights of the title's distinct terms)`.
+public struct TagModel: Sendable {
+    /// One tag's classifier.
+    public struct Classifier: Sendable, Hashable {
+        /// The tag.
+        public var tag: TagID
+        /// The intercept.
+        public var bias: Float
+        /// Feature index and weight, the strongest kept.
+        public var weights: [(feature: Int32, weight: Float)]
+        /// Whether the classifier's probability replaces the rules' score (a model trained on
+        /// labels, which weighed the rules' verdicts as features) rather than adding to it (a
+        /// distant-supervision model, which never saw its own tag's cues).
+        public var replacesRules: Bool = false
+
+        /// Creates a classifier.
+        public init(tag: TagID, bias: Float, weights: [(feature: Int32, weight: Float)], replacesRules: Bool = false) {
+            self.tag = tag
+            self.bias = bias
+            self.weights = weights
+            self.replacesRules = replacesRules
+        }
+
+        public static func == (lhs: Classifier, rhs: Classifier) -> Bool {
+            lhs.tag == rhs.tag && lhs.bias == rhs.bias && lhs.replacesRules == rhs.replacesRules
+                && lhs.weights.elementsEqual(rhs.weights, by: { $0 == $1 })
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(tag)
+            hasher.combine(bias)
+        }
+    }
+
+    /// The feature terms (analyzed stems), by index.
+    public let terms: [String]
+    /// The classifiers.
+    public let classifiers: [Classifier]
+    /// Term lookup without allocation.
+    public let termTable: ByteStringTable
+    /// For each feature, the classifiers that weigh it: (classifier index, weight).
+    private let postings: [[(classifier: Int32, weight: Float)]]
+
+    /// Creates a model.
+    public init(terms: [String], classifiers: [Classifier]) {
+        self.terms = terms
+        self.classifiers = classifiers
+        termTable = ByteStringTable(terms)
+        var postings = [[(classifier: Int32, weight: Float)]](repeating: [], count: terms.count)
+        for (k, classifier) in classifiers.enumerated() {
+            for (feature, weight) in classifier.weights { postings[Int(feature)].append((Int32(k), weight)) }
+        }
+        self.postings = postings
+    }
+
+    /// The probability of each classifier's tag for a title with these distinct features, with
+    /// the features that pushed it up most.
+    public func predict(features: [Int32]) -> [(classifier: Int, probability: Double, strongest: [Int32])] {
+        var sums = classifiers.map { Double($0.bias) }
+        var top = [[(Int32, Float)]](repeating: [], count: classifiers.count)
+        for feature in features {
+            for (classifier, weight) in postings[Int(feature)] {
+                sums[Int(classifier)] += Double(weight)
+                if weight > 0 { top[Int(classifier)].append((feature, weight)) }
+            }
+        }
+        return sums.enumerated().map { k, sum in
+            let strongest = top[k].sorted { $0.1 > $1.1 }.prefix(3).map(\.0)
+            return (k, 1 / (1 + exp(-sum)), Array(strongest))
+        }
+    }
+}
+
+// MARK: - File format
+
+/// The model file: magic `MGTM`, format version, the terms, the classifiers, and an FNV-1a
+/// checksum of everything before it. All integers little-endian.
+///
+///     "MGTM" u32 version=1
+///     u32 termCount, termCount x (u16 length, UTF-8 bytes)
+///     u32 classifierCount, classifierCount x (u16 idLength, id, u8 replacesRules, f32 bias,
+///         u32 n, n x (u32 feature, f32 weight))
+///     u64 checksum
+extension TagModel {
+    /// The file format version this build reads and writes.
+    public static let formatVersion: UInt32 = 1
+
+    /// A model file that cannot be used: missing, foreign, of another version, or damaged.
+    public struct FileError: Error, Sendable, CustomStringConvertible {
+        /// The file.
+        public var path: String
+        /// What is wrong.
+        public var message: String
+
+        public var description: String { "\(path): error: \(message)" }
+    }
+
+    /// Writes the model to `path` atomically.
+    public func write(to path: String) throws {
+        var out: [UInt8] = Array("MGTM".utf8)
+        out.appendLE(Self.formatVersion)
+        out.appendLE(UInt32(terms.count))
+        for term in terms { out.appendString(term) }
+        out.appendLE(UInt32(classifiers.count))
+        for classifier in classifiers {
+            out.appendString(classifier.tag.rawValue)
+            out.append(classifier.replacesRules ? 1 : 0)
+            out.appendLE(classifier.bias.bitPattern)
+            out.appendLE(UInt32(classifier.weights.count))
+            for (feature, weight) in classifier.weights {
+                out.appendLE(UInt32(feature))
+                out.appendLE(weight.bitPattern)
+            }
+        }
+        out.appendLE(checksum(out[...]))
+        try FileSystem.write(out, to: path)
+    }
+
+    /// Reads a model file, checking its magic number, version and checksum.
+    public static func read(from path: String) throws -> TagModel {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.read(path)
+        } catch {
+            throw FileError(path: path, message: "cannot read the model: \(error)")
+        }
+        guard bytes.count >= 16, Array(bytes[0..<4]) == Array("MGTM".utf8) else {
+            throw FileError(path: path, message: "not a Microgenre tag model (bad magic number)")
+        }
+        var reader = ByteReader(bytes: bytes[..<(bytes.count - 8)], path: path)
+        reader.offset = 4
+        let version = try reader.u32()
+        guard version == formatVersion else {
+            throw FileError(
+                path: path, message: "model format version \(version), this build reads version \(formatVersion)")
+        }
+        var tail = ByteReader(bytes: bytes[...], path: path)
+        tail.offset = bytes.count - 8
+        guard try tail.u64() == checksum(bytes[..<(bytes.count - 8)]) else {
+            throw FileError(path: path, message: "checksum mismatch: the file is damaged or truncated")
+        }
+        let termCount = Int(try reader.u32())
+        var terms: [String] = []
+        terms.reserveCapacity(termCount)
+        for _ in 0..<termCount { terms.append(try reader.string()) }
+        let classifierCount = Int(try reader.u32())
+        var classifiers: [Classifier] = []
+        for _ in 0..<classifierCount {
+            let tag = TagID(try reader.string())
+            let replacesRules = try reader.u8() != 0
+            let bias = Float(bitPattern: try reader.u32())
+            let n = Int(try reader.u32())
+            var weights: [(feature: Int32, weight: Float)] = []
+            weights.reserveCapacity(n)
+            for _ in 0..<n {
+                let feature = try reader.u32()
+                guard feature < termCount else {
+                    throw FileError(path: path, message: "feature \(feature) out of range")
+                }
+                weights.append((Int32(feature), Float(bitPattern: try reader.u32())))
+            }
+            classifiers.append(Classifier(tag: tag, bias: bias, weights: weights, replacesRules: replacesRules))
+        }
+        return TagModel(terms: terms, classifiers: classifiers)
+    }
+}
+
+func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    return h
+}
+
+extension [UInt8] {
+    mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    mutating func appendString(_ string: String) {
+        let utf8 = Array(string.utf8.prefix(Int(UInt16.max)))
+        appendLE(UInt16(utf8.count))
+        append(contentsOf: utf8)
+    }
+}
+
+/// Reads little-endian values from a byte slice, failing cleanly at its end.
+struct ByteReader {
+    let bytes: ArraySlice<UInt8>
+    let path: String
+    var offset = 0
+
+    private mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
+        let start = bytes.startIndex + offset
+        guard count >= 0, start + count <= bytes.endIndex else {
+            throw TagModel.FileError(path: path, message: "truncated at byte \(offset)")
+        }
+        offset += count
+        return bytes[start..<(start + count)]
+    }
+
+    mutating func u8() throws -> UInt8 { try take(1).first! }
+
+    mutating func u16() throws -> UInt16 {
+        let b = try take(2)
+        return UInt16(b[b.startIndex]) | UInt16(b[b.startIndex + 1]) << 8
+    }
+
+    mutating func u32() throws -> UInt32 {
+        let b = try take(4)
+        var value: UInt32 = 0
+        for (k, byte) in b.enumerated() { value |= UInt32(byte) << (8 * k) }
+        return value
+    }
+
+    mutating func u64() throws -> UInt64 {
+        let b = try take(8)
+        var value: UInt64 = 0
+        for (k, byte) in b.enumerated() { value |= UInt64(byte) << (8 * k) }
+        return value
+    }
+
+    mutating func string() throws -> String {
+        let length = Int(try u16())
+        return String(decoding: try take(length), as: UTF8.self)
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

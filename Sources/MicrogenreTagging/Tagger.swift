@@ -1,0 +1,374 @@
+public import MicrogenreCore
+public import MicrogenreTaxonomy
+public import MicrogenreText
+
+/// How much each kind of evidence counts, in [0, 1]. Evidence combines by noisy-or:
+/// `score = 1 - (1 - w1)(1 - w2)...`, then a negated phrase multiplies it by ``negation``.
+public struct TaggerWeights: Sendable, Hashable {
+    /// A feed genre that names the tag.
+    public var genre = 0.95
+    /// A feed keyword that names the tag.
+    public var keyword = 0.85
+    /// Year, country, language and kind (exact facts).
+    public var metadata = 0.95
+    /// A rating that implies an audience.
+    public var rating = 0.7
+    /// A phrase naming the tag in the synopsis's first sentence ("is a 1995 romantic comedy film").
+    public var leadNaming = 0.9
+    /// A phrase naming the tag later in the synopsis.
+    public var naming = 0.55
+    /// A cue phrase in the synopsis's first sentence.
+    public var leadCue = 0.35
+    /// A cue phrase later in the synopsis.
+    public var cue = 0.2
+    /// A phrase naming the tag in the title.
+    public var title = 0.3
+    /// A child tag's score passed to its parents.
+    public var parent = 0.9
+    /// What a negated phrase ("not a comedy") multiplies the score by.
+    public var negation = 0.2
+    /// The learned model's probability is multiplied by this.
+    public var model = 1.0
+
+    /// The defaults.
+    public init() {}
+
+    /// Each weight by name, for overriding from the command line.
+    nonisolated(unsafe) public static let keyPaths: [String: WritableKeyPath<TaggerWeights, Double>] = [
+        "genre": \.genre, "keyword": \.keyword, "metadata": \.metadata, "rating": \.rating, "leadNaming": \.leadNaming,
+        "naming": \.naming, "leadCue": \.leadCue, "cue": \.cue, "title": \.title, "parent": \.parent,
+        "negation": \.negation, "model": \.model,
+    ]
+}
+
+/// Scores every taxonomy tag for a title, with the evidence behind each score.
+///
+/// Sources of evidence: the feed's genres and keywords (through taxonomy synonyms); metadata
+/// (year to era, countries and languages to region, rating to audience, kind to format); phrases
+/// in the synopsis and title, with negation ("not a comedy") and the parent hierarchy; and, when
+/// a ``TagModel`` is given, the learned model. Not thread-safe: one per thread.
+public final class Tagger {
+    /// The taxonomy tags come from.
+    public let taxonomy: Taxonomy
+    /// The learned model, if any.
+    public let model: TagModel?
+    /// Evidence weights.
+    public var weights = TaggerWeights()
+    /// Scores below this are dropped from results.
+    public var minimumScore = 0.05
+
+    private let namesAnalyzer: Analyzer
+    private let textAnalyzer: Analyzer
+    private let eraTags: [Int: Int]
+    private let countryTags: [String: [Int]]
+    private let languageTags: [String: [Int]]
+    private let classifierTags: [Int?]
+    private let negators: Set<String> = [
+        "not", "no", "never", "without", "neither", "nor", "isn't", "wasn't", "aren't", "doesn't", "don't", "didn't",
+        "won't", "cannot", "can't", "hardly", "non",
+    ]
+
+    /// Creates a tagger; `model` adds learned evidence.
+    public init(taxonomy: Taxonomy, model: TagModel? = nil) throws {
+        self.taxonomy = taxonomy
+        self.model = model
+        namesAnalyzer = try Analyzer()
+        textAnalyzer = try Analyzer(
+            options: AnalyzerOptions(stem: true, removeStopwords: false, catenateHyphenated: true))
+        var eras: [Int: Int] = [:]
+        var countries: [String: [Int]] = [:]
+        var languages: [String: [Int]] = [:]
+        for (index, tag) in taxonomy.tags.enumerated() {
+            if tag.facet == "era", let decade = Int(tag.id.rawValue.dropLast()), tag.id.rawValue.hasSuffix("s") {
+                eras[decade] = index
+            }
+            for country in tag.countries { countries[country, default: []].append(index) }
+            for language in tag.languages { languages[language, default: []].append(index) }
+        }
+        eraTags = eras
+        countryTags = countries
+        languageTags = languages
+        classifierTags = model?.classifiers.map { taxonomy.index(of: $0.tag) } ?? []
+    }
+
+    /// Every tag scoring at least ``minimumScore``, highest first.
+    public func tag(_ record: TitleRecord) -> [TagScore] {
+        var scores = ScoreSheet(count: taxonomy.tags.count)
+        addMetadata(record, to: &scores)
+        addNamedFields(record, to: &scores)
+        var features = addSynopses(record, to: &scores)
+        let rules = scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
+        guard let model else { return rules }
+        for person in record.people.prefix(Self.maximumPeopleFeatures) {
+            if let id = model.termTable.id(of: Array(Self.personFeature(person.name).utf8)) { features.append(id) }
+        }
+        for score in rules where score.score >= Self.ruleFeatureThreshold {
+            if let id = model.termTable.id(of: Array(Self.ruleFeature(score.tag).utf8)) { features.append(id) }
+        }
+        var replaced: [Int: TagScore] = [:]
+        for prediction in model.predict(features: features) {
+            guard let tag = classifierTags[prediction.classifier] else { continue }
+            let terms = prediction.strongest.map { model.terms[Int($0)] }.joined(separator: " ")
+            let evidence = Evidence(
+                source: .model, field: "model", text: terms, weight: prediction.probability * weights.model)
+            if model.classifiers[prediction.classifier].replacesRules {
+                // A model trained on labels weighed the rules' verdicts as features: its probability is the score.
+                let ruleEvidence = rules.first { $0.tag == taxonomy.tags[tag].id }?.evidence ?? []
+                replaced[tag] = TagScore(
+                    tag: taxonomy.tags[tag].id, score: prediction.probability * weights.model,
+                    evidence: [evidence] + ruleEvidence.prefix(7))
+            } else if prediction.probability >= 0.05 {
+                scores.add(tag, evidence)
+            }
+        }
+        var combined = scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
+        combined.removeAll { score in taxonomy.index(of: score.tag).map { replaced[$0] != nil } ?? false }
+        combined += replaced.values.filter { $0.score >= minimumScore }
+        return combined.sorted { $0.score != $1.score ? $0.score > $1.score : $0.tag < $1.tag }
+    }
+
+    /// Rule scores at or above this become model features (`#tag`).
+    static let ruleFeatureThreshold = 0.5
+
+    /// The feature for "the rules give this tag": `#` and the tag id.
+    static func ruleFeature(_ tag: TagID) -> String { "#" + tag.rawValue }
+
+    /// The tags a title names explicitly, with their ancestors: a feed genre or keyword, or a
+    /// non-negated phrase naming the tag in a synopsis. The distant supervision the model
+    /// learns from.
+    public func explicitTags(_ record: TitleRecord) -> Set<Int> {
+        var scores = ScoreSheet(count: taxonomy.tags.count)
+        addNamedFields(record, to: &scores)
+        _ = addSynopses(record, to: &scores)
+        var result: Set<Int> = []
+        for index in scores.touched
+        where !scores.negated[index]
+            && scores.evidence[index].contains(where: {
+                $0.source == .genre || $0.source == .keyword || ($0.source == .synopsis && $0.weight >= weights.naming)
+            })
+        {
+            result.insert(index)
+            result.formUnion(taxonomy.ancestors(of: index))
+        }
+        return result
+    }
+
+    /// The model's features as strings, for building a vocabulary: the distinct analyzed terms
+    /// of the title and its synopses (stopwords out), the credited people as `@name`, and the
+    /// tags the rules give as `#tag`.
+    public func featureTerms(_ record: TitleRecord) -> Set<String> {
+        var terms: Set<String> = []
+        for text in [record.title] + record.synopses.map(\.text) {
+            for token in namesAnalyzer.analyze(text) where token.type != .compound { terms.insert(token.term) }
+        }
+        for person in record.people.prefix(Self.maximumPeopleFeatures) { terms.insert(Self.personFeature(person.name)) }
+        var scores = ScoreSheet(count: taxonomy.tags.count)
+        addMetadata(record, to: &scores)
+        addNamedFields(record, to: &scores)
+        _ = addSynopses(record, to: &scores)
+        for score in scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
+        where score.score >= Self.ruleFeatureThreshold {
+            terms.insert(Self.ruleFeature(score.tag))
+        }
+        return terms
+    }
+
+    /// People features per title, at most.
+    static let maximumPeopleFeatures = 20
+
+    /// A credited person as a feature: `@` and the name lowercased, spaces single.
+    static func personFeature(_ name: String) -> String {
+        "@" + name.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+    }
+
+    // MARK: - Sources
+
+    private func addMetadata(_ record: TitleRecord, to scores: inout ScoreSheet) {
+        switch record.kind {
+        case .movie: add("movies", "kind", record.kind.rawValue, weights.metadata, &scores)
+        case .series, .season, .episode: add("tv", "kind", record.kind.rawValue, weights.metadata, &scores)
+        case .special: break
+        }
+        if let year = record.year, let tag = eraTags[year / 10 * 10] {
+            scores.add(tag, Evidence(source: .metadata, field: "year", text: String(year), weight: weights.metadata))
+        }
+        for country in record.countries {
+            for tag in countryTags[country.uppercased()] ?? [] {
+                scores.add(tag, Evidence(source: .metadata, field: "country", text: country, weight: weights.metadata))
+            }
+        }
+        for language in record.languages {
+            let primary = String(language.lowercased().split(separator: "-").first ?? "")
+            for tag in languageTags[primary] ?? [] {
+                scores.add(
+                    tag, Evidence(source: .metadata, field: "language", text: language, weight: weights.metadata))
+            }
+        }
+        if let rating = record.rating, let system = RatingSystem.named(rating.system),
+            let age = system.minimumAge(of: rating.value)
+        {
+            let text = "\(rating.system) \(rating.value)"
+            if age <= 7 {
+                add("family-friendly", "rating", text, weights.rating, &scores)
+                add("kids", "rating", text, weights.rating * 0.8, &scores)
+            } else if age <= 12 {
+                add("family-friendly", "rating", text, weights.rating * 0.7, &scores)
+            } else if age >= 17 {
+                add("adult", "rating", text, weights.rating * 0.7, &scores)
+            }
+        }
+    }
+
+    private func add(_ id: String, _ field: String, _ text: String, _ weight: Double, _ scores: inout ScoreSheet) {
+        if let index = taxonomy.index(of: TagID(id)) {
+            scores.add(index, Evidence(source: .metadata, field: field, text: text, weight: weight))
+        }
+    }
+
+    /// Feed genres and keywords, and the title, through the phrases that name tags.
+    private func addNamedFields(_ record: TitleRecord, to scores: inout ScoreSheet) {
+        let fields: [(Evidence.Source, String, [String], Double)] = [
+            (.genre, "genre", record.genres, weights.genre), (.keyword, "keyword", record.keywords, weights.keyword),
+            (.title, "title", [record.title], weights.title),
+        ]
+        for (source, field, values, weight) in fields {
+            for value in values {
+                let tokens = taxonomy.names.tokens(of: value, analyzer: namesAnalyzer)
+                for match in taxonomy.names.matches(in: tokens) {
+                    let phrase = String(decoding: Array(value.utf8)[match.start..<match.end], as: UTF8.self)
+                    for entry in match.entries {
+                        // "The Lawless Eighties" is no film of the 1980s: eras and regions come
+                        // from metadata and synopses, not from words in a title.
+                        if source == .title && [.era, .region].contains(taxonomy.tags[entry.tag].slot) { continue }
+                        scores.add(
+                            entry.tag,
+                            Evidence(source: source, field: field, text: phrase, offset: match.start, weight: weight))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cue and naming phrases in the synopses, with negation; returns the model's features.
+    private func addSynopses(_ record: TitleRecord, to scores: inout ScoreSheet) -> [Int32] {
+        var features: Set<Int32> = []
+        let texts = [record.title] + record.synopses.map(\.text)
+        for (k, text) in texts.enumerated() {
+            var tokens: [PhraseMatcher.Token] = []
+            var copy = text
+            copy.withUTF8 { utf8 in
+                textAnalyzer.analyze(utf8) { view in
+                    tokens.append(taxonomy.cues.token(for: view))
+                    if let model, !view.isStopword, view.type != .compound, let id = model.termTable.id(of: view.term) {
+                        features.insert(id)
+                    }
+                }
+            }
+            guard k > 0 else { continue }  // the title feeds the model only; its phrases were read above
+            let bytes = Array(text.utf8)
+            let leadEnd = firstSentenceEnd(bytes)
+            for match in taxonomy.cues.matches(in: tokens, overlapping: true) {
+                let phrase = String(decoding: bytes[match.start..<match.end], as: UTF8.self)
+                let negated = isNegated(match, tokens: tokens, bytes: bytes)
+                let lead = match.start < leadEnd
+                for entry in match.entries {
+                    // Where a title comes from is a fact of its lead sentence ("is a 1995 British film"),
+                    // not of places its plot visits.
+                    if taxonomy.tags[entry.tag].slot == .region && !(lead && entry.isNaming) { continue }
+                    let weight =
+                        entry.isNaming
+                        ? (lead ? weights.leadNaming : weights.naming) : (lead ? weights.leadCue : weights.cue)
+                    scores.add(
+                        entry.tag,
+                        Evidence(
+                            source: negated ? .negated : .synopsis, field: "synopsis", text: phrase,
+                            offset: match.start,
+                            weight: weight))
+                }
+            }
+        }
+        return Array(features)
+    }
+
+    /// The end of the first sentence: the first ". " (or "! ", "? ") after 20 bytes.
+    private func firstSentenceEnd(_ bytes: [UInt8]) -> Int {
+        var k = min(20, bytes.count)
+        while k + 1 < bytes.count {
+            let b = bytes[k]
+            if (b == 0x2E || b == 0x21 || b == 0x3F) && bytes[k + 1] == 0x20 { return k }
+            k += 1
+        }
+        return bytes.count
+    }
+
+    /// A negation word among the three words before the match, in the same sentence.
+    private func isNegated(_ match: PhraseMatcher.Match, tokens: [PhraseMatcher.Token], bytes: [UInt8]) -> Bool {
+        var k = match.firstToken - 1
+        var seen = 0
+        while k >= 0 && seen < 3 {
+            let token = tokens[k]
+            k -= 1
+            if token.isCompound { continue }
+            seen += 1
+            if bytes[token.end..<match.start].contains(where: { $0 == 0x2E || $0 == 0x3B || $0 == 0x21 || $0 == 0x3F })
+            {
+                return false
+            }
+            let word = String(decoding: bytes[token.start..<token.end], as: UTF8.self).lowercased()
+            if negators.contains(word) || word.hasSuffix("n't") || word.hasSuffix("n’t") { return true }
+        }
+        return false
+    }
+}
+
+/// Evidence collected for one title, per tag index.
+struct ScoreSheet {
+    var evidence: [[Evidence]]
+    var negated: [Bool]
+    var touched: [Int] = []
+
+    init(count: Int) {
+        evidence = Array(repeating: [], count: count)
+        negated = Array(repeating: false, count: count)
+    }
+
+    mutating func add(_ tag: Int, _ item: Evidence) {
+        if evidence[tag].isEmpty { touched.append(tag) }
+        if item.source == .negated { negated[tag] = true }
+        evidence[tag].append(item)
+    }
+
+    /// Combines evidence by noisy-or, passes scores up the hierarchy, applies negations.
+    func results(taxonomy: Taxonomy, weights: TaggerWeights, minimum: Double) -> [TagScore] {
+        var score: [Int: Double] = [:]
+        for tag in touched {
+            var keep = 1.0
+            for item in evidence[tag] where item.source != .negated { keep *= 1 - min(max(item.weight, 0), 1) }
+            score[tag] = 1 - keep
+        }
+        var inherited: [Int: [Evidence]] = [:]
+        for tag in touched {
+            guard let own = score[tag], own > 0 else { continue }
+            for ancestor in taxonomy.ancestors(of: tag) {
+                let item = Evidence(
+                    source: .parent, field: "tag", text: taxonomy.tags[tag].id.rawValue, weight: own * weights.parent)
+                inherited[ancestor, default: []].append(item)
+            }
+        }
+        for (ancestor, items) in inherited {
+            var keep = 1 - (score[ancestor] ?? 0)
+            for item in items { keep *= 1 - item.weight }
+            score[ancestor] = 1 - keep
+        }
+        var results: [TagScore] = []
+        for (tag, value) in score {
+            var final = value
+            if negated[tag] { final *= weights.negation }
+            guard final >= minimum else { continue }
+            var items = evidence[tag] + (inherited[tag] ?? [])
+            items.sort { $0.weight > $1.weight }
+            results.append(TagScore(tag: taxonomy.tags[tag].id, score: final, evidence: Array(items.prefix(8))))
+        }
+        return results.sorted { $0.score != $1.score ? $0.score > $1.score : $0.tag < $1.tag }
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreFeeds
+import MicrogenreTagging
+import MicrogenreTaxonomy
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure the tagger against labelled titles.",
+        subcommands: [Tags.self]
+    )
+
+    struct Tags: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Precision, recall and F1 of the tagger per tag, with micro and macro averages.",
+            discussion: """
+                --truth is a CSV file of 'title id,tag id,label' rows (label 1 or 0; a header row \
+                is allowed). Every title of the truth file found in the feeds is tagged, and each \
+                labelled (title, tag) pair counts: predicted when the tag scores at least --threshold.
+                """
+        )
+
+        @Option(help: "CSV of title id, tag id, label (1 or 0).")
+        var truth: String
+
+        @Argument(help: "Feed files holding the labelled titles.")
+        var feeds: [String]
+
+        @OptionGroup var tagging: TaggingOptions
+
+        @Option(help: "The score at which a tag counts as predicted.")
+        var threshold = 0.5
+
+        @Flag(help: "Print the figures as JSON.")
+        var json = false
+
+        func run() throws {
+            let tagger = try tagging.makeTagger()
+            var labels: [TitleID: [(TagID, Bool)]] = [:]
+            for row in try LabelFile.read(truth, taxonomy: tagger.taxonomy) {
+                labels[row.title, default: []].append((row.tag, row.label))
+            }
+            let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 0)
+            var evaluation = TagEvaluation()
+            var found = 0
+            for record in loaded.catalog.records {
+                guard let pairs = labels[record.id] else { continue }
+                found += 1
+                let scores = Dictionary(uniqueKeysWithValues: tagger.tag(record).map { ($0.tag, $0.score) })
+                for (tag, label) in pairs {
+                    evaluation.record(tag: tag, predicted: (scores[tag] ?? 0) >= threshold, label: label)
+                }
+            }
+            let missing = labels.count - found
+            report(evaluation, titles: found, missing: missing)
+        }
+
+        private func report(_ evaluation: TagEvaluation, titles: Int, missing: Int) {
+            let tags = evaluation.counts.sorted { $0.value.support > $1.value.support }
+            let micro = evaluation.micro
+            let macro = evaluation.macro
+            if json {
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.number(titles, "titles")
+                writer.number(missing, "missingTitles")
+                writer.beginArray("tags")
+                for (tag, c) in tags {
+                    writer.beginObject()
+                    writer.string(tag.rawValue, "tag")
+                    writer.number(c.support, "support")
+                    writer.number(c.truePositives, "tp")
+                    writer.number(c.falsePositives, "fp")
+                    writer.number(c.falseNegatives, "fn")
+                    writer.number(c.precision, "precision")
+                    writer.number(c.recall, "recall")
+                    writer.number(c.f1, "f1")
+                    writer.endObject()
+                }
+                writer.endArray()
+                writer.beginObject("micro")
+                writer.number(micro.precision, "precision")
+                writer.number(micro.recall, "recall")
+                writer.number(micro.f1, "f1")
+                writer.endObject()
+                writer.beginObject("macro")
+                writer.number(macro.precision, "precision")
+                writer.number(macro.recall, "recall")
+                writer.number(macro.f1, "f1")
+                writer.endObject()
+                writer.endObject()
+                Output.line(bytes: writer.bytes)
+                return
+            }
+            Output.line(
+                "\(titles.grouped) labelled titles tagged"
+                    + (missing > 0 ? " (\(missing.grouped) not in the feeds)" : ""))
+            Output.line(
+                "tag".padded(26) + "support".leftPadded(8) + "P".leftPadded(7) + "R".leftPadded(7) + "F1".leftPadded(7))
+            for (tag, c) in tags {
+                Output.line(
+                    tag.rawValue.padded(26) + String(c.support).leftPadded(8)
+                        + String(format2: c.precision).leftPadded(7)
+                        + String(format2: c.recall).leftPadded(7) + String(format2: c.f1).leftPadded(7))
+            }
+            Output.line(
+                "micro".padded(26) + String(micro.support).leftPadded(8)
+                    + String(format2: micro.precision).leftPadded(7)
+                    + String(format2: micro.recall).leftPadded(7) + String(format2: micro.f1).leftPadded(7))
+            Output.line(
+                "macro".padded(26) + "".leftPadded(8) + String(format2: macro.precision).leftPadded(7)
+                    + String(format2: macro.recall).leftPadded(7) + String(format2: macro.f1).leftPadded(7))
+        }
+    }
+}
+
+/// A CSV file of labels: `title id,tag id,label` rows, label 1 or 0, an optional header.
+enum LabelFile {
+    struct Row {
+        var title: TitleID
+        var tag: TagID
+        var label: Bool
+    }
+
+    static func read(_ path: String, taxonomy: Taxonomy) throws -> [Row] {
+        let text: String
+        do { text = try FileSystem.readText(path) } catch { throw ValidationError("cannot read \(path): \(error)") }
+        var rows: [Row] = []
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let fields = NameList.csvFields(String(line)).map(\.trimmingSpaces)
+            if fields.count == 1 && fields[0].isEmpty { continue }
+            if index == 0 && fields.last.map({ $0 != "0" && $0 != "1" }) == true { continue }
+            guard fields.count == 3, fields[2] == "0" || fields[2] == "1" else {
+                throw ValidationError("\(path):\(index + 1): expected 'title id,tag id,label' with label 0 or 1")
+            }
+            guard taxonomy[TagID(fields[1])] != nil else {
+                throw ValidationError("\(path):\(index + 1): unknown tag '\(fields[1])'")
+            }
+            rows.append(Row(title: TitleID(fields[0]), tag: TagID(fields[1]), label: fields[2] == "1"))
+        }
+        return rows
+    }
+}
+
+extension String {
+    /// The string padded on the left to `width` characters.
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

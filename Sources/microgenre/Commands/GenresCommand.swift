@@ -1,0 +1,77 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreFeeds
+import MicrogenreTagging
+import MicrogenreTaxonomy
+
+struct GenresCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "genres",
+        abstract: "Mine the catalog's named micro-genres.",
+        discussion: """
+            Tags every title, then finds the combinations of one to four facets, in the grammar's \
+            order and with a head noun, that at least --min-titles titles share, and names them as \
+            Netflix does ("Critically-acclaimed Dark Workplace Comedies"), in at most 50 \
+            characters. Facets nearly every title has are left out. Every name is checked to parse \
+            back to its facets.
+            """
+    )
+
+    @Argument(help: "Feed files (.xml or .xml.gz).")
+    var feeds: [String]
+
+    @OptionGroup var tagging: TaggingOptions
+
+    @Option(help: "Fewest titles a micro-genre needs.")
+    var minTitles = 5
+
+    @Option(help: "Most facets in one micro-genre (1 to 4).")
+    var maxFacets = 4
+
+    @Option(help: "Show at most this many (0: all).")
+    var limit = 0
+
+    @Flag(help: "Print one JSON object per micro-genre (JSON Lines).")
+    var json = false
+
+    func validate() throws {
+        guard (1...4).contains(maxFacets) else { throw ValidationError("--max-facets must be 1 to 4") }
+        guard minTitles >= 1 else { throw ValidationError("--min-titles must be at least 1") }
+    }
+
+    func run() throws {
+        let tagger = try tagging.makeTagger()
+        let grammar = try GenreGrammar(taxonomy: tagger.taxonomy)
+        let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 0)
+        let start = Output.now()
+        let tagged = loaded.catalog.records.map { (id: $0.id, scores: tagger.tag($0)) }
+        var miner = GenreMiner()
+        miner.minimumTitles = minTitles
+        miner.maximumFacets = maxFacets
+        let genres = miner.mine(tagged, grammar: grammar)
+        let titles = Dictionary(loaded.catalog.records.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+        var mismatches = 0
+        for genre in genres where Set(grammar.parse(genre.name).tags) != Set(genre.tags) { mismatches += 1 }
+        let shown = limit > 0 ? Array(genres.prefix(limit)) : genres
+        for genre in shown {
+            if json {
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.string(genre.name, "name")
+                writer.strings(genre.tags.map(\.rawValue), "facets")
+                writer.number(genre.titles.count, "titles")
+                writer.strings(genre.titles.prefix(5).compactMap { titles[$0] }, "examples")
+                writer.endObject()
+                Output.line(bytes: writer.bytes)
+            } else {
+                let examples = genre.titles.prefix(3).compactMap { titles[$0] }.joined(separator: "; ")
+                Output.line(String(genre.titles.count).leftPadded(6) + "  " + genre.name.padded(52) + examples)
+            }
+        }
+        Output.error(
+            "\(genres.count.grouped) micro-genres with at least \(minTitles) titles among \(tagged.count.grouped) titles "
+                + "in \(String(format2: Output.now() - start)) s; \(mismatches) names did not parse back to their facets"
+        )
+        if mismatches > 0 || loaded.failedFeeds > 0 { throw ExitCode(1) }
+    }
+}

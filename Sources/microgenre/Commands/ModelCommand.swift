@@ -1,0 +1,127 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreFeeds
+import MicrogenreTagging
+import MicrogenreTaxonomy
+
+struct ModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Build the tagger's learned model.",
+        subcommands: [Train.self]
+    )
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the tag model on feeds by distant supervision and write it to a file.",
+            discussion: """
+                A title is a positive example of a tag when its genres, keywords or synopsis name \
+                the tag; the tag's own words are masked from its features. With --holdout, that \
+                share of titles is kept out of training and the classifiers are evaluated on it \
+                (cue masked); the model written is the one trained without them.
+                """
+        )
+
+        @Argument(help: "Feed files to learn from.")
+        var feeds: [String]
+
+        @OptionGroup var taxonomyOptions: TaxonomyOptions
+
+        @Option(help: "Where to write the model (default: tag-model.mgtm in the taxonomy directory).")
+        var out: String?
+
+        @Option(help: "A file of title ids (one per line) to leave out of training, such as an evaluation set.")
+        var excludeIds: String?
+
+        @Option(
+            help:
+                "Learn from these labels instead (CSV: title id, tag id, label 1 or 0): supervised training on the labelled titles and tags only."
+        )
+        var labels: String?
+
+        @Option(help: "Share of titles held out for evaluation, 0 to 0.5.")
+        var holdout = 0.0
+
+        @Option(help: "Tags with fewer positive titles get no classifier.")
+        var minimumPositives = 25
+
+        @Option(help: "Share of examples whose tag's own cue words are hidden each pass (cue dropout), 0 to 1.")
+        var maskRate = 1.0
+
+        func validate() throws {
+            guard (0...1).contains(maskRate) else { throw ValidationError("--mask-rate must be between 0 and 1") }
+            guard (0...0.5).contains(holdout) else { throw ValidationError("--holdout must be between 0 and 0.5") }
+        }
+
+        func run() throws {
+            let taxonomy = try taxonomyOptions.load()
+            let tagger = try Tagger(taxonomy: taxonomy)
+            let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 0)
+            var records = loaded.catalog.records
+            if let excludeIds {
+                let text: String
+                do { text = try FileSystem.readText(excludeIds) } catch {
+                    throw ValidationError("cannot read \(excludeIds): \(error)")
+                }
+                let excluded = Set(text.split(whereSeparator: \.isNewline).map { TitleID(String($0).trimmingSpaces) })
+                records.removeAll { excluded.contains($0.id) }
+                Output.error(
+                    "left out \((loaded.catalog.records.count - records.count).grouped) titles listed in \(excludeIds)")
+            }
+            var trainer = TagModelTrainer()
+            trainer.minimumPositives = minimumPositives
+            trainer.maskRate = maskRate
+            let start = Output.now()
+            var given: [TitleID: Set<TagID>]?
+            var labelledTags: Set<TagID> = []
+            if let labels {
+                let rows = try LabelFile.read(labels, taxonomy: taxonomy)
+                var byTitle: [TitleID: Set<TagID>] = [:]
+                for row in rows {
+                    labelledTags.insert(row.tag)
+                    if row.label {
+                        byTitle[row.title, default: []].insert(row.tag)
+                    } else {
+                        byTitle[row.title, default: []].formUnion([])
+                    }
+                }
+                given = byTitle
+                trainer.maskRate = 0
+            }
+            let (model, report) = trainer.train(
+                records, tagger: tagger, holdout: holdout, labels: given, labelledTags: labelledTags
+            ) { Output.error($0) }
+            let path = try out ?? taxonomyOptions.resolvedDirectory() + "/tag-model.mgtm"
+            do { try model.write(to: path) } catch {
+                Output.error("error: cannot write the model: \(error)")
+                throw ExitCode(1)
+            }
+            Output.line(
+                "Trained \(model.classifiers.count) classifiers on \(report.trainingTitles.grouped) titles "
+                    + "(\(report.features.grouped) feature terms) in \(String(format2: Output.now() - start)) s -> \(path)"
+            )
+            guard holdout > 0 else { return }
+            let evaluation = report.evaluation
+            Output.line(
+                "Held-out evaluation on \(report.heldOutTitles.grouped) titles, each tag's own cue words masked:")
+            let top = evaluation.counts.sorted { $0.value.support > $1.value.support }.prefix(25)
+            Output.line(
+                "tag".padded(26) + "support".leftPadded(8) + "P".leftPadded(7) + "R".leftPadded(7) + "F1".leftPadded(7))
+            for (tag, c) in top {
+                Output.line(
+                    tag.rawValue.padded(26) + String(c.support).leftPadded(8)
+                        + String(format2: c.precision).leftPadded(7)
+                        + String(format2: c.recall).leftPadded(7) + String(format2: c.f1).leftPadded(7))
+            }
+            let micro = evaluation.micro
+            let macro = evaluation.macro
+            Output.line(
+                "micro (all \(evaluation.counts.count) tags)".padded(26) + String(micro.support).leftPadded(8)
+                    + String(format2: micro.precision).leftPadded(7) + String(format2: micro.recall).leftPadded(7)
+                    + String(format2: micro.f1).leftPadded(7))
+            Output.line(
+                "macro".padded(26) + "".leftPadded(8) + String(format2: macro.precision).leftPadded(7)
+                    + String(format2: macro.recall).leftPadded(7) + String(format2: macro.f1).leftPadded(7))
+        }
+    }
+}

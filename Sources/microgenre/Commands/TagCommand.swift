@@ -1,0 +1,141 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreFeeds
+import MicrogenreTagging
+import MicrogenreTaxonomy
+
+/// Options shared by the commands that tag titles.
+struct TaggingOptions: ParsableArguments {
+    @OptionGroup var taxonomyOptions: TaxonomyOptions
+
+    @Option(help: "The tag model file (default: tag-model.mgtm in the taxonomy directory, when present).")
+    var model: String?
+
+    @Flag(help: "Tag without the learned model, from rules only.")
+    var noModel = false
+
+    @Option(
+        name: .customLong("weight"),
+        help: ArgumentHelp(
+            "Override an evidence weight, as NAME=VALUE (repeatable).",
+            discussion:
+                "Names: genre, keyword, metadata, rating, leadNaming, naming, leadCue, cue, title, parent, negation, model."
+        ))
+    var weightOverrides: [String] = []
+
+    /// The model file to use, if any.
+    func modelPath() throws -> String? {
+        if noModel { return nil }
+        if let model { return model }
+        let fallback = try taxonomyOptions.resolvedDirectory() + "/tag-model.mgtm"
+        return FileSystem.exists(fallback) ? fallback : nil
+    }
+
+    func makeTagger() throws -> Tagger {
+        let taxonomy = try taxonomyOptions.load()
+        var tagModel: TagModel?
+        if let path = try modelPath() {
+            do {
+                tagModel = try TagModel.read(from: path)
+            } catch {
+                Output.error("\(error)")
+                throw ExitCode(1)
+            }
+        }
+        let tagger = try Tagger(taxonomy: taxonomy, model: tagModel)
+        for override in weightOverrides {
+            let parts = override.split(separator: "=")
+            guard parts.count == 2, let value = Double(parts[1]), (0...1).contains(value),
+                let key = TaggerWeights.keyPaths[String(parts[0])]
+            else {
+                throw ValidationError("--weight takes NAME=VALUE with VALUE in [0, 1], found '\(override)'")
+            }
+            tagger.weights[keyPath: key] = value
+        }
+        return tagger
+    }
+}
+
+struct TagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag",
+        abstract: "Score every title of the feeds against the taxonomy, with the evidence.",
+        discussion: """
+            Each tag gets a score in [0, 1] from the feed's genres and keywords, metadata (year, \
+            countries, languages, rating, kind), phrases in the synopsis (negations such as 'not a \
+            comedy' lower it) and the title, the tag hierarchy, and the learned model. Tags at or \
+            above --threshold are shown; --json prints one object per title with every tag above \
+            0.05 and its evidence.
+            """
+    )
+
+    @Argument(help: "Feed files (.xml or .xml.gz).")
+    var feeds: [String]
+
+    @OptionGroup var tagging: TaggingOptions
+
+    @Option(help: "The lowest score shown in the text output.")
+    var threshold = 0.5
+
+    @Option(help: "Tag at most this many titles (0: all).")
+    var limit = 0
+
+    @Flag(help: "Print one JSON object per title (JSON Lines).")
+    var json = false
+
+    func run() throws {
+        let tagger = try tagging.makeTagger()
+        let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 5)
+        var records = loaded.catalog.records
+        if limit > 0 { records = Array(records.prefix(limit)) }
+        let start = Output.now()
+        var tagged = 0
+        for record in records {
+            let scores = tagger.tag(record)
+            tagged += 1
+            if json {
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.string(record.id.rawValue, "id")
+                writer.string(record.title, "title")
+                writer.optional(record.year, "year")
+                writer.beginArray("tags")
+                for score in scores {
+                    writer.beginObject()
+                    writer.string(score.tag.rawValue, "tag")
+                    writer.number(score.score, "score", digits: 3)
+                    writer.beginArray("evidence")
+                    for item in score.evidence {
+                        writer.beginObject()
+                        writer.string(item.source.rawValue, "source")
+                        writer.string(item.field, "field")
+                        writer.string(item.text, "text")
+                        writer.optional(item.offset, "offset")
+                        writer.number(item.weight, "weight", digits: 3)
+                        writer.endObject()
+                    }
+                    writer.endArray()
+                    writer.endObject()
+                }
+                writer.endArray()
+                writer.endObject()
+                Output.line(bytes: writer.bytes)
+            } else {
+                Output.line("\(record.id)  \(record.title)" + (record.year.map { " (\($0))" } ?? ""))
+                for score in scores where score.score >= threshold {
+                    let evidence = score.evidence.prefix(3).map { item in
+                        "\(item.source.rawValue) \"\(item.text)\"" + (item.offset.map { "@\($0)" } ?? "")
+                    }
+                    Output.line(
+                        "  " + String(format2: score.score) + "  " + score.tag.rawValue.padded(24)
+                            + evidence.joined(separator: "; "))
+                }
+            }
+        }
+        let seconds = Output.now() - start
+        Output.error(
+            "tagged \(tagged.grouped) titles in \(String(format2: seconds)) s (\(Int(Double(tagged) / max(seconds, 1e-9)).grouped) titles/s)"
+        )
+        if loaded.failedFeeds > 0 { throw ExitCode(1) }
+    }
+}

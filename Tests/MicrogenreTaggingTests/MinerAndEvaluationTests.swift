@@ -1,0 +1,55 @@
+import MicrogenreCore
+import MicrogenreTagging
+import MicrogenreTaxonomy
+import Testing
+
+@Suite struct MinerAndEvaluationTests {
+    @Test func minedGenresParseBackAndRespectTheRules() throws {
+        let taxonomy = repositoryTaxonomy
+        let tagger = try Tagger(taxonomy: taxonomy)
+        let grammar = try GenreGrammar(taxonomy: taxonomy)
+        var records: [TitleRecord] = []
+        let synopses = [
+            "A dark heist thriller film about a crew planning one last robbery.",
+            "A witty workplace comedy film set in a paper company office.",
+            "A gritty crime drama film about a detective hunting a serial killer.",
+            "A romantic comedy film about two rivals who fall in love.",
+        ]
+        for k in 0..<40 { records.append(film("t\(k)", synopsis: synopses[k % 4], year: 1980 + k % 2 * 10)) }
+        var miner = GenreMiner()
+        miner.minimumTitles = 5
+        let genres = miner.mine(records.map { (id: $0.id, scores: tagger.tag($0)) }, grammar: grammar)
+        #expect(!genres.isEmpty)
+        for genre in genres {
+            #expect(genre.titles.count >= 5)
+            #expect(genre.tags.count <= 4)
+            #expect(genre.name.count <= 50)
+            #expect(Set(grammar.parse(genre.name).tags) == Set(genre.tags), "\(genre.name)")
+            for tag in genre.tags {
+                let index = try #require(taxonomy.index(of: tag))
+                #expect(!taxonomy.ancestors(of: index).contains { genre.tags.contains(taxonomy.tags[$0].id) })
+            }
+        }
+        #expect(genres.contains { $0.name == "Dark Heist Thrillers" && $0.titles.count == 10 })
+        #expect(genres.contains { $0.name == "Witty Workplace Comedies" })
+    }
+
+    /// Checked by hand: comedies TP 2, FP 1, FN 1; dramas TP 1, FN 1.
+    @Test func metricsOnAHandCheckedExample() {
+        var evaluation = TagEvaluation()
+        let comedies = TagID("comedies")
+        let dramas = TagID("dramas")
+        for (predicted, label) in [(true, true), (true, true), (true, false), (false, true), (false, false)] {
+            evaluation.record(tag: comedies, predicted: predicted, label: label)
+        }
+        for (predicted, label) in [(true, true), (false, true), (false, false)] {
+            evaluation.record(tag: dramas, predicted: predicted, label: label)
+        }
+        let c = evaluation.counts[comedies]!
+        #expect(abs(c.precision - 2.0 / 3) < 1e-9 && abs(c.recall - 2.0 / 3) < 1e-9 && abs(c.f1 - 2.0 / 3) < 1e-9)
+        let micro = evaluation.micro
+        #expect(micro.truePositives == 3 && micro.falsePositives == 1 && micro.falseNegatives == 2)
+        #expect(abs(micro.f1 - 2 * 0.75 * 0.6 / 1.35) < 1e-9)
+        #expect(abs(evaluation.macro.recall - (2.0 / 3 + 0.5) / 2) < 1e-9)
+    }
+}

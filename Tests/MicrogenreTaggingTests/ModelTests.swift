@@ -1,0 +1,92 @@
+import MicrogenreCore
+import MicrogenreTagging
+import MicrogenreTaxonomy
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct ModelTests {
+    /// A catalog where westerns talk about homesteads on the prairie and say "western" in three
+    /// cases of four: the model must learn "prairie" for westerns from the explicit ones (no rule
+    /// knows that word), and then tag the fourth.
+    func catalog() -> [TitleRecord] {
+        var records: [TitleRecord] = []
+        for k in 0..<160 {
+            switch k % 8 {
+            case 0, 1, 2:
+                records.append(
+                    film(
+                        "w\(k)", synopsis: "A western film. A homesteader guards his land on the prairie with a rifle.")
+                )
+            case 3:
+                records.append(film("r\(k)", synopsis: "A homesteader guards his land on the prairie with a rifle."))
+            case 4, 5:
+                records.append(
+                    film("c\(k)", synopsis: "A comedy film. Two roommates share a tiny apartment in the city."))
+            default: records.append(film("o\(k)", synopsis: "Two roommates share a tiny apartment in the city."))
+            }
+        }
+        return records
+    }
+
+    @Test func learnsPastTheExplicitCue() throws {
+        let tagger = try Tagger(taxonomy: repositoryTaxonomy)
+        var trainer = TagModelTrainer()
+        trainer.minimumPositives = 10
+        trainer.epochs = 8
+        let (model, report) = trainer.train(catalog(), tagger: tagger, holdout: 0.25)
+        #expect(model.classifiers.contains { $0.tag == TagID("westerns") })
+        let westerns = try #require(report.evaluation.counts[TagID("westerns")])
+        #expect(westerns.recall > 0.8, "held out, with the cue masked: \(westerns)")
+        let withModel = try Tagger(taxonomy: repositoryTaxonomy, model: model)
+        let unseen = film("x", synopsis: "On the prairie, a homesteader guards his land with a rifle.")
+        #expect((withModel.tag(unseen).first { $0.tag == TagID("westerns") }?.score ?? 0) >= 0.5)
+        #expect((tagger.tag(unseen).first { $0.tag == TagID("westerns") }?.score ?? 0) < 0.5)
+    }
+
+    func temporaryPath() -> String {
+        var template = Array("/tmp/microgenre-model-XXXXXX".utf8CString)
+        let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        return directory + "/model.mgtm"
+    }
+
+    func smallModel() -> TagModel {
+        TagModel(
+            terms: ["ranch", "cattle", "@john wayne"],
+            classifiers: [TagModel.Classifier(tag: TagID("westerns"), bias: -1.5, weights: [(0, 2.0), (2, 1.25)])])
+    }
+
+    @Test func fileRoundTrips() throws {
+        let path = temporaryPath()
+        let model = smallModel()
+        try model.write(to: path)
+        let read = try TagModel.read(from: path)
+        #expect(read.terms == model.terms)
+        #expect(read.classifiers == model.classifiers)
+    }
+
+    @Test(arguments: ["flip", "truncate", "magic", "version", "empty"])
+    func damagedFilesGiveClearErrors(damage: String) throws {
+        let path = temporaryPath()
+        try smallModel().write(to: path)
+        var bytes = try FileSystem.read(path)
+        switch damage {
+        case "flip": bytes[20] ^= 0xFF
+        case "truncate": bytes.removeLast(11)
+        case "magic": bytes[0] = UInt8(ascii: "X")
+        case "version": bytes[4] = 9
+        default: bytes = []
+        }
+        try FileSystem.write(bytes, to: path)
+        #expect {
+            _ = try TagModel.read(from: path)
+        } throws: { error in
+            guard let error = error as? TagModel.FileError else { return false }
+            return error.path == path
+                && (damage == "version" ? error.message.contains("version 9") : true)
+                && (damage == "magic" || damage == "empty" ? error.message.contains("magic") : true)
+        }
+    }
+}

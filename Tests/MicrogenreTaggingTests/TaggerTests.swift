@@ -1,0 +1,72 @@
+import MicrogenreCore
+import MicrogenreTagging
+import MicrogenreTaxonomy
+import Testing
+
+@Suite struct TaggerTests {
+    let tagger = try! Tagger(taxonomy: repositoryTaxonomy)
+
+    func score(_ record: TitleRecord, _ tag: String) -> TagScore? {
+        tagger.tag(record).first { $0.tag == TagID(tag) }
+    }
+
+    @Test func leadSentenceGenreIsStrongWithOffset() throws {
+        let record = film(
+            "a", synopsis: "Groundhog Day is a 1993 American fantasy comedy film directed by Harold Ramis.")
+        let comedy = try #require(score(record, "comedies"))
+        #expect(comedy.score >= 0.85)
+        let evidence = try #require(comedy.evidence.first { $0.source == .synopsis })
+        #expect(evidence.field == "synopsis" && evidence.offset == 41)
+        #expect((score(record, "fantasy")?.score ?? 0) >= 0.85)
+    }
+
+    @Test func negationLowersTheScore() throws {
+        let plain = film("a", synopsis: "It is a gentle story. Critics called it a comedy of manners.")
+        let negated = film("b", synopsis: "It is a gentle story. Critics said it is not a comedy at all.")
+        let plainScore = score(plain, "comedies")?.score ?? 0
+        let negatedScore = score(negated, "comedies")?.score ?? 0
+        #expect(plainScore >= 0.5)
+        #expect(negatedScore < 0.2)
+        #expect(score(negated, "comedies")?.evidence.contains { $0.source == .negated } ?? true)
+    }
+
+    @Test func negationStopsAtTheSentence() {
+        let record = film("a", synopsis: "Nobody wins and nothing ends well, not at all. A comedy of errors follows.")
+        #expect((score(record, "comedies")?.score ?? 0) >= 0.5)
+    }
+
+    @Test func childTagsRaiseTheirParents() throws {
+        let record = film("a", synopsis: "A 1998 heist film about a crew of safecrackers.")
+        let crime = try #require(score(record, "crime"))
+        #expect(crime.score >= 0.5)
+        #expect(crime.evidence.contains { $0.source == .parent && $0.text == "heist" })
+    }
+
+    @Test func metadataGivesEraRegionFormatAndAudience() {
+        let record = film(
+            "a", synopsis: "A quiet story.", year: 1987, countries: ["GB"],
+            rating: MaturityRating(system: "MPAA", value: "G"))
+        let tags = Dictionary(uniqueKeysWithValues: tagger.tag(record).map { ($0.tag.rawValue, $0) })
+        #expect(tags["1980s"]?.evidence.first?.field == "year")
+        #expect((tags["british"]?.score ?? 0) >= 0.9)
+        #expect((tags["european"]?.score ?? 0) >= 0.5)
+        #expect((tags["movies"]?.score ?? 0) >= 0.9)
+        #expect((tags["family-friendly"]?.score ?? 0) >= 0.5)
+    }
+
+    @Test func feedGenresAndKeywordsMapThroughSynonyms() throws {
+        var record = film("a", synopsis: "A story.", genres: ["Science Fiction", "Romance"])
+        record.keywords = ["female-led", "heist"]
+        let tags = Set(tagger.tag(record).filter { $0.score >= 0.5 }.map(\.tag.rawValue))
+        #expect(tags.isSuperset(of: ["sci-fi", "romantic", "strong-female-lead", "heist", "crime", "sci-fi-fantasy"]))
+        let sciFi = try #require(score(record, "sci-fi"))
+        #expect(sciFi.evidence.first?.source == .genre && sciFi.evidence.first?.text == "Science Fiction")
+    }
+
+    @Test func explicitTagsAreTheDistantLabels() {
+        let record = film("a", synopsis: "A 2001 horror film. The house has a garden.", genres: ["Western"])
+        let labels = Set(tagger.explicitTags(record).map { repositoryTaxonomy.tags[$0].id.rawValue })
+        #expect(labels.isSuperset(of: ["horror", "westerns"]))
+        #expect(!labels.contains("hobbies"))
+    }
+}

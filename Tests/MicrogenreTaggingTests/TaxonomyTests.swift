@@ -1,0 +1,70 @@
+import MicrogenreCore
+import MicrogenreTaxonomy
+import Testing
+
+@Suite struct TaxonomyTests {
+    func problems(_ text: String) -> [String] {
+        do {
+            _ = try Taxonomy.parse([(file: "t.taxonomy", text: text)])
+            return []
+        } catch let error as TaxonomyError {
+            return error.problems.map(\.description)
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    @Test func repositoryTaxonomyLoads() {
+        let taxonomy = repositoryTaxonomy
+        #expect(taxonomy.tags.count > 400)
+        for facet in [
+            "tone", "genre", "subject", "source", "setting", "era", "region", "audience", "acclaim", "lead", "format",
+        ] {
+            #expect(taxonomy.facets.contains { $0.id == facet }, "facet \(facet)")
+        }
+        #expect(taxonomy[TagID("heist")]?.parents == [TagID("crime")])
+    }
+
+    @Test(arguments: [
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  parents: nope\n",
+            "t.taxonomy:3: error: tag 'a' has unknown parent 'nope'"
+        ),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\ntag a\n  form: B\n",
+            "t.taxonomy:5: error: duplicate tag 'a' (first defined at t.taxonomy:3)"
+        ),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  synonyms: grim\ntag b\n  form: B\n  synonyms: grim\n",
+            "t.taxonomy:6: error: phrase 'grim' of tag 'b' already names tag 'a'"
+        ),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  parents: b\ntag b\n  form: B\n  parents: a\n",
+            "error: parent cycle: a -> b -> a"
+        ),
+        ("facet f\n  slot: tone\ntag a\n  form: A\n  colour: red\n", "t.taxonomy:5: error: unknown tag field 'colour'"),
+        ("tag a\n  form: A\n", "t.taxonomy:1: error: tag 'a' comes before any facet"),
+        ("facet f\n  slot: tone\ntag Bad_Id\n  form: A\n", "t.taxonomy:3: error: 'Bad_Id' is not a valid id"),
+        (
+            "facet f\n  slot: genre\ntag a\n  synonyms: x\n",
+            "t.taxonomy:3: error: genre tag 'a' needs a noun or a modifier"
+        ),
+        ("facet f\n  slot: middle\n", "t.taxonomy:2: error: unknown slot 'middle'"),
+        ("  form: A\n", "t.taxonomy:1: error: field 'form' outside a facet or tag block"),
+    ])
+    func validationErrorsNameFileAndLine(text: String, expected: String) {
+        let found = problems(text)
+        #expect(found.contains { $0.contains(expected) }, "\(found)")
+    }
+
+    @Test func synonymsMatchPluralsHyphensAndCompounds() throws {
+        let grammar = try GenreGrammar(taxonomy: repositoryTaxonomy)
+        for text in ["female-led", "female led", "femaleled", "Female-Led"] {
+            #expect(grammar.parse(text).tags == ids("strong-female-lead"), "\(text)")
+        }
+        #expect(grammar.parse("workplace comedy").tags == ids("workplace", "comedies"))
+        #expect(
+            grammar.parse("Dark witty female-led workplace comedies").tags
+                == ids("dark", "witty", "strong-female-lead", "workplace", "comedies"))
+    }
+}
