@@ -1,6 +1,6 @@
 public import MicrogenreCore
 public import MicrogenreTaxonomy
-public import MicrogenreText
+import MicrogenreText
 
 /// How much each kind of evidence counts, in [0, 1]. Evidence combines by noisy-or:
 /// `score = 1 - (1 - w1)(1 - w2)...`, then a negated phrase multiplies it by ``negation``.

@@ -1,5 +1,5 @@
 import MicrogenreCore
-public import MicrogenreText
+import MicrogenreText
 
 /// A person slot of a micro-genre name: "starring X", "directed by X", "created by X",
 /// "based on a work by X".

@@ -1,4 +1,4 @@
-public import MicrogenreCore
+import MicrogenreCore
 public import MicrogenreText
 
 /// Finds known phrases in analyzed text: a trie over analyzed terms, matched longest first.

@@ -1,4 +1,4 @@
-public import MicrogenreCore
+import MicrogenreCore
 import MicrogenreText
 
 extension Taxonomy {

@@ -1,4 +1,4 @@
-public import MicrogenreCore
+import MicrogenreCore
 import MicrogenreText
 
 /// The facet vocabulary: facets, tags, their hierarchy, and matchers that find the tags'

@@ -19,10 +19,12 @@ struct TaxonomyOptions: ParsableArguments {
         if let directory { return directory }
         if let fromEnvironment = getenv("MICROGENRE_TAXONOMY") { return String(cString: fromEnvironment) }
         var candidates = ["Taxonomy"]
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let length = buffer.withUnsafeMutableBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { readlink("/proc/self/exe", $0.baseAddress!, $0.count - 1) }
+        }
         if length > 0 {
-            let executable = String(cString: buffer)
+            let executable = String(decoding: buffer[..<length], as: UTF8.self)
             let binDirectory = String(executable[..<(executable.lastIndex(of: "/") ?? executable.endIndex)])
             candidates += ["\(binDirectory)/../../../Taxonomy", "\(binDirectory)/../share/microgenre/Taxonomy"]
         }
