@@ -23,9 +23,9 @@ public struct TagModelTrainer {
     /// The initial learning rate (it decays as 1 / (1 + epoch)).
     public var learningRate = 0.2
     /// L2 penalty per update.
-    public var l2 = 1e-4
+    public var l2 = 1e-5
     /// Weights kept per classifier (the largest in magnitude).
-    public var maximumWeights = 400
+    public var maximumWeights = 1000
     /// Facets that get classifiers; the others come from metadata.
     public var facets: Set<String> = ["genre", "subject", "tone", "source", "setting", "lead", "descriptor", "acclaim"]
     /// The share of examples, each pass, whose tag's own cue words are hidden from its classifier
@@ -106,16 +106,23 @@ public struct TagModelTrainer {
         for (n, tag) in learned.enumerated() {
             if n % 20 == 0 { progress("training classifier \(n + 1) of \(learned.count)") }
             var masked = [Bool](repeating: false, count: terms.count)
-            let related = [tag] + taxonomy.descendants(of: tag) + taxonomy.ancestors(of: tag)
-            for phraseTag in given == nil ? related : [] {
-                let phrases = taxonomy.tags[phraseTag].namingPhrases + taxonomy.tags[phraseTag].cues
-                for phrase in phrases {
-                    for token in analyzer?.analyze(phrase) ?? [] {
-                        if let id = termIndex[token.term] { masked[Int(id)] = true }
+            if given == nil {
+                // Distant supervision: hide the words of the tag's phrases (and its relatives'),
+                // every two-word feature holding one, and every rule verdict (`#tag`), which the
+                // rules reach through the same words.
+                var words: Set<String> = []
+                for phraseTag in [tag] + taxonomy.descendants(of: tag) + taxonomy.ancestors(of: tag) {
+                    let phrases = taxonomy.tags[phraseTag].namingPhrases + taxonomy.tags[phraseTag].cues
+                    for phrase in phrases {
+                        for token in analyzer?.analyze(phrase) ?? [] where token.type != .compound {
+                            words.insert(token.term)
+                        }
                     }
                 }
-                // The rules' verdict on the tag itself would give its label away.
-                if let id = termIndex["#" + taxonomy.tags[phraseTag].id.rawValue] { masked[Int(id)] = true }
+                for (index, term) in terms.enumerated() {
+                    let parts = term.split(separator: " ").map(String.init)
+                    if term.hasPrefix("#") || parts.contains(where: words.contains) { masked[index] = true }
+                }
             }
             let isPositive = labels.map { $0.contains(tag) }
             let classifier = fit(

@@ -159,7 +159,12 @@ public final class Tagger {
     public func featureTerms(_ record: TitleRecord) -> Set<String> {
         var terms: Set<String> = []
         for text in [record.title] + record.synopses.map(\.text) {
-            for token in namesAnalyzer.analyze(text) where token.type != .compound { terms.insert(token.term) }
+            var previous: String?
+            for token in namesAnalyzer.analyze(text) where token.type != .compound {
+                terms.insert(token.term)
+                if let previous { terms.insert(previous + " " + token.term) }
+                previous = token.term
+            }
         }
         for person in record.people.prefix(Self.maximumPeopleFeatures) { terms.insert(Self.personFeature(person.name)) }
         var scores = ScoreSheet(count: taxonomy.tags.count)
@@ -256,12 +261,22 @@ public final class Tagger {
         for (k, text) in texts.enumerated() {
             var tokens: [PhraseMatcher.Token] = []
             var copy = text
+            var previous: [UInt8] = []
+            var pair: [UInt8] = []
             copy.withUTF8 { utf8 in
                 textAnalyzer.analyze(utf8) { view in
                     tokens.append(taxonomy.cues.token(for: view))
-                    if let model, !view.isStopword, view.type != .compound, let id = model.termTable.id(of: view.term) {
-                        features.insert(id)
+                    guard let model, !view.isStopword, view.type != .compound else { return }
+                    if let id = model.termTable.id(of: view.term) { features.insert(id) }
+                    if !previous.isEmpty {
+                        pair.removeAll(keepingCapacity: true)
+                        pair += previous
+                        pair.append(0x20)
+                        pair += view.term
+                        if let id = model.termTable.id(of: pair) { features.insert(id) }
                     }
+                    previous.removeAll(keepingCapacity: true)
+                    previous += view.term
                 }
             }
             guard k > 0 else { continue }  // the title feeds the model only; its phrases were read above
