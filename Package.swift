@@ -73,7 +73,9 @@ let package = Package(
         // Benchmarks, run in release builds; never part of the test suite.
         .executableTarget(
             name: "MicrogenreBench",
-            dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreFeeds"],
+            dependencies: [
+                "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy", "MicrogenreTagging",
+            ],
             swiftSettings: strictSettings
         ),
 

@@ -2,6 +2,7 @@
 //
 //   swift run -c release MicrogenreBench ingest [--mb 200] [--runs 3]
 //   swift run -c release MicrogenreBench analyze [--runs 3]
+//   swift run -c release MicrogenreBench tag [--runs 3] [--model .microgenre/tag-model.mgtm]
 //
 // Every figure is printed next to a baseline measured in the same run, because these machines
 // are noisy: absolute MB/s drift from run to run, ratios much less. Each timed pass runs in a
@@ -16,10 +17,13 @@ do {
     switch arguments.first {
     case "ingest": try IngestBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "analyze": try AnalyzeBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "tag": try TagBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "pass": try Pass.run(Array(arguments.dropFirst()))
     case "generate": try FeedGenerator.run(Array(arguments.dropFirst()))
     default:
-        print("usage: MicrogenreBench ingest [--mb N] [--runs N] [FEED...] | analyze [--runs N] [FEED]")
+        print(
+            "usage: MicrogenreBench ingest [--mb N] [--runs N] [FEED...] | analyze [--runs N] [FEED] | tag [--runs N] [--model FILE] [FEED]"
+        )
         exit(2)
     }
 } catch {

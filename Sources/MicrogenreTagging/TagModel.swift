@@ -60,21 +60,41 @@ public struct TagModel: Sendable {
         self.postings = postings
     }
 
-    /// The probability of each classifier's tag for a title with these distinct features, with
-    /// the features that pushed it up most.
-    public func predict(features: [Int32]) -> [(classifier: Int, probability: Double, strongest: [Int32])] {
+    /// The probability of each classifier's tag for a title with these distinct features, for
+    /// every classifier at or above `minimum` or whose probability replaces the rules' score,
+    /// with the three features that pushed it up most.
+    public func predict(features: [Int32], minimum: Double = 0.05) -> [(
+        classifier: Int, probability: Double, strongest: [Int32]
+    )] {
         var sums = classifiers.map { Double($0.bias) }
-        var top = [[(Int32, Float)]](repeating: [], count: classifiers.count)
-        for feature in features {
-            for (classifier, weight) in postings[Int(feature)] {
-                sums[Int(classifier)] += Double(weight)
-                if weight > 0 { top[Int(classifier)].append((feature, weight)) }
+        sums.withUnsafeMutableBufferPointer { sum in
+            for feature in features {
+                for (classifier, weight) in postings[Int(feature)] { sum[Int(classifier)] += Double(weight) }
             }
         }
-        return sums.enumerated().map { k, sum in
-            let strongest = top[k].sorted { $0.1 > $1.1 }.prefix(3).map(\.0)
-            return (k, 1 / (1 + exp(-sum)), Array(strongest))
+        // The classifiers kept, then one pass over the postings for their strongest features.
+        var slot = [Int](repeating: -1, count: classifiers.count)
+        var kept: [(classifier: Int, probability: Double)] = []
+        for (k, sum) in sums.enumerated() {
+            let probability = 1 / (1 + exp(-sum))
+            guard probability >= minimum || classifiers[k].replacesRules else { continue }
+            slot[k] = kept.count
+            kept.append((k, probability))
         }
+        var top = [[(feature: Int32, weight: Float)]](repeating: [], count: kept.count)
+        for feature in features {
+            for (classifier, weight) in postings[Int(feature)] where weight > 0 && slot[Int(classifier)] >= 0 {
+                let s = slot[Int(classifier)]
+                if top[s].count < 3 {
+                    top[s].append((feature, weight))
+                    top[s].sort { $0.weight > $1.weight }
+                } else if weight > top[s][2].weight {
+                    top[s][2] = (feature, weight)
+                    top[s].sort { $0.weight > $1.weight }
+                }
+            }
+        }
+        return kept.enumerated().map { s, item in (item.classifier, item.probability, top[s].map(\.feature)) }
     }
 }
 

@@ -6,6 +6,21 @@ import MicrogenreTaxonomy
     import Glibc
 #endif
 
+/// Where Microgenre keeps what it builds (the tag model, later the index): `$MICROGENRE_HOME`,
+/// else `.microgenre` in the working directory.
+enum DataDirectory {
+    static var path: String {
+        if let home = getenv("MICROGENRE_HOME") { return String(cString: home) }
+        return ".microgenre"
+    }
+
+    /// A file in the data directory, creating the directory when `create` is set.
+    static func file(_ name: String, create: Bool = false) throws -> String {
+        if create { try FileSystem.createDirectory(path) }
+        return "\(path)/\(name)"
+    }
+}
+
 /// Where the taxonomy comes from, shared by every command that needs it.
 struct TaxonomyOptions: ParsableArguments {
     @Option(

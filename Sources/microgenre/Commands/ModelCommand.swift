@@ -27,7 +27,7 @@ struct ModelCommand: ParsableCommand {
 
         @OptionGroup var taxonomyOptions: TaxonomyOptions
 
-        @Option(help: "Where to write the model (default: tag-model.mgtm in the taxonomy directory).")
+        @Option(help: "Where to write the model (default: .microgenre/tag-model.mgtm, or in $MICROGENRE_HOME).")
         var out: String?
 
         @Option(help: "A file of title ids (one per line) to leave out of training, such as an evaluation set.")
@@ -91,7 +91,7 @@ struct ModelCommand: ParsableCommand {
             let (model, report) = trainer.train(
                 records, tagger: tagger, holdout: holdout, labels: given, labelledTags: labelledTags
             ) { Output.error($0) }
-            let path = try out ?? taxonomyOptions.resolvedDirectory() + "/tag-model.mgtm"
+            let path = try out ?? DataDirectory.file("tag-model.mgtm", create: true)
             do { try model.write(to: path) } catch {
                 Output.error("error: cannot write the model: \(error)")
                 throw ExitCode(1)

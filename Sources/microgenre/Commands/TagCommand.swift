@@ -8,7 +8,7 @@ import MicrogenreTaxonomy
 struct TaggingOptions: ParsableArguments {
     @OptionGroup var taxonomyOptions: TaxonomyOptions
 
-    @Option(help: "The tag model file (default: tag-model.mgtm in the taxonomy directory, when present).")
+    @Option(help: "The tag model file (default: .microgenre/tag-model.mgtm, or in $MICROGENRE_HOME, when present).")
     var model: String?
 
     @Flag(help: "Tag without the learned model, from rules only.")
@@ -27,7 +27,7 @@ struct TaggingOptions: ParsableArguments {
     func modelPath() throws -> String? {
         if noModel { return nil }
         if let model { return model }
-        let fallback = try taxonomyOptions.resolvedDirectory() + "/tag-model.mgtm"
+        let fallback = try DataDirectory.file("tag-model.mgtm")
         return FileSystem.exists(fallback) ? fallback : nil
     }
 
