@@ -18,3 +18,23 @@ echo "\$ microgenre ingest Corpus/samples/*.xml*    # XMLTV, MovieLabs, ADI, TV-
 echo
 echo "\$ microgenre analyze \"Dark witty female-led workplace comedies set in 1990s Paris\""
 "$bin" analyze "Dark witty female-led workplace comedies set in 1990s Paris"
+
+echo
+echo "\$ microgenre taxonomy check"
+"$bin" taxonomy check
+
+echo
+echo "\$ microgenre taxonomy parse-names Corpus/samples/genre-names.txt"
+"$bin" taxonomy parse-names Corpus/samples/genre-names.txt
+
+echo
+echo "\$ microgenre model train Corpus/films.xml.gz      # the tagger's learned model, about a minute"
+"$bin" model train Corpus/films.xml.gz 2>/dev/null
+
+echo
+echo "\$ microgenre tag Corpus/films.xml.gz --id Groundhog_Day_\(film\) --id Heat_\(1995_film\)"
+"$bin" tag Corpus/films.xml.gz --max-warnings 0 --id "Groundhog_Day_(film)" --id "Heat_(1995_film)"
+
+echo
+echo "\$ microgenre genres Corpus/films.xml.gz --min-titles 20 --limit 25"
+"$bin" genres Corpus/films.xml.gz --max-warnings 0 --min-titles 20 --limit 25

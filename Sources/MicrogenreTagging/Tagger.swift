@@ -242,9 +242,11 @@ public final class Tagger {
                 for match in taxonomy.names.matches(in: tokens) {
                     let phrase = String(decoding: Array(value.utf8)[match.start..<match.end], as: UTF8.self)
                     for entry in match.entries {
-                        // "The Lawless Eighties" is no film of the 1980s: eras and regions come
-                        // from metadata and synopses, not from words in a title.
-                        if source == .title && [.era, .region].contains(taxonomy.tags[entry.tag].slot) { continue }
+                        // A title's words tell what it is about ("A Christmas Carol"), not its era,
+                        // origin, genre or format ("The Lawless Eighties", "Silent Movie").
+                        if source == .title && ![.subject, .setting, .about].contains(taxonomy.tags[entry.tag].slot) {
+                            continue
+                        }
                         scores.add(
                             entry.tag,
                             Evidence(source: source, field: field, text: phrase, offset: match.start, weight: weight))
@@ -350,6 +352,15 @@ struct ScoreSheet {
     mutating func add(_ tag: Int, _ item: Evidence) {
         if evidence[tag].isEmpty { touched.append(tag) }
         if item.source == .negated { negated[tag] = true }
+        // Overlapping phrases at one place ("comedy", "comedy film") are one piece of evidence.
+        if let offset = item.offset,
+            let same = evidence[tag].firstIndex(where: {
+                $0.offset == offset && $0.source == item.source && $0.field == item.field
+            })
+        {
+            if item.weight > evidence[tag][same].weight { evidence[tag][same] = item }
+            return
+        }
         evidence[tag].append(item)
     }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import MicrogenreCore
 import MicrogenreFeeds
 
@@ -96,5 +97,19 @@ struct FeedLoader {
         Output.line("  synopses:  \(withSynopsis.grouped) titles have one")
         Output.line("  warnings:  \(warnings.grouped)")
         Output.line("  errors:    \(failedFeeds) feed\(failedFeeds == 1 ? "" : "s") stopped early")
+    }
+}
+
+/// How feeds are read, shared by every command that reads them.
+struct FeedInputOptions: ParsableArguments {
+    @Option(help: "Read every feed as this format instead of detecting it from the root element.")
+    var format: FeedFormat?
+
+    @Option(help: "Warnings printed per feed; the rest are counted.")
+    var maxWarnings = 20
+
+    /// Reads `paths` into a catalog, printing warnings and errors as they come.
+    func load(_ paths: [String], deferErrors: Bool = false) throws -> FeedLoader {
+        try FeedLoader.load(paths, format: format, maxWarnings: maxWarnings, deferErrors: deferErrors)
     }
 }

@@ -27,6 +27,8 @@ struct EvalCommand: ParsableCommand {
         @Argument(help: "Feed files holding the labelled titles.")
         var feeds: [String]
 
+        @OptionGroup var input: FeedInputOptions
+
         @OptionGroup var tagging: TaggingOptions
 
         @Option(help: "The score at which a tag counts as predicted.")
@@ -41,7 +43,7 @@ struct EvalCommand: ParsableCommand {
             for row in try LabelFile.read(truth, taxonomy: tagger.taxonomy) {
                 labels[row.title, default: []].append((row.tag, row.label))
             }
-            let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 0)
+            let loaded = try input.load(feeds)
             var evaluation = TagEvaluation()
             var found = 0
             for record in loaded.catalog.records {

@@ -20,6 +20,8 @@ struct GenresCommand: ParsableCommand {
     @Argument(help: "Feed files (.xml or .xml.gz).")
     var feeds: [String]
 
+    @OptionGroup var input: FeedInputOptions
+
     @OptionGroup var tagging: TaggingOptions
 
     @Option(help: "Fewest titles a micro-genre needs.")
@@ -42,7 +44,7 @@ struct GenresCommand: ParsableCommand {
     func run() throws {
         let tagger = try tagging.makeTagger()
         let grammar = try GenreGrammar(taxonomy: tagger.taxonomy)
-        let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 0)
+        let loaded = try input.load(feeds)
         let start = Output.now()
         let tagged = loaded.catalog.records.map { (id: $0.id, scores: tagger.tag($0)) }
         var miner = GenreMiner()
@@ -50,6 +52,14 @@ struct GenresCommand: ParsableCommand {
         miner.maximumFacets = maxFacets
         let genres = miner.mine(tagged, grammar: grammar)
         let titles = Dictionary(loaded.catalog.records.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+        let scores = Dictionary(
+            tagged.map { item in (item.id, Dictionary(item.scores.map { ($0.tag, $0.score) }, uniquingKeysWith: max)) },
+            uniquingKeysWith: { a, _ in a })
+        /// The titles that fit a genre best first: highest summed score of its facets.
+        func examples(_ genre: MinedGenre, _ count: Int) -> [String] {
+            let fit = { (id: TitleID) in genre.tags.reduce(0.0) { $0 + (scores[id]?[$1] ?? 0) } }
+            return genre.titles.map { ($0, fit($0)) }.sorted { $0.1 > $1.1 }.prefix(count).compactMap { titles[$0.0] }
+        }
         var mismatches = 0
         for genre in genres where Set(grammar.parse(genre.name).tags) != Set(genre.tags) { mismatches += 1 }
         let shown = limit > 0 ? Array(genres.prefix(limit)) : genres
@@ -60,12 +70,12 @@ struct GenresCommand: ParsableCommand {
                 writer.string(genre.name, "name")
                 writer.strings(genre.tags.map(\.rawValue), "facets")
                 writer.number(genre.titles.count, "titles")
-                writer.strings(genre.titles.prefix(5).compactMap { titles[$0] }, "examples")
+                writer.strings(examples(genre, 5), "examples")
                 writer.endObject()
                 Output.line(bytes: writer.bytes)
             } else {
-                let examples = genre.titles.prefix(3).compactMap { titles[$0] }.joined(separator: "; ")
-                Output.line(String(genre.titles.count).leftPadded(6) + "  " + genre.name.padded(52) + examples)
+                let shown = examples(genre, 3).joined(separator: "; ")
+                Output.line(String(genre.titles.count).leftPadded(6) + "  " + genre.name.padded(52) + shown)
             }
         }
         Output.error(

@@ -20,11 +20,7 @@ struct Ingest: ParsableCommand {
     @Argument(help: "Feed files (.xml or .xml.gz); - reads standard input.")
     var feeds: [String]
 
-    @Option(
-        help:
-            "Read every feed as this format instead of detecting it (\(FeedFormat.allCases.map(\.rawValue).joined(separator: ", ")))."
-    )
-    var format: FeedFormat?
+    @OptionGroup var input: FeedInputOptions
 
     @Flag(help: "Print one JSON object per title (JSON Lines) instead of the summary.")
     var json = false
@@ -32,12 +28,9 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Also analyze every title's text and report tokens, terms and throughput.")
     var analyze = false
 
-    @Option(help: "Warnings printed per feed; the rest are counted in the summary.")
-    var maxWarnings = 20
-
     func run() throws {
         let start = Output.now()
-        var loaded = try FeedLoader.load(feeds, format: format, maxWarnings: maxWarnings, deferErrors: json)
+        var loaded = try input.load(feeds, deferErrors: json)
         let ingestSeconds = Output.now() - start
         if json {
             for record in loaded.catalog.records {

@@ -25,6 +25,8 @@ struct ModelCommand: ParsableCommand {
         @Argument(help: "Feed files to learn from.")
         var feeds: [String]
 
+        @OptionGroup var input: FeedInputOptions
+
         @OptionGroup var taxonomyOptions: TaxonomyOptions
 
         @Option(help: "Where to write the model (default: .microgenre/tag-model.mgtm, or in $MICROGENRE_HOME).")
@@ -56,7 +58,7 @@ struct ModelCommand: ParsableCommand {
         func run() throws {
             let taxonomy = try taxonomyOptions.load()
             let tagger = try Tagger(taxonomy: taxonomy)
-            let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 0)
+            let loaded = try input.load(feeds)
             var records = loaded.catalog.records
             if let excludeIds {
                 let text: String

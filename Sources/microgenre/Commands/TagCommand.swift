@@ -72,6 +72,8 @@ struct TagCommand: ParsableCommand {
     @Argument(help: "Feed files (.xml or .xml.gz).")
     var feeds: [String]
 
+    @OptionGroup var input: FeedInputOptions
+
     @OptionGroup var tagging: TaggingOptions
 
     @Option(help: "The lowest score shown in the text output.")
@@ -80,13 +82,23 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Tag at most this many titles (0: all).")
     var limit = 0
 
+    @Option(name: .customLong("id"), help: "Tag only the title with this id (repeatable).")
+    var ids: [String] = []
+
     @Flag(help: "Print one JSON object per title (JSON Lines).")
     var json = false
 
     func run() throws {
         let tagger = try tagging.makeTagger()
-        let loaded = try FeedLoader.load(feeds, format: nil, maxWarnings: 5)
+        let loaded = try input.load(feeds)
         var records = loaded.catalog.records
+        if !ids.isEmpty {
+            let wanted = Set(ids.map(TitleID.init))
+            records = records.filter { wanted.contains($0.id) }
+            for id in wanted where !records.contains(where: { $0.id == id }) {
+                Output.error("warning: no title with id '\(id)'")
+            }
+        }
         if limit > 0 { records = Array(records.prefix(limit)) }
         let start = Output.now()
         var tagged = 0
