@@ -47,6 +47,15 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Tags with fewer positive titles get no classifier.")
         var minimumPositives = 25
 
+        @Option(help: "Passes over the training data (default: 6; 40 with --labels).")
+        var epochs: Int?
+
+        @Option(help: "The initial learning rate (default: 0.2; 0.01 with --labels).")
+        var learningRate: Double?
+
+        @Option(help: "The L2 penalty per update.")
+        var l2 = 1e-5
+
         @Option(help: "Share of examples whose tag's own cue words are hidden each pass (cue dropout), 0 to 1.")
         var maskRate = 1.0
 
@@ -72,6 +81,10 @@ struct ModelCommand: ParsableCommand {
             }
             var trainer = TagModelTrainer()
             trainer.minimumPositives = minimumPositives
+            // Labelled data is small and clean: many small steps fit it best.
+            trainer.epochs = epochs ?? (labels == nil ? 6 : 40)
+            trainer.learningRate = learningRate ?? (labels == nil ? 0.2 : 0.01)
+            trainer.l2 = l2
             trainer.maskRate = maskRate
             let start = Output.now()
             var given: [TitleID: Set<TagID>]?
