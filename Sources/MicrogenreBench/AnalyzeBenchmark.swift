@@ -22,14 +22,8 @@ struct AnalyzeBenchmark {
         let analyzer = try Analyzer()
 
         func measure(_ body: () -> Int) -> (rate: Double, count: Int) {
-            var seconds: [Double] = []
-            var count = 0
-            for _ in 0..<runs {
-                let start = now()
-                count = body()
-                seconds.append(now() - start)
-            }
-            return (Double(bytes) / 1e6 / median(seconds), count)
+            let (seconds, count) = medianTime(runs: runs, body)
+            return (Double(bytes) / 1e6 / seconds, count)
         }
         let ours = measure {
             var tokens = 0

@@ -84,6 +84,18 @@ func pinToOneCore() {
     _ = mask.withUnsafeBytes { setAffinity(0, $0.count, $0.baseAddress!) }
 }
 
+/// Runs `body` `runs` times; the median seconds and what the last run returned.
+func medianTime(runs: Int, _ body: () -> Int) -> (seconds: Double, result: Int) {
+    var seconds: [Double] = []
+    var result = 0
+    for _ in 0..<runs {
+        let start = now()
+        result = body()
+        seconds.append(now() - start)
+    }
+    return (median(seconds), result)
+}
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted[sorted.count / 2]

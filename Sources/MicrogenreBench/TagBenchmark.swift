@@ -32,14 +32,8 @@ struct TagBenchmark {
         let learned = try model.map { try Tagger(taxonomy: taxonomy, model: $0) }
 
         func measure(_ body: () -> Int) -> (titlesPerSecond: Double, count: Int) {
-            var seconds: [Double] = []
-            var count = 0
-            for _ in 0..<runs {
-                let start = now()
-                count = body()
-                seconds.append(now() - start)
-            }
-            return (Double(records.count) / median(seconds), count)
+            let (seconds, count) = medianTime(runs: runs, body)
+            return (Double(records.count) / seconds, count)
         }
         let analysis = measure {
             var tokens = 0

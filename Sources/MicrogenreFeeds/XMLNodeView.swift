@@ -117,29 +117,20 @@ struct XMLNodeView {
     /// The element's own text, without that of child elements (`<actor>Name<url>...</url></actor>`).
     func ownText(_ context: inout MappingContext) throws -> String {
         var bytes: [UInt8] = []
-        var child = node.pointee.children
-        while let c = child {
-            switch c.pointee.type {
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = c.pointee.content { appendCString(content, to: &bytes) }
-            case XML_ENTITY_REF_NODE:
-                try context.expandEntity(
-                    named: String(cString: c.pointee.name), in: c.pointee.doc, line: Int(xmlGetLineNo(c)), into: &bytes)
-            default: break
-            }
-            child = c.pointee.next
-        }
+        try appendText(of: node, to: &bytes, &context, descending: false)
         return collapsedString(bytes)
     }
 
-    private func appendText(of parent: xmlNodePtr, to bytes: inout [UInt8], _ context: inout MappingContext) throws {
+    private func appendText(
+        of parent: xmlNodePtr, to bytes: inout [UInt8], _ context: inout MappingContext, descending: Bool = true
+    ) throws {
         var child = parent.pointee.children
         while let c = child {
             switch c.pointee.type {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = c.pointee.content { appendCString(content, to: &bytes) }
             case XML_ELEMENT_NODE:
-                try appendText(of: c, to: &bytes, &context)
+                if descending { try appendText(of: c, to: &bytes, &context) }
             case XML_ENTITY_REF_NODE:
                 try context.expandEntity(
                     named: String(cString: c.pointee.name), in: c.pointee.doc, line: Int(xmlGetLineNo(c)), into: &bytes)

@@ -98,22 +98,29 @@ struct EvalCommand: ParsableCommand {
             Output.line(
                 "\(titles.grouped) labelled titles tagged"
                     + (missing > 0 ? " (\(missing.grouped) not in the feeds)" : ""))
-            Output.line(
-                "tag".padded(26) + "support".leftPadded(8) + "P".leftPadded(7) + "R".leftPadded(7) + "F1".leftPadded(7))
-            for (tag, c) in tags {
-                Output.line(
-                    tag.rawValue.padded(26) + String(c.support).leftPadded(8)
-                        + String(format2: c.precision).leftPadded(7)
-                        + String(format2: c.recall).leftPadded(7) + String(format2: c.f1).leftPadded(7))
-            }
-            Output.line(
-                "micro".padded(26) + String(micro.support).leftPadded(8)
-                    + String(format2: micro.precision).leftPadded(7)
-                    + String(format2: micro.recall).leftPadded(7) + String(format2: micro.f1).leftPadded(7))
-            Output.line(
-                "macro".padded(26) + "".leftPadded(8) + String(format2: macro.precision).leftPadded(7)
-                    + String(format2: macro.recall).leftPadded(7) + String(format2: macro.f1).leftPadded(7))
+            EvaluationTable.print(evaluation)
         }
+    }
+}
+
+/// Prints an evaluation as a table: per tag (most labelled positives first), then micro and
+/// macro averages.
+enum EvaluationTable {
+    static func print(_ evaluation: TagEvaluation, limit: Int = .max) {
+        func row(_ name: String, _ support: String, _ p: Double, _ r: Double, _ f1: Double) {
+            Output.line(
+                name.padded(26) + support.leftPadded(8) + String(format2: p).leftPadded(7)
+                    + String(format2: r).leftPadded(7) + String(format2: f1).leftPadded(7))
+        }
+        Output.line(
+            "tag".padded(26) + "support".leftPadded(8) + "P".leftPadded(7) + "R".leftPadded(7) + "F1".leftPadded(7))
+        for (tag, c) in evaluation.counts.sorted(by: { $0.value.support > $1.value.support }).prefix(limit) {
+            row(tag.rawValue, String(c.support), c.precision, c.recall, c.f1)
+        }
+        let micro = evaluation.micro
+        let macro = evaluation.macro
+        row("micro (\(evaluation.counts.count) tags)", String(micro.support), micro.precision, micro.recall, micro.f1)
+        row("macro", "", macro.precision, macro.recall, macro.f1)
     }
 }
 

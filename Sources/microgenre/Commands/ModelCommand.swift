@@ -119,24 +119,7 @@ struct ModelCommand: ParsableCommand {
             let evaluation = report.evaluation
             Output.line(
                 "Held-out evaluation on \(report.heldOutTitles.grouped) titles, each tag's own cue words masked:")
-            let top = evaluation.counts.sorted { $0.value.support > $1.value.support }.prefix(25)
-            Output.line(
-                "tag".padded(26) + "support".leftPadded(8) + "P".leftPadded(7) + "R".leftPadded(7) + "F1".leftPadded(7))
-            for (tag, c) in top {
-                Output.line(
-                    tag.rawValue.padded(26) + String(c.support).leftPadded(8)
-                        + String(format2: c.precision).leftPadded(7)
-                        + String(format2: c.recall).leftPadded(7) + String(format2: c.f1).leftPadded(7))
-            }
-            let micro = evaluation.micro
-            let macro = evaluation.macro
-            Output.line(
-                "micro (all \(evaluation.counts.count) tags)".padded(26) + String(micro.support).leftPadded(8)
-                    + String(format2: micro.precision).leftPadded(7) + String(format2: micro.recall).leftPadded(7)
-                    + String(format2: micro.f1).leftPadded(7))
-            Output.line(
-                "macro".padded(26) + "".leftPadded(8) + String(format2: macro.precision).leftPadded(7)
-                    + String(format2: macro.recall).leftPadded(7) + String(format2: macro.f1).leftPadded(7))
+            EvaluationTable.print(evaluation, limit: 25)
         }
     }
 }
