@@ -60,12 +60,20 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Query understanding: facets, terms, phrases, exclusions and filters, with positions.
+        .target(
+            name: "MicrogenreQuery",
+            dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy"],
+            swiftSettings: strictSettings
+        ),
+
         // The command-line tool: argument parsing, printing, exit codes.
         .executableTarget(
             name: "microgenre",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy",
-                "MicrogenreTagging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MicrogenreTagging", "MicrogenreQuery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
@@ -94,6 +102,11 @@ let package = Package(
         .testTarget(
             name: "MicrogenreTaggingTests",
             dependencies: ["MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore", "MicrogenreText"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenreQueryTests",
+            dependencies: ["MicrogenreQuery", "MicrogenreTaxonomy", "MicrogenreCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

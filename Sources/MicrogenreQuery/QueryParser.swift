@@ -1,0 +1,240 @@
+public import MicrogenreCore
+public import MicrogenreTaxonomy
+import MicrogenreText
+
+/// Turns query text into a ``ParsedQuery``.
+///
+/// Syntax:
+/// - words: the taxonomy's phrases become facets, longest first, through synonyms, plurals and
+///   hyphen variants ("female-led workplace comedy" -> strong-female-lead, workplace,
+///   comedies); the other words are text terms;
+/// - `"a quoted phrase"` is a phrase, matched as written, never a facet;
+/// - `-word`, `-"a phrase"`: exclude the facet the words name, else the words;
+/// - filters `year:1990..1999` (also `year:1995`, `year:>=2000`, `year:..1980`), `kind:series`,
+///   `rating:<=PG-13` (`<`, `<=`, `>`, `>=`, `=`; the system comes from the value),
+///   `runtime:<90` (minutes, ranges as for years).
+///
+/// Malformed syntax throws a ``QueryError`` with the range at fault.
+public struct QueryParser {
+    private let taxonomy: Taxonomy
+    private let analyzer: Analyzer
+
+    /// Words of the micro-genre grammar that join facets and mean nothing alone ("movies about
+    /// revenge", "comedies featuring ..."), as analyzed terms.
+    static let glueWords: Set<String> = ["about", "featur", "with"]
+
+    /// Filters the parser knows.
+    public static let filterNames = ["year", "kind", "rating", "runtime"]
+
+    /// Creates a parser over `taxonomy`.
+    public init(taxonomy: Taxonomy) throws {
+        self.taxonomy = taxonomy
+        analyzer = try Analyzer()
+    }
+
+    /// Parses `text`.
+    public func parse(_ text: String) throws -> ParsedQuery {
+        var query = ParsedQuery(text: text)
+        let characters = Array(text)
+        var run: [(word: String, range: Range<Int>)] = []
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            addWords(run, to: &query, excluded: false)
+            run.removeAll()
+        }
+        var k = 0
+        while k < characters.count {
+            if characters[k].isWhitespace {
+                k += 1
+                continue
+            }
+            let start = k
+            var excluded = false
+            if characters[k] == "-" {
+                excluded = true
+                k += 1
+                guard k < characters.count, !characters[k].isWhitespace else {
+                    throw QueryError(
+                        message: "'-' must come right before a word or a quoted phrase", range: start..<(start + 1),
+                        query: text)
+                }
+            }
+            if characters[k] == "\"" {
+                let open = k
+                k += 1
+                while k < characters.count && characters[k] != "\"" { k += 1 }
+                guard k < characters.count else {
+                    throw QueryError(message: "unterminated quote", range: open..<(open + 1), query: text)
+                }
+                let phrase = String(characters[(open + 1)..<k])
+                k += 1
+                flushRun()
+                let terms = analyzer.analyze(phrase).filter { $0.type != .compound }.map(\.term)
+                guard !terms.isEmpty else {
+                    throw QueryError(
+                        message: "the quoted phrase holds no searchable word", range: open..<k, query: text)
+                }
+                let clause = ParsedQuery.PhraseClause(terms: terms, text: phrase, range: start..<k)
+                if excluded { query.excludedPhrases.append(clause) } else { query.phrases.append(clause) }
+                continue
+            }
+            while k < characters.count && !characters[k].isWhitespace && characters[k] != "\"" { k += 1 }
+            let word = String(characters[(excluded ? start + 1 : start)..<k])
+            if let colon = word.firstIndex(of: ":"), colon != word.startIndex {
+                flushRun()
+                guard !excluded else {
+                    throw QueryError(
+                        message: "filters cannot be excluded with '-'; write the opposite range", range: start..<k,
+                        query: text)
+                }
+                query.filters.append(try filter(word, range: start..<k, query: text))
+                continue
+            }
+            if excluded {
+                flushRun()
+                addWords([(word, (start + 1)..<k)], to: &query, excluded: true)
+            } else {
+                run.append((word, start..<k))
+            }
+        }
+        flushRun()
+        return query
+    }
+
+    /// Facets from the taxonomy's phrases, the rest as text terms.
+    private func addWords(_ words: [(word: String, range: Range<Int>)], to query: inout ParsedQuery, excluded: Bool) {
+        // Join the words with single spaces and keep, for each UTF-8 offset, the query column.
+        var joined = ""
+        var columns: [Int] = []
+        for (n, item) in words.enumerated() {
+            if n > 0 {
+                joined += " "
+                columns.append(item.range.lowerBound)
+            }
+            for (offset, character) in item.word.enumerated() {
+                let utf8 = String(character).utf8.count
+                joined.append(character)
+                columns += Array(repeating: item.range.lowerBound + offset, count: utf8)
+            }
+        }
+        columns.append(words.last.map { $0.range.upperBound } ?? 0)
+        func range(_ start: Int, _ end: Int) -> Range<Int> {
+            columns[start]..<(end < columns.count ? columns[end - 1] + 1 : columns.last!)
+        }
+        let bytes = Array(joined.utf8)
+        let tokens = taxonomy.names.tokens(of: joined, analyzer: analyzer)
+        let matches = taxonomy.names.matches(in: tokens)
+        for match in matches {
+            for entry in match.entries {
+                let clause = ParsedQuery.FacetClause(
+                    tag: taxonomy.tags[entry.tag].id,
+                    text: String(decoding: bytes[match.start..<match.end], as: UTF8.self),
+                    range: range(match.start, match.end))
+                if excluded {
+                    query.excludedFacets.append(clause)
+                } else if !query.facets.contains(where: { $0.tag == clause.tag }) {
+                    query.facets.append(clause)
+                }
+            }
+        }
+        for token in analyzer.analyze(joined) where token.type != .compound && !Self.glueWords.contains(token.term) {
+            guard !matches.contains(where: { $0.start <= token.startOffset && token.endOffset <= $0.end }) else {
+                continue
+            }
+            let clause = ParsedQuery.TermClause(
+                term: token.term, text: String(decoding: bytes[token.startOffset..<token.endOffset], as: UTF8.self),
+                range: range(token.startOffset, token.endOffset))
+            if excluded { query.excludedTerms.append(clause) } else { query.terms.append(clause) }
+        }
+    }
+
+    private func filter(_ word: String, range: Range<Int>, query: String) throws -> ParsedQuery.FilterClause {
+        let colon = word.firstIndex(of: ":")!
+        let name = String(word[..<colon]).lowercased()
+        let value = String(word[word.index(after: colon)...])
+        let valueRange = (range.lowerBound + name.count + 1)..<range.upperBound
+        func fail(_ message: String, _ at: Range<Int>? = nil) -> QueryError {
+            QueryError(message: message, range: at ?? valueRange, query: query)
+        }
+        guard !value.isEmpty else { throw fail("filter '\(name):' needs a value", range) }
+        let filter: ParsedQuery.Filter
+        switch name {
+        case "year":
+            guard let years = Self.numberRange(value, lower: 1800, upper: 2200) else {
+                throw fail("expected a year or a range of years such as 1990..1999, >=2000 or ..1980, found '\(value)'")
+            }
+            filter = .year(years)
+        case "runtime":
+            guard let minutes = Self.numberRange(value, lower: 0, upper: 100_000) else {
+                throw fail("expected minutes or a range such as 80..120 or <90, found '\(value)'")
+            }
+            filter = .runtime(minutes)
+        case "kind":
+            guard let kind = TitleKind(name: value) else {
+                throw fail(
+                    "unknown kind '\(value)' (known: \(TitleKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            filter = .kind(kind)
+        case "rating":
+            var comparison = ""
+            var rest = Substring(value)
+            for op in ["<=", ">=", "<", ">", "="] where rest.hasPrefix(op) {
+                comparison = op
+                rest = rest.dropFirst(op.count)
+                break
+            }
+            guard let system = RatingSystem.known.first(where: { $0.rank(of: String(rest)) != nil }),
+                let rank = system.rank(of: String(rest))
+            else {
+                throw fail("unknown rating '\(rest)' (known: MPAA G..NC-17, TVPG TV-Y..TV-MA, BBFC U..R18, FSK 0..18)")
+            }
+            let top = system.values.count - 1
+            let ranks: ClosedRange<Int> =
+                switch comparison {
+                case "<=": 0...rank
+                case "<": rank == 0 ? 0...0 : 0...(rank - 1)
+                case ">=": rank...top
+                case ">": rank == top ? top...top : (rank + 1)...top
+                default: rank...rank
+                }
+            filter = .rating(system: system.name, ranks: ranks)
+        default:
+            throw fail(
+                "unknown filter '\(name)' (known: \(Self.filterNames.joined(separator: ", ")))",
+                range.lowerBound..<(range.lowerBound + name.count))
+        }
+        return ParsedQuery.FilterClause(filter: filter, text: word, range: range)
+    }
+
+    /// `1995`, `1990..1999`, `..1980`, `2000..`, `>=2000`, `>1999`, `<=1980`, `<1981`.
+    static func numberRange(_ text: String, lower: Int, upper: Int) -> ClosedRange<Int>? {
+        if let dots = text.range(of: "..") {
+            let from = text[..<dots.lowerBound].isEmpty ? lower : Int(text[..<dots.lowerBound])
+            let to = text[dots.upperBound...].isEmpty ? upper : Int(text[dots.upperBound...])
+            guard let from, let to, from <= to else { return nil }
+            return from...to
+        }
+        for (op, make) in [
+            (">=", { (n: Int) in n...upper }), ("<=", { (n: Int) in lower...n }),
+            (">", { (n: Int) in (n + 1)...upper }),
+            ("<", { (n: Int) in lower...(n - 1) }),
+        ] where text.hasPrefix(op) {
+            guard let n = Int(text.dropFirst(op.count)), n - (op == "<" ? 1 : 0) >= lower else { return nil }
+            return make(n)
+        }
+        return Int(text).map { $0...$0 }
+    }
+}
+
+extension String {
+    /// The range of the first occurrence of `needle`, without Foundation.
+    fileprivate func range(of needle: String) -> Range<String.Index>? {
+        guard !needle.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(needle) { return index..<self.index(index, offsetBy: needle.count) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreQuery
+import MicrogenreTaxonomy
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Show how a search query is understood: facets, terms, phrases, exclusions, filters.",
+        discussion: """
+            Words naming taxonomy facets become facets (longest phrase first, through synonyms, \
+            plurals and hyphen variants); other words are text terms; "quoted phrases" are \
+            phrases; -word excludes a facet or a word; filters: year:1990..1999, year:>=2000, \
+            kind:series, rating:<=PG-13, runtime:<90. Malformed syntax is reported with its column.
+            """
+    )
+
+    @Argument(help: "The query.")
+    var query: String
+
+    @OptionGroup var taxonomyOptions: TaxonomyOptions
+
+    @Flag(help: "Print the parse as JSON.")
+    var json = false
+
+    func run() throws {
+        let parser = try QueryParser(taxonomy: taxonomyOptions.load())
+        let parsed: ParsedQuery
+        do {
+            parsed = try parser.parse(query)
+        } catch let error as QueryError {
+            Output.error(error.description)
+            throw ExitCode(1)
+        }
+        if json {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.string(parsed.text, "query")
+            func facets(_ list: [ParsedQuery.FacetClause], _ key: String) {
+                writer.beginArray(key)
+                for clause in list {
+                    writer.beginObject()
+                    writer.string(clause.tag.rawValue, "tag")
+                    writer.string(clause.text, "text")
+                    writer.number(clause.range.lowerBound, "start")
+                    writer.number(clause.range.upperBound, "end")
+                    writer.endObject()
+                }
+                writer.endArray()
+            }
+            facets(parsed.facets, "facets")
+            writer.beginArray("terms")
+            for clause in parsed.terms { writer.string(clause.term) }
+            writer.endArray()
+            writer.beginArray("phrases")
+            for clause in parsed.phrases { writer.strings(clause.terms) }
+            writer.endArray()
+            facets(parsed.excludedFacets, "excludedFacets")
+            writer.strings(parsed.excludedTerms.map(\.term), "excludedTerms")
+            writer.strings(parsed.filters.map(\.text), "filters")
+            writer.endObject()
+            Output.line(bytes: writer.bytes)
+            return
+        }
+        for clause in parsed.facets { Output.line("facet   " + clause.tag.rawValue.padded(24) + "\"\(clause.text)\"") }
+        for clause in parsed.terms { Output.line("term    " + clause.term.padded(24) + "\"\(clause.text)\"") }
+        for clause in parsed.phrases {
+            Output.line("phrase  " + clause.terms.joined(separator: " ").padded(24) + "\"\(clause.text)\"")
+        }
+        for clause in parsed.excludedFacets { Output.line("not     facet " + clause.tag.rawValue) }
+        for clause in parsed.excludedTerms { Output.line("not     term " + clause.term) }
+        for clause in parsed.excludedPhrases { Output.line("not     phrase \"\(clause.text)\"") }
+        for clause in parsed.filters { Output.line("filter  " + clause.text) }
+    }
+}
