@@ -67,12 +67,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Immutable, memory-mapped index segments; BM25F and facet search over them.
+        .target(
+            name: "MicrogenreIndex",
+            dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy", "MicrogenreQuery"],
+            swiftSettings: strictSettings
+        ),
+
         // The command-line tool: argument parsing, printing, exit codes.
         .executableTarget(
             name: "microgenre",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy",
-                "MicrogenreTagging", "MicrogenreQuery",
+                "MicrogenreTagging", "MicrogenreQuery", "MicrogenreIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -107,6 +114,13 @@ let package = Package(
         .testTarget(
             name: "MicrogenreQueryTests",
             dependencies: ["MicrogenreQuery", "MicrogenreTaxonomy", "MicrogenreCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenreIndexTests",
+            dependencies: [
+                "MicrogenreIndex", "MicrogenreQuery", "MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -78,6 +78,12 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes `json`, already valid JSON, as the value.
+    public mutating func raw(_ json: String, _ key: String? = nil) {
+        prefix(key)
+        bytes.append(contentsOf: json.utf8)
+    }
+
     /// Writes a boolean value.
     public mutating func bool(_ value: Bool, _ key: String? = nil) {
         prefix(key)

@@ -28,6 +28,9 @@ public struct ParsedQuery: Sendable, Hashable {
     public struct PhraseClause: Sendable, Hashable {
         /// The analyzed terms, in order.
         public var terms: [String]
+        /// Each term's position relative to the first (stopwords leave gaps: "lord of the rings"
+        /// is lord at 0, ring at 3).
+        public var offsets: [Int] = []
         /// The phrase as typed, without quotes.
         public var text: String
         /// Where it is in the query, quotes included.

@@ -69,12 +69,14 @@ public struct QueryParser {
                 let phrase = String(characters[(open + 1)..<k])
                 k += 1
                 flushRun()
-                let terms = analyzer.analyze(phrase).filter { $0.type != .compound }.map(\.term)
-                guard !terms.isEmpty else {
+                let tokens = analyzer.analyze(phrase).filter { $0.type != .compound }
+                guard let first = tokens.first else {
                     throw QueryError(
                         message: "the quoted phrase holds no searchable word", range: open..<k, query: text)
                 }
-                let clause = ParsedQuery.PhraseClause(terms: terms, text: phrase, range: start..<k)
+                let clause = ParsedQuery.PhraseClause(
+                    terms: tokens.map(\.term), offsets: tokens.map { $0.position - first.position }, text: phrase,
+                    range: start..<k)
                 if excluded { query.excludedPhrases.append(clause) } else { query.phrases.append(clause) }
                 continue
             }

@@ -1,0 +1,240 @@
+public import MicrogenreCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One immutable segment file, memory-mapped for reading. Opening checks the magic numbers, the
+/// format version and the checksum of every section, so a damaged, truncated or foreign file is
+/// refused with an ``IndexError`` naming it, never read. See FORMAT.md.
+public final class Segment: @unchecked Sendable {
+    /// The file.
+    public let path: String
+    /// Documents in the segment.
+    public let count: Int
+
+    private let base: UnsafeMutableRawPointer
+    private let size: Int
+    private var sections: [SegmentFormat.Section: UnsafeRawBufferPointer] = [:]
+    let termCount: Int
+    let facetCount: Int
+    /// Per field: the average length, for BM25F.
+    let averageLengths: [Double]
+
+    /// Opens and validates the segment at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw IndexError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw IndexError(path: path, "cannot stat the file") }
+        size = Int(info.st_size)
+        guard size >= 12 + SegmentFormat.trailerSize else {
+            throw IndexError(path: path, "not a Microgenre index segment (only \(size) bytes)")
+        }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            throw IndexError(path: path, "cannot map the file: \(String(cString: strerror(errno)))")
+        }
+        base = mapped
+        let bytes = UnsafeRawBufferPointer(start: mapped, count: size)
+        do {
+            guard Array(bytes[0..<4]) == SegmentFormat.magic, Array(bytes[(size - 4)..<size]) == SegmentFormat.magic
+            else {
+                throw IndexError(path: path, "not a Microgenre index segment (bad magic number)")
+            }
+            let version: UInt32 = bytes.little(4)
+            guard version == SegmentFormat.version else {
+                throw IndexError(
+                    path: path,
+                    "index format version \(version); this build reads version \(SegmentFormat.version): rebuild the index"
+                )
+            }
+            count = Int(bytes.little(8, as: UInt32.self))
+            let tableOffset = Int(bytes.little(size - SegmentFormat.trailerSize, as: UInt64.self))
+            let tableEnd = size - SegmentFormat.trailerSize
+            guard tableOffset >= 12, tableOffset + 4 <= tableEnd else {
+                throw IndexError(path: path, "damaged section table")
+            }
+            let table = UnsafeRawBufferPointer(rebasing: bytes[tableOffset..<tableEnd])
+            guard SegmentFormat.checksum(table) == bytes.little(size - 12, as: UInt64.self) else {
+                throw IndexError(path: path, "section table checksum mismatch: the file is damaged or truncated")
+            }
+            let sectionCount = Int(table.little(0, as: UInt32.self))
+            guard 4 + sectionCount * SegmentFormat.tableEntrySize == table.count else {
+                throw IndexError(path: path, "damaged section table")
+            }
+            for k in 0..<sectionCount {
+                let entry = 4 + k * SegmentFormat.tableEntrySize
+                let kind = table.little(entry, as: UInt32.self)
+                let offset = Int(table.little(entry + 4, as: UInt64.self))
+                let length = Int(table.little(entry + 12, as: UInt64.self))
+                guard let section = SegmentFormat.Section(rawValue: kind), offset >= 12, length >= 0,
+                    offset + length <= tableOffset
+                else { throw IndexError(path: path, "damaged section table") }
+                let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+                guard SegmentFormat.checksum(slice) == table.little(entry + 20, as: UInt64.self) else {
+                    throw IndexError(path: path, "checksum mismatch in section \(section): the file is damaged")
+                }
+                sections[section] = slice
+            }
+            for section in SegmentFormat.Section.allCases where sections[section] == nil {
+                throw IndexError(path: path, "section \(section) is missing")
+            }
+            termCount = Int(sections[.terms]!.little(0, as: UInt32.self))
+            facetCount = Int(sections[.facets]!.little(0, as: UInt32.self))
+            let lengths = sections[.fieldLengths]!
+            guard sections[.docValues]!.count == count * SegmentFormat.docValueSize,
+                lengths.count == IndexField.allCases.count * (8 + 2 * count)
+            else { throw IndexError(path: path, "damaged document values") }
+            let documents = count
+            averageLengths = IndexField.allCases.map { field in
+                let total = lengths.little(Int(field.rawValue) * (8 + 2 * documents), as: UInt64.self)
+                return documents > 0 ? max(1, Double(total) / Double(documents)) : 1
+            }
+        } catch {
+            munmap(mapped, size)
+            throw error
+        }
+    }
+
+    deinit { munmap(base, size) }
+
+    // MARK: - Documents
+
+    /// The title id of document `doc`.
+    public func titleID(_ doc: Int) -> TitleID {
+        TitleID(String(decoding: blobItem(.docIDs, doc), as: UTF8.self))
+    }
+
+    /// The stored display fields of document `doc`, as JSON.
+    public func storedJSON(_ doc: Int) -> String { String(decoding: blobItem(.stored, doc), as: UTF8.self) }
+
+    private func blobItem(_ section: SegmentFormat.Section, _ index: Int) -> UnsafeRawBufferPointer {
+        let bytes = sections[section]!
+        let start = Int(bytes.little(4 * index, as: UInt32.self))
+        let end = Int(bytes.little(4 * index + 4, as: UInt32.self))
+        let data = 4 * (count + 1)
+        return UnsafeRawBufferPointer(rebasing: bytes[(data + start)..<(data + end)])
+    }
+
+    /// The release year of `doc`, or nil.
+    public func year(_ doc: Int) -> Int? {
+        let value = Int(sections[.docValues]!.little(doc * SegmentFormat.docValueSize, as: Int16.self))
+        return value == 0 ? nil : value
+    }
+
+    /// The kind of `doc`.
+    public func kind(_ doc: Int) -> TitleKind {
+        TitleKind.allCases[Int(sections[.docValues]![doc * SegmentFormat.docValueSize + 2]) % TitleKind.allCases.count]
+    }
+
+    /// The rating system (an index into `RatingSystem.known`) and rank of `doc`, or nil.
+    public func rating(_ doc: Int) -> (system: Int, rank: Int)? {
+        let values = sections[.docValues]!
+        let system = values[doc * SegmentFormat.docValueSize + 3]
+        let rank = values[doc * SegmentFormat.docValueSize + 4]
+        return system == 0xFF ? nil : (Int(system), Int(rank))
+    }
+
+    /// The runtime of `doc` in minutes, or nil.
+    public func runtime(_ doc: Int) -> Int? {
+        let value = Int(sections[.docValues]!.little(doc * SegmentFormat.docValueSize + 6, as: UInt16.self))
+        return value == 0 ? nil : value
+    }
+
+    /// The length of `field` in `doc`, in word positions.
+    func fieldLength(_ field: IndexField, _ doc: Int) -> Int {
+        Int(sections[.fieldLengths]!.little(Int(field.rawValue) * (8 + 2 * count) + 8 + 2 * doc, as: UInt16.self))
+    }
+
+    // MARK: - Terms
+
+    /// One document's occurrences of a term.
+    struct Posting {
+        var doc: Int
+        var positions: [UInt32]
+    }
+
+    /// The documents holding `term` in `field`, with positions.
+    func postings(_ field: IndexField, _ term: String) -> [Posting] {
+        guard let index = termIndex(field, term) else { return [] }
+        let terms = sections[.terms]!
+        let postingOffsetsAt = 4 + 4 * (termCount + 1)
+        let start = Int(terms.little(postingOffsetsAt + 8 * index, as: UInt64.self))
+        let end = Int(terms.little(postingOffsetsAt + 8 * (index + 1), as: UInt64.self))
+        let bytes = sections[.postings]!
+        var offset = start
+        var doc = -1
+        var result: [Posting] = []
+        while offset < end {
+            doc += Int(bytes.varint(&offset))
+            let frequency = Int(bytes.varint(&offset))
+            var positions: [UInt32] = []
+            positions.reserveCapacity(frequency)
+            var position: UInt32 = 0
+            for _ in 0..<frequency {
+                position += bytes.varint(&offset)
+                positions.append(position)
+            }
+            result.append(Posting(doc: doc, positions: positions))
+        }
+        return result
+    }
+
+    /// The number of documents holding `term` in `field`.
+    func documentFrequency(_ field: IndexField, _ term: String) -> Int {
+        guard let index = termIndex(field, term) else { return 0 }
+        let terms = sections[.terms]!
+        return Int(terms.little(4 + 4 * (termCount + 1) + 8 * (termCount + 1) + 4 * index, as: UInt32.self))
+    }
+
+    /// Binary search of the sorted term keys (field byte, then the term's UTF-8).
+    private func termIndex(_ field: IndexField, _ term: String) -> Int? {
+        let key = [field.rawValue] + Array(term.utf8)
+        let terms = sections[.terms]!
+        let keysAt = 4 + 4 * (termCount + 1) + 8 * (termCount + 1) + 4 * termCount
+        var low = 0
+        var high = termCount - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            let start = Int(terms.little(4 + 4 * middle, as: UInt32.self))
+            let end = Int(terms.little(4 + 4 * (middle + 1), as: UInt32.self))
+            let candidate = UnsafeRawBufferPointer(rebasing: terms[(keysAt + start)..<(keysAt + end)])
+            if candidate.elementsEqual(key) { return middle }
+            if candidate.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle - 1 }
+        }
+        return nil
+    }
+
+    // MARK: - Facets
+
+    /// The documents carrying `tag`, with the tagger's score (quantized to 1/255).
+    func facetPostings(_ tag: String) -> [(doc: Int, score: Double)] {
+        let facets = sections[.facets]!
+        let keyOffsetsAt = 4
+        let entryOffsetsAt = keyOffsetsAt + 4 * (facetCount + 1)
+        let docsAt = entryOffsetsAt + 4 * (facetCount + 1)
+        let total = Int(facets.little(entryOffsetsAt + 4 * facetCount, as: UInt32.self))
+        let scoresAt = docsAt + 4 * total
+        let keysAt = scoresAt + total
+        let key = Array(tag.utf8)
+        var low = 0
+        var high = facetCount - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            let start = Int(facets.little(keyOffsetsAt + 4 * middle, as: UInt32.self))
+            let end = Int(facets.little(keyOffsetsAt + 4 * (middle + 1), as: UInt32.self))
+            let candidate = UnsafeRawBufferPointer(rebasing: facets[(keysAt + start)..<(keysAt + end)])
+            if candidate.elementsEqual(key) {
+                let first = Int(facets.little(entryOffsetsAt + 4 * middle, as: UInt32.self))
+                let last = Int(facets.little(entryOffsetsAt + 4 * (middle + 1), as: UInt32.self))
+                return (first..<last).map { entry in
+                    (Int(facets.little(docsAt + 4 * entry, as: UInt32.self)), Double(facets[scoresAt + entry]) / 255)
+                }
+            }
+            if candidate.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle - 1 }
+        }
+        return []
+    }
+}

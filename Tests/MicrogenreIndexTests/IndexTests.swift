@@ -1,0 +1,138 @@
+import MicrogenreCore
+import MicrogenreIndex
+import MicrogenreQuery
+import MicrogenreTagging
+import MicrogenreTaxonomy
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let taxonomy: Taxonomy = {
+    var directory = #filePath
+    for _ in 0..<3 { directory = String(directory[..<directory.lastIndex(of: "/")!]) }
+    return try! Taxonomy.load(directory: directory + "/Taxonomy")
+}()
+
+func temporaryDirectory() -> String {
+    var template = Array("/tmp/microgenre-index-XXXXXX".utf8CString)
+    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+}
+
+/// A small catalog with known answers.
+func catalog() -> [TitleRecord] {
+    func film(
+        _ id: String, _ title: String, _ year: Int, _ synopsis: String, people: [String] = [], rating: String? = nil
+    )
+        -> TitleRecord
+    {
+        TitleRecord(
+            id: TitleID(id), kind: .movie, title: title, year: year,
+            synopses: [Synopsis(length: .short, language: "en", text: synopsis)],
+            people: people.map { Credit(name: $0, role: .cast) },
+            rating: rating.map { MaturityRating(system: "MPAA", value: $0) })
+    }
+    return [
+        film(
+            "office", "Paper Trail", 1999,
+            "A dark, witty workplace comedy film about a woman who runs a paper company office.",
+            people: ["Jane Doe"], rating: "R"),
+        film(
+            "heist", "Vault", 1995, "A suspenseful heist thriller film about a crew robbing a bank vault.", rating: "R"),
+        film("western", "Dust", 1958, "A western film: a sheriff and an outlaw meet on the frontier.", rating: "PG"),
+        film(
+            "family", "Pup", 2004, "A heartwarming family comedy film about a boy and his talking dog.",
+            people: ["Tom Example"], rating: "G"),
+        film("lord", "The Lord of the Rings", 2001, "An epic fantasy adventure film about a ring.", rating: "PG-13"),
+        film("horror", "Night House", 1981, "A horror film about a haunted house.", rating: "R"),
+    ]
+}
+
+func buildIndex() throws -> (Segment, String) {
+    let tagger = try Tagger(taxonomy: taxonomy)
+    var writer = try SegmentWriter()
+    for record in catalog() {
+        writer.add(IndexDocument(record: record, facets: tagger.tag(record).map { ($0.tag, $0.score) }))
+    }
+    let directory = IndexDirectory(path: temporaryDirectory() + "/index")
+    try directory.publish(writer.finish())
+    return (try directory.open(), directory.path)
+}
+
+@Suite struct IndexTests {
+    func search(_ query: String, in segment: Segment) throws -> [String] {
+        let parsed = try QueryParser(taxonomy: taxonomy).parse(query)
+        return Searcher(segment: segment).search(parsed, limit: 10).map(\.id.rawValue)
+    }
+
+    /// Search scenarios as data: a query and the titles expected first (in order).
+    @Test(arguments: [
+        ("dark witty female-led workplace comedy", ["office"]),
+        ("heist thrillers", ["heist"]),
+        ("westerns", ["western"]),
+        ("Tom Example", ["family"]),
+        ("\"lord of the rings\"", ["lord"]),
+        ("comedies -workplace", ["family"]),
+        ("films year:1990..1999", ["office", "heist"]),  // equal scores: index order
+        ("horror kind:series", []),
+        ("films rating:<=PG", ["western", "family"]),
+    ])
+    func scenarios(query: String, expected: [String]) throws {
+        let (segment, _) = try buildIndex()
+        let found = try search(query, in: segment)
+        #expect(Array(found.prefix(expected.count)) == expected, "\(query) -> \(found)")
+        if expected.isEmpty { #expect(found.isEmpty) }
+    }
+
+    @Test func storedFieldsAndValues() throws {
+        let (segment, _) = try buildIndex()
+        #expect(segment.count == 6)
+        #expect(segment.titleID(0) == TitleID("office"))
+        #expect(segment.storedJSON(4).contains("\"title\":\"The Lord of the Rings\""))
+        #expect(segment.year(2) == 1958 && segment.kind(2) == .movie)
+    }
+
+    @Test(arguments: ["flip", "truncate", "magic", "version", "empty"])
+    func damagedSegmentsAreRefused(damage: String) throws {
+        let (_, path) = try buildIndex()
+        let directory = IndexDirectory(path: path)
+        let file = try #require(try directory.currentSegmentPath())
+        var bytes = try FileSystem.read(file)
+        switch damage {
+        case "flip": bytes[bytes.count / 2] ^= 0x5A
+        case "truncate": bytes.removeLast(bytes.count / 3)
+        case "magic": bytes[1] = 0
+        case "version": bytes[4] = 7
+        default: bytes = []
+        }
+        try FileSystem.write(bytes, to: file)
+        #expect {
+            _ = try directory.open()
+        } throws: { error in
+            guard let error = error as? IndexError else { return false }
+            return error.path == file && (damage != "version" || error.message.contains("version 7"))
+        }
+    }
+
+    @Test func missingIndexIsAClearError() {
+        #expect {
+            _ = try IndexDirectory(path: "/nonexistent/index").open()
+        } throws: { error in
+            (error as? IndexError)?.message.contains("no index here") == true
+        }
+    }
+
+    @Test func republishingReplacesTheSegment() throws {
+        let (_, path) = try buildIndex()
+        let directory = IndexDirectory(path: path)
+        let first = try #require(try directory.currentSegmentPath())
+        var writer = try SegmentWriter()
+        writer.add(IndexDocument(record: catalog()[0], facets: []))
+        try directory.publish(writer.finish())
+        let second = try #require(try directory.currentSegmentPath())
+        #expect(first != second)
+        #expect(!FileSystem.exists(first))
+        #expect(try directory.open().count == 1)
+    }
+}
