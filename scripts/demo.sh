@@ -38,3 +38,14 @@ echo "\$ microgenre tag Corpus/films.xml.gz --id Groundhog_Day_\(film\) --id Hea
 echo
 echo "\$ microgenre genres Corpus/films.xml.gz --min-titles 20 --limit 25"
 "$bin" genres Corpus/films.xml.gz --max-warnings 0 --min-titles 20 --limit 25
+
+echo
+echo "\$ microgenre index Corpus/films.xml.gz"
+"$bin" index --max-warnings 0 Corpus/films.xml.gz
+
+for query in "dark witty female-led workplace comedy" "heist thrillers from the 1990s" "tom hanks comedies" \
+    'westerns -silent year:1950..1959 rating:<=PG'; do
+    echo
+    echo "\$ microgenre search \"$query\" --limit 5 --explain"
+    "$bin" search "$query" --limit 5 --explain
+done
