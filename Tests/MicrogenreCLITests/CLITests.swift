@@ -97,6 +97,24 @@ import Testing
         #expect(result.stderr.contains("csv"))
     }
 
+    @Test func indexThenSearch() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-index-\(UUID())")
+            .path
+        let indexed = try run([
+            "index", "--no-model", "--index", directory, "Tests/MicrogenreFeedsTests/Fixtures/complete.xml",
+        ])
+        #expect(indexed.status == 0)
+        #expect(indexed.stdout.contains("Indexed 2 titles"))
+        let found = try run(["search", "--index", directory, "--json", "selina thanksgiving"])
+        #expect(found.status == 0)
+        #expect(found.lines.first?.contains("\"id\":\"veep-s5e4\"") == true)
+        let malformed = try run(["search", "--index", directory, "comedy year:soon"])
+        #expect(malformed.status == 1)
+        #expect(malformed.stderr.contains("^^^^"))
+        let missing = try run(["search", "--index", directory + "-none", "comedy"])
+        #expect(missing.status == 1 && missing.stderr.contains("no index here"))
+    }
+
     @Test func missingFeedFails() throws {
         let result = try run(["ingest", "no-such-feed.xml"])
         #expect(result.status == 1)
