@@ -44,7 +44,7 @@ echo "\$ microgenre index Corpus/films.xml.gz"
 "$bin" index --max-warnings 0 Corpus/films.xml.gz
 
 for query in "dark witty female-led workplace comedy" "heist thrillers from the 1990s" "tom hanks comedies" \
-    'westerns -silent year:1950..1959 rating:<=PG'; do
+    'westerns -silent year:1950..1959'; do
     echo
     echo "\$ microgenre search \"$query\" --limit 5 --explain"
     "$bin" search "$query" --limit 5 --explain
