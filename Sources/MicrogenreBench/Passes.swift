@@ -44,9 +44,13 @@ enum Pass {
 }
 
 extension TitleRecord {
-    /// The text fields the index analyzes.
+    /// The texts the index analyzes, as `IndexDocument` groups them: title, other titles,
+    /// synopses, the people joined, the genres and keywords joined.
     var analyzedTexts: [String] {
-        [title] + (subtitle.map { [$0] } ?? []) + synopses.map(\.text) + genres + keywords + people.map(\.name)
+        var texts = [title] + [subtitle, originalTitle].compactMap { $0 } + synopses.map(\.text)
+        if !people.isEmpty { texts.append(people.map(\.name).joined(separator: ". ")) }
+        if !genres.isEmpty || !keywords.isEmpty { texts.append((genres + keywords).joined(separator: ". ")) }
+        return texts
     }
 }
 
