@@ -47,7 +47,9 @@ public struct IndexDirectory: Sendable {
         try FileSystem.write(segment, to: "\(path)/\(name)")
         try FileSystem.write(Array((name + "\n").utf8), to: "\(path)/CURRENT")
         syncDirectory()
-        for old in try FileSystem.list(path) where old.hasPrefix("segment-") && old != name {
+        // Older segments, and temporary files a killed writer left behind.
+        for old in try FileSystem.list(path)
+        where (old.hasPrefix("segment-") || old.hasPrefix("CURRENT.tmp")) && old != name {
             unlink("\(path)/\(old)")
         }
     }

@@ -115,6 +115,39 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("no index here"))
     }
 
+    /// A writer killed at any moment leaves a complete index: the old one or the new one.
+    @Test func killedIndexingLeavesAReadableIndex() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-kill-\(UUID())")
+            .path
+        let small = try run([
+            "index", "--no-model", "--index", directory, "Tests/MicrogenreFeedsTests/Fixtures/complete.xml",
+        ])
+        #expect(small.status == 0)
+        var killed = 0
+        for attempt in 0..<12 {
+            let process = Process()
+            process.executableURL = Self.executable
+            process.arguments = ["index", "--no-model", "--index", directory, "Corpus/samples/jellyfin_UK_Data.xml.gz"]
+            process.currentDirectoryURL = Self.repository
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(40_000 + attempt * 60_000))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killed += 1
+            }
+            process.waitUntilExit()
+            let found = try run(["search", "--index", directory, "--json", "--limit", "3000", "news"])
+            #expect(found.status == 0, "attempt \(attempt): \(found.stderr)")
+            let veep = try run(["search", "--index", directory, "--json", "selina"])
+            #expect(veep.status == 0)
+            // Either the small index (Veep) or the full listing (many news programmes).
+            #expect(veep.lines.count == 1 || found.lines.count > 100, "attempt \(attempt)")
+        }
+        #expect(killed > 0)
+    }
+
     @Test func missingFeedFails() throws {
         let result = try run(["ingest", "no-such-feed.xml"])
         #expect(result.status == 1)

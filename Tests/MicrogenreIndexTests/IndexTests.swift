@@ -123,6 +123,22 @@ func buildIndex() throws -> (Segment, String) {
         }
     }
 
+    @Test func aSecondWriterIsRefused() throws {
+        let (_, path) = try buildIndex()
+        let holder = open("\(path)/write.lock", O_RDWR)
+        #expect(holder >= 0)
+        defer { close(holder) }
+        #expect(flock(holder, LOCK_EX | LOCK_NB) == 0)
+        var writer = try SegmentWriter()
+        writer.add(IndexDocument(record: catalog()[0], facets: []))
+        #expect {
+            try IndexDirectory(path: path).publish(writer.finish())
+        } throws: { error in
+            (error as? IndexError)?.message.contains("another writer holds the index") == true
+        }
+        #expect(try IndexDirectory(path: path).open().count == 6)
+    }
+
     @Test func republishingReplacesTheSegment() throws {
         let (_, path) = try buildIndex()
         let directory = IndexDirectory(path: path)
