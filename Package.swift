@@ -121,6 +121,7 @@ let package = Package(
             dependencies: [
                 "MicrogenreIndex", "MicrogenreQuery", "MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore",
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

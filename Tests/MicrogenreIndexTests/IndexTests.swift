@@ -115,6 +115,17 @@ func buildIndex() throws -> (Segment, String) {
         }
     }
 
+    /// An index written by format version 1, committed, opens and answers with today's reader.
+    @Test func committedVersionOneIndexOpens() throws {
+        var directory = #filePath
+        directory = String(directory[..<directory.lastIndex(of: "/")!])
+        let index = try IndexDirectory(path: directory + "/Fixtures/index-v1").open()
+        #expect(index.count == 2)
+        #expect(index.titleID(1) == TitleID("veep-s5e4"))
+        let parsed = try QueryParser(taxonomy: taxonomy).parse("selina thanksgiving")
+        #expect(Searcher(segment: index).search(parsed, limit: 5).first?.id == TitleID("veep-s5e4"))
+    }
+
     @Test func missingIndexIsAClearError() {
         #expect {
             _ = try IndexDirectory(path: "/nonexistent/index").open()
