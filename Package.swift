@@ -90,6 +90,7 @@ let package = Package(
             name: "MicrogenreBench",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy", "MicrogenreTagging",
+                "MicrogenreQuery", "MicrogenreIndex",
             ],
             swiftSettings: strictSettings
         ),

@@ -18,6 +18,7 @@ do {
     case "ingest": try IngestBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "analyze": try AnalyzeBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "tag": try TagBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "search": try SearchBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "pass": try Pass.run(Array(arguments.dropFirst()))
     case "generate": try FeedGenerator.run(Array(arguments.dropFirst()))
     default:

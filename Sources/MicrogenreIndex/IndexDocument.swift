@@ -18,6 +18,9 @@ public struct IndexDocument: Sendable {
         self.facets = facets
     }
 
+    /// The UTF-8 bytes of every field's text: the raw text the index holds.
+    public var fieldTextBytes: Int { fieldTexts.reduce(0) { $0 + $1.1.utf8.count } }
+
     /// The text of each field.
     var fieldTexts: [(IndexField, String)] {
         var texts: [(IndexField, String)] = [(.title, record.title)]

@@ -182,6 +182,28 @@ public final class Segment: @unchecked Sendable {
         return result
     }
 
+    /// Calls `body` with each document holding `term` in `field` and the term's frequency there,
+    /// skipping positions without building them: what BM25F needs, allocation-free.
+    func forEachPosting(_ field: IndexField, _ term: String, _ body: (_ doc: Int, _ frequency: Int) -> Void) {
+        guard let index = termIndex(field, term) else { return }
+        let terms = sections[.terms]!
+        let postingOffsetsAt = 4 + 4 * (termCount + 1)
+        let start = Int(terms.little(postingOffsetsAt + 8 * index, as: UInt64.self))
+        let end = Int(terms.little(postingOffsetsAt + 8 * (index + 1), as: UInt64.self))
+        let bytes = sections[.postings]!
+        var offset = start
+        var doc = -1
+        while offset < end {
+            doc += Int(bytes.varint(&offset))
+            let frequency = Int(bytes.varint(&offset))
+            for _ in 0..<frequency {
+                while bytes[offset] >= 0x80 { offset += 1 }
+                offset += 1
+            }
+            body(doc, frequency)
+        }
+    }
+
     /// The number of documents holding `term` in `field`.
     func documentFrequency(_ field: IndexField, _ term: String) -> Int {
         guard let index = termIndex(field, term) else { return 0 }

@@ -65,6 +65,9 @@ public struct ParsedQuery: Sendable, Hashable {
     public var facets: [FacetClause] = []
     /// Free text terms.
     public var terms: [TermClause] = []
+    /// The words that named facets, as text terms too: a title named "Police Academy" should
+    /// match its own name even though "police" names a facet.
+    public var facetTerms: [TermClause] = []
     /// Quoted phrases.
     public var phrases: [PhraseClause] = []
     /// Facets titles must not have (`-horror`).

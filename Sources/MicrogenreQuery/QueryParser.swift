@@ -10,7 +10,7 @@ import MicrogenreText
 ///   comedies); the other words are text terms;
 /// - `"a quoted phrase"` is a phrase, matched as written, never a facet;
 /// - `-word`, `-"a phrase"`: exclude the facet the words name, else the words;
-/// - filters `year:1990..1999` (also `year:1995`, `year:>=2000`, `year:..1980`), `kind:series`,
+/// - filters (a name of letters, a colon, a value) `year:1990..1999` (also `year:1995`, `year:>=2000`, `year:..1980`), `kind:series`,
 ///   `rating:<=PG-13` (`<`, `<=`, `>`, `>=`, `=`; the system comes from the value),
 ///   `runtime:<90` (minutes, ranges as for years).
 ///
@@ -22,6 +22,14 @@ public struct QueryParser {
     /// Words of the micro-genre grammar that join facets and mean nothing alone ("movies about
     /// revenge", "comedies featuring ..."), as analyzed terms.
     static let glueWords: Set<String> = ["about", "featur", "with"]
+
+    /// Whether `word` is written as a filter: letters before the colon, and either a known filter
+    /// name or a value after it ("Police Academy 3: Back", "Batman: Year One" stay text).
+    static func isFilter(_ word: String, colon: String.Index) -> Bool {
+        let name = word[..<colon]
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return filterNames.contains(name.lowercased()) || word.index(after: colon) < word.endIndex
+    }
 
     /// Filters the parser knows.
     public static let filterNames = ["year", "kind", "rating", "runtime"]
@@ -82,7 +90,7 @@ public struct QueryParser {
             }
             while k < characters.count && !characters[k].isWhitespace && characters[k] != "\"" { k += 1 }
             let word = String(characters[(excluded ? start + 1 : start)..<k])
-            if let colon = word.firstIndex(of: ":"), colon != word.startIndex {
+            if let colon = word.firstIndex(of: ":"), Self.isFilter(word, colon: colon) {
                 flushRun()
                 guard !excluded else {
                     throw QueryError(
@@ -140,13 +148,16 @@ public struct QueryParser {
             }
         }
         for token in analyzer.analyze(joined) where token.type != .compound && !Self.glueWords.contains(token.term) {
-            guard !matches.contains(where: { $0.start <= token.startOffset && token.endOffset <= $0.end }) else {
-                continue
-            }
             let clause = ParsedQuery.TermClause(
                 term: token.term, text: String(decoding: bytes[token.startOffset..<token.endOffset], as: UTF8.self),
                 range: range(token.startOffset, token.endOffset))
-            if excluded { query.excludedTerms.append(clause) } else { query.terms.append(clause) }
+            if matches.contains(where: { $0.start <= token.startOffset && token.endOffset <= $0.end }) {
+                if !excluded { query.facetTerms.append(clause) }
+            } else if excluded {
+                query.excludedTerms.append(clause)
+            } else {
+                query.terms.append(clause)
+            }
         }
     }
 

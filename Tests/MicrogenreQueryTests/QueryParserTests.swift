@@ -27,6 +27,8 @@ var parser: QueryParser { try! QueryParser(taxonomy: taxonomy) }
         ("british period pieces based on books", ["british", "period-pieces", "based-on-books"], []),
         ("movies from the 1980s about revenge", ["movies", "1980s", "revenge"], []),
         ("tom hanks comedy", ["comedies"], ["tom", "hank"]),
+        ("Police Academy 3: Back in Training", ["police", "trains"], ["academi", "3", "back"]),
+        ("Batman: Year One", [], ["batman", "year", "one"]),
         ("Amélie", [], ["ameli"]),
     ])
     func facetsAndTerms(query: String, facets: [String], terms: [String]) throws {
