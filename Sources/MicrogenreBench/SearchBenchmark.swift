@@ -53,13 +53,17 @@ struct SearchBenchmark {
 
         let queries = makeQueries(records, taxonomy: taxonomy)
         var latencies: [String: [Double]] = [:]
+        var slowest: [(Double, String)] = []
         for _ in 0..<2 {  // the first pass warms the page cache; the second is measured
             latencies = [:]
+            slowest = []
             for (kind, text) in queries {
                 let start = now()
                 let parsed = try parser.parse(text)
                 _ = searcher.search(parsed, limit: 10)
-                latencies[kind, default: []].append((now() - start) * 1000)
+                let milliseconds = (now() - start) * 1000
+                latencies[kind, default: []].append(milliseconds)
+                slowest.append((milliseconds, text))
             }
         }
         print("Search benchmark: \(records.count) titles, \(queries.count) queries, one core")
@@ -80,6 +84,10 @@ struct SearchBenchmark {
             print(kind.padding(14) + padded(String(values.count), 5) + percentiles(values))
         }
         print("all".padding(14) + padded(String(all.count), 5) + percentiles(all))
+        print(
+            "slowest: "
+                + slowest.sorted { $0.0 > $1.0 }.prefix(3).map { "\"\($0.1)\" \(fixed($0.0, 1)) ms" }.joined(
+                    separator: ", "))
         let plain = (latencies["title"] ?? []) + (latencies["person"] ?? [])
         let plainText = queries.filter { $0.kind == "title" || $0.kind == "person" }.map(\.text)
         var out = plainText.joined(separator: "\n") + "\n"

@@ -14,7 +14,7 @@ public struct SearchHit: Sendable {
     public var facets: [(tag: String, score: Double)]
     /// The text part: normalized BM25F, times ``Searcher/textWeight``.
     public var text: Double
-    /// Each field's BM25F contribution before normalization.
+    /// Each field's BM25F contribution before normalization (only when the search explains).
     public var fields: [(field: IndexField, score: Double)]
 }
 
@@ -37,6 +37,10 @@ public struct Searcher {
     /// query ("Police Academy 3") outranks titles that merely share its facets; when every word
     /// named a facet, 0.5, a tie-breaker among titles that carry them.
     public var textWeight: Double?
+    /// In indexes of a thousand titles or more, text terms found in more than this share of
+    /// titles in some field are skipped: their inverse document frequency is near zero and their
+    /// postings are the longest.
+    public var maximumDocumentShare = 0.3
     /// Facet scores below this do not make a title a candidate.
     public var candidateFacetScore = 0.2
 
@@ -46,9 +50,10 @@ public struct Searcher {
     public init(segment: Segment) { self.segment = segment }
 
     /// The best `limit` titles for `query`, best first.
-    public func search(_ query: ParsedQuery, limit: Int) -> [SearchHit] {
+    public func search(_ query: ParsedQuery, limit: Int, explain: Bool = false) -> [SearchHit] {
         let n = segment.count
-        var facetScores: [[Double]] = []
+        var facetSum = [Double](repeating: 0, count: n)
+        var facetLists: [[(doc: Int, score: Double)]] = []
         var isCandidate = [Bool](repeating: false, count: n)
         var candidates: [Int] = []
         func admit(_ doc: Int) {
@@ -58,18 +63,21 @@ public struct Searcher {
             }
         }
         for facet in query.facets {
-            var scores = [Double](repeating: 0, count: n)
-            for (doc, score) in segment.facetPostings(facet.tag.rawValue) {
-                scores[doc] = score
+            let list = segment.facetPostings(facet.tag.rawValue)
+            for (doc, score) in list {
+                facetSum[doc] += score
                 if score >= candidateFacetScore { admit(doc) }
             }
-            facetScores.append(scores)
+            facetLists.append(list)
         }
         let textTerms = query.terms.map(\.term) + query.facetTerms.map(\.term) + query.phrases.flatMap(\.terms)
         var text = [Double](repeating: 0, count: n)
         var weighted = [Double](repeating: 0, count: n)
         var touched: [Int] = []
         for term in textTerms {
+            // A word in most titles ("film") ranks nothing and costs the most: skip it.
+            let commonest = IndexField.allCases.map { segment.documentFrequency($0, term) }.max() ?? 0
+            if n >= 1_000 && Double(commonest) > maximumDocumentShare * Double(n) { continue }
             touched.removeAll(keepingCapacity: true)
             for field in IndexField.allCases {
                 let average = segment.averageLengths[Int(field.rawValue)]
@@ -108,19 +116,42 @@ public struct Searcher {
         let maximumText = kept.map { text[$0] }.max() ?? 0
         let freeText = !query.terms.isEmpty || !query.phrases.isEmpty
         let textWeight = self.textWeight ?? (freeText ? Double(max(1, query.facets.count)) : 0.5)
-        var hits: [(doc: Int, score: Double)] = kept.map { doc in
-            var score = facetScores.reduce(0) { $0 + $1[doc] }
-            if maximumText > 0 { score += textWeight * max(0, text[doc]) / maximumText }
-            return (doc, score)
+        // The best `limit`, kept in order while scanning: no sort of every candidate.
+        var hits: [(doc: Int, score: Double)] = []
+        func better(_ a: (doc: Int, score: Double), _ b: (doc: Int, score: Double)) -> Bool {
+            a.score != b.score ? a.score > b.score : a.doc < b.doc
         }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
-        return hits.prefix(limit).map { hit in
+        for doc in kept {
+            var score = facetSum[doc]
+            if maximumText > 0 { score += textWeight * max(0, text[doc]) / maximumText }
+            let hit = (doc: doc, score: score)
+            guard hits.count < limit || better(hit, hits[hits.count - 1]) else { continue }
+            var index = hits.count
+            while index > 0 && better(hit, hits[index - 1]) { index -= 1 }
+            hits.insert(hit, at: index)
+            if hits.count > limit { hits.removeLast() }
+        }
+        return hits.map { hit in
             SearchHit(
                 id: segment.titleID(hit.doc), stored: segment.storedJSON(hit.doc), score: hit.score,
-                facets: zip(query.facets, facetScores).map { ($0.tag.rawValue, $1[hit.doc]) },
+                facets: zip(query.facets, facetLists).map { facet, list in
+                    (facet.tag.rawValue, Self.score(of: hit.doc, in: list))
+                },
                 text: maximumText > 0 ? textWeight * max(0, text[hit.doc]) / maximumText : 0,
-                fields: fieldContributions(hit.doc, textTerms))
+                fields: explain ? fieldContributions(hit.doc, textTerms) : [])
         }
+    }
+
+    /// A document's score in a facet's postings (sorted by document), 0 when absent.
+    static func score(of doc: Int, in list: [(doc: Int, score: Double)]) -> Double {
+        var low = 0
+        var high = list.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            if list[middle].doc == doc { return list[middle].score }
+            if list[middle].doc < doc { low = middle + 1 } else { high = middle - 1 }
+        }
+        return 0
     }
 
     /// Each field's share of a document's BM25F score, for `--explain`.
@@ -128,11 +159,15 @@ public struct Searcher {
         var totals = [Double](repeating: 0, count: IndexField.allCases.count)
         for term in terms {
             var perField = [Double](repeating: 0, count: IndexField.allCases.count)
-            var df = Set<Int>()
+            var seen = [Bool](repeating: false, count: segment.count)
+            var documents = 0
             for field in IndexField.allCases {
                 let average = segment.averageLengths[Int(field.rawValue)]
                 segment.forEachPosting(field, term) { posting, frequency in
-                    df.insert(posting)
+                    if !seen[posting] {
+                        seen[posting] = true
+                        documents += 1
+                    }
                     guard posting == doc else { return }
                     let length = Double(segment.fieldLength(field, doc))
                     perField[Int(field.rawValue)] +=
@@ -141,7 +176,7 @@ public struct Searcher {
             }
             let total = perField.reduce(0, +)
             guard total > 0 else { continue }
-            let idf = log(1 + (Double(segment.count) - Double(df.count) + 0.5) / (Double(df.count) + 0.5))
+            let idf = log(1 + (Double(segment.count) - Double(documents) + 0.5) / (Double(documents) + 0.5))
             let score = idf * total / (k1 + total)
             for k in perField.indices { totals[k] += score * perField[k] / total }
         }

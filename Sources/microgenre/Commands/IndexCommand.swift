@@ -115,7 +115,7 @@ struct SearchCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let start = Output.now()
-        let hits = Searcher(segment: segment).search(parsed, limit: limit)
+        let hits = Searcher(segment: segment).search(parsed, limit: limit, explain: explain)
         let milliseconds = (Output.now() - start) * 1000
         if json {
             for hit in hits {
