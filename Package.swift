@@ -24,6 +24,11 @@ let package = Package(
             providers: [.apt(["libicu-dev"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
@@ -70,7 +75,9 @@ let package = Package(
         // Immutable, memory-mapped index segments; BM25F and facet search over them.
         .target(
             name: "MicrogenreIndex",
-            dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy", "MicrogenreQuery"],
+            dependencies: [
+                "CZlib", "MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy", "MicrogenreQuery", "MicrogenreFeeds",
+            ],
             swiftSettings: strictSettings
         ),
 

@@ -40,8 +40,8 @@ echo "\$ microgenre genres Corpus/films.xml.gz --min-titles 20 --limit 25"
 "$bin" genres Corpus/films.xml.gz --max-warnings 0 --min-titles 20 --limit 25
 
 echo
-echo "\$ microgenre index Corpus/films.xml.gz"
-"$bin" index --max-warnings 0 Corpus/films.xml.gz
+echo "\$ microgenre index --replace Corpus/films.xml.gz"
+"$bin" index --replace --max-warnings 0 Corpus/films.xml.gz
 
 for query in "dark witty female-led workplace comedy" "heist thrillers from the 1990s" "tom hanks comedies" \
     'westerns -silent year:1950..1959'; do

@@ -24,6 +24,8 @@ public final class FeedReader {
     public var diagnostics: [Diagnostic] { context.diagnostics }
 
     private let reader: xmlTextReaderPtr
+    /// For a feed read from memory: the bytes libxml2 reads (it does not copy them), owned here.
+    private var memory: UnsafeMutablePointer<CChar>?
     private let errors = ErrorSink()
     private var context: MappingContext
     private var mapper: (any RecordMapper)?
@@ -62,8 +64,33 @@ public final class FeedReader {
         xmlTextReaderSetStructuredErrorHandler(reader, errorCallback, Unmanaged.passUnretained(errors).toOpaque())
     }
 
+    /// Reads a feed held in memory; `name` stands for the file in locations.
+    public init(bytes: [UInt8], name: String, options: FeedOptions = FeedOptions()) throws {
+        Self.installSafetyHooks
+        path = name
+        context = MappingContext(file: name, options: options)
+        format = options.format
+        mapper = options.format?.mapper
+        let flags = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+                | XML_PARSE_BIG_LINES.rawValue)
+        let copy = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, bytes.count))
+        if !bytes.isEmpty {
+            bytes.withUnsafeBufferPointer { source in
+                source.withMemoryRebound(to: CChar.self) { copy.update(from: $0.baseAddress!, count: $0.count) }
+            }
+        }
+        memory = copy
+        guard let opened = xmlReaderForMemory(copy, Int32(bytes.count), name, nil, flags) else {
+            throw FeedError(at: SourceLocation(file: name, line: 0), "cannot read the feed")
+        }
+        reader = opened
+        xmlTextReaderSetStructuredErrorHandler(reader, errorCallback, Unmanaged.passUnretained(errors).toOpaque())
+    }
+
     deinit {
         xmlFreeTextReader(reader)
+        memory?.deallocate()
         if let orphanedDoc { xmlFreeDoc(orphanedDoc) }
     }
 

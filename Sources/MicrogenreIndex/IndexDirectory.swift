@@ -39,9 +39,17 @@ public struct IndexDirectory: Sendable {
 
     /// Writes `segment` as the new live index, then removes the segments it replaced.
     public func publish(_ segment: [UInt8]) throws {
+        try update { _ in segment }
+    }
+
+    /// Builds and publishes a new live index while holding the writer lock the whole time, so
+    /// the read-modify-write of an upsert cannot lose another writer's changes. `build` gets a
+    /// function that opens the live segment (nil when there is none yet).
+    public func update(_ build: (_ current: () throws -> Segment?) throws -> [UInt8]) throws {
         try FileSystem.createDirectory(path)
         let lock = try acquireLock()
         defer { close(lock) }
+        let segment = try build { try currentSegmentPath().map { try Segment(path: $0) } }
         let generation = (try? currentSegmentPath()).flatMap { $0 }.flatMap { Self.generation(of: $0) } ?? 0
         let name = "segment-\(generation + 1).mgix"
         try FileSystem.write(segment, to: "\(path)/\(name)")

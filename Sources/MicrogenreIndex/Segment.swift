@@ -1,4 +1,6 @@
+internal import CZlib
 public import MicrogenreCore
+import MicrogenreFeeds
 
 #if canImport(Glibc)
     import Glibc
@@ -12,6 +14,8 @@ public final class Segment: @unchecked Sendable {
     public let path: String
     /// Documents in the segment.
     public let count: Int
+    /// The format version the file was written in.
+    public let formatVersion: UInt32
 
     private let base: UnsafeMutableRawPointer
     private let size: Int
@@ -44,7 +48,7 @@ public final class Segment: @unchecked Sendable {
                 throw IndexError(path: path, "not a Microgenre index segment (bad magic number)")
             }
             let version: UInt32 = bytes.little(4)
-            guard version == SegmentFormat.version else {
+            guard SegmentFormat.readableVersions.contains(version) else {
                 throw IndexError(
                     path: path,
                     "index format version \(version); this build reads version \(SegmentFormat.version): rebuild the index"
@@ -78,7 +82,8 @@ public final class Segment: @unchecked Sendable {
                 }
                 sections[section] = slice
             }
-            for section in SegmentFormat.Section.allCases where sections[section] == nil {
+            formatVersion = version
+            for section in SegmentFormat.Section.allCases where sections[section] == nil && section != .records {
                 throw IndexError(path: path, "section \(section) is missing")
             }
             termCount = Int(sections[.terms]!.little(0, as: UInt32.self))
@@ -101,6 +106,35 @@ public final class Segment: @unchecked Sendable {
     deinit { munmap(base, size) }
 
     // MARK: - Documents
+
+    /// Every title record in full (format version 2 and later), for indexing again.
+    public func records() throws -> [TitleRecord] {
+        guard let section = sections[.records] else {
+            throw IndexError(
+                path: path,
+                "this index (format version \(formatVersion)) keeps no title records: index all the feeds again with --replace"
+            )
+        }
+        let rawLength = Int(section.little(0, as: UInt64.self))
+        let compressedAt = 8 + 4 * (count + 1)
+        guard rawLength < 1 << 34, compressedAt <= section.count else {
+            throw IndexError(path: path, "damaged records section")
+        }
+        var raw = [UInt8](repeating: 0, count: max(1, rawLength))
+        var length = uLong(rawLength)
+        let status = raw.withUnsafeMutableBufferPointer { target in
+            uncompress(
+                target.baseAddress, &length,
+                section.baseAddress!.advanced(by: compressedAt).assumingMemoryBound(to: UInt8.self),
+                uLong(section.count - compressedAt))
+        }
+        guard status == Z_OK, Int(length) == rawLength else { throw IndexError(path: path, "damaged records section") }
+        let feed = Array(FeedWriter.header.utf8) + raw[..<rawLength] + Array(FeedWriter.footer.utf8)
+        let reader = try FeedReader(bytes: feed, name: path)
+        var result: [TitleRecord] = []
+        while let record = try reader.next() { result.append(record) }
+        return result
+    }
 
     /// The title id of document `doc`.
     public func titleID(_ doc: Int) -> TitleID {

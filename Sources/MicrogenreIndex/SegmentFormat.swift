@@ -3,7 +3,9 @@ enum SegmentFormat {
     /// The four bytes that start and end every segment file.
     static let magic: [UInt8] = Array("MGIX".utf8)
     /// The format version this build writes and reads.
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
+    /// Older versions this build still reads.
+    static let readableVersions: ClosedRange<UInt32> = 1...2
 
     /// Section kinds, in file order.
     enum Section: UInt32, CaseIterable {
@@ -14,6 +16,9 @@ enum SegmentFormat {
         case terms = 5
         case postings = 6
         case facets = 7
+        /// Version 2: every title record in full, in Microgenre's feed format, zlib-compressed,
+        /// so that indexing again can upsert and delete by id.
+        case records = 8
     }
 
     /// Bytes of the trailer: table offset (8), table checksum (8), magic (4).

@@ -1,4 +1,6 @@
+internal import CZlib
 import MicrogenreCore
+import MicrogenreFeeds
 import MicrogenreText
 
 /// Builds one immutable segment file from documents: the inverted index of every text field
@@ -17,6 +19,8 @@ public struct SegmentWriter {
     private var docValues: [UInt8] = []
     private var docIDs: [[UInt8]] = []
     private var stored: [[UInt8]] = []
+    private var records: [UInt8] = []
+    private var recordOffsets: [UInt32] = [0]
 
     /// Creates a writer.
     public init() throws {
@@ -103,6 +107,8 @@ public struct SegmentWriter {
         json.string(record.kind.rawValue, "kind")
         json.endObject()
         stored.append(json.bytes)
+        FeedWriter.append(record, to: &records)
+        recordOffsets.append(UInt32(records.count))
     }
 
     /// The finished segment file's bytes.
@@ -167,7 +173,25 @@ public struct SegmentWriter {
         facetSection += scores
         facetSection += tagKeys
         sections.append((.facets, facetSection))
+        sections.append((.records, compressedRecords()))
         return assemble(sections)
+    }
+
+    /// `u64 rawLength`, `u32 offsets[count+1]` into the raw bytes, then the zlib stream.
+    private func compressedRecords() -> [UInt8] {
+        var out: [UInt8] = []
+        out.append(little: UInt64(records.count))
+        for offset in recordOffsets { out.append(little: offset) }
+        var capacity = compressBound(uLong(records.count))
+        var compressed = [UInt8](repeating: 0, count: Int(capacity))
+        let status = records.withUnsafeBufferPointer { source in
+            compressed.withUnsafeMutableBufferPointer { target in
+                compress2(target.baseAddress, &capacity, source.baseAddress, uLong(source.count), 6)
+            }
+        }
+        precondition(status == Z_OK, "zlib compress2 failed: \(status)")
+        out += compressed[..<Int(capacity)]
+        return out
     }
 
     private func blob(_ items: [[UInt8]]) -> [UInt8] {

@@ -115,6 +115,45 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("no index here"))
     }
 
+    /// A second run upserts: changed titles replace, new ones add, the rest stay; --delete
+    /// removes; --replace keeps only the given feeds' titles.
+    @Test func upsertDeleteAndReplace() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-upsert-\(UUID())")
+            .path
+        let fixture = "Tests/MicrogenreFeedsTests/Fixtures/complete.xml"
+        #expect(try run(["index", "--no-model", "--index", directory, fixture]).status == 0)
+        let update = directory + "-update.xml"
+        try """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <catalog xmlns="urn:microgenre:feed:1" version="1">
+          <title id="veep" kind="series"><name>Veep Renamed Zanzibar</name><year>2012</year></title>
+          <title id="quixote" kind="movie"><name>Quixotic Lighthouse</name><year>2020</year></title>
+        </catalog>
+        """.write(toFile: update, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: update) }
+
+        let upserted = try run(["index", "--no-model", "--index", directory, update])
+        #expect(upserted.status == 0, "\(upserted.stderr)")
+        #expect(upserted.stdout.contains("Indexed 3 titles (1 added, 1 replaced, 0 deleted)"))
+        #expect(
+            try run(["search", "--index", directory, "--json", "zanzibar"]).lines.first?.contains("\"veep\"") == true)
+        #expect(try run(["search", "--index", directory, "--json", "quixotic"]).lines.count == 1)
+        #expect(try run(["search", "--index", directory, "--json", "selina thanksgiving"]).lines.count == 1)
+
+        let deleted = try run(["index", "--index", directory, "--no-model", "--delete", "quixote", "--delete", "nope"])
+        #expect(deleted.status == 0)
+        #expect(deleted.stdout.contains("Indexed 2 titles (0 added, 0 replaced, 1 deleted)"))
+        #expect(deleted.stderr.contains("--delete nope: no such title"))
+        #expect(try run(["search", "--index", directory, "--json", "quixotic"]).lines.isEmpty)
+
+        let replaced = try run(["index", "--index", directory, "--no-model", "--replace", update])
+        #expect(replaced.stdout.contains("Indexed 2 titles (2 added"))
+        #expect(try run(["search", "--index", directory, "--json", "selina"]).lines.isEmpty)
+
+        #expect(try run(["index", "--index", directory]).status == 64)
+        #expect(try run(["index", "--index", directory, "--replace"]).status == 64)
+    }
+
     /// A writer killed at any moment leaves a complete index: the old one or the new one.
     @Test func killedIndexingLeavesAReadableIndex() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-kill-\(UUID())")
@@ -127,7 +166,9 @@ import Testing
         for attempt in 0..<12 {
             let process = Process()
             process.executableURL = Self.executable
-            process.arguments = ["index", "--no-model", "--index", directory, "Corpus/samples/jellyfin_UK_Data.xml.gz"]
+            process.arguments = [
+                "index", "--replace", "--no-model", "--index", directory, "Corpus/samples/jellyfin_UK_Data.xml.gz",
+            ]
             process.currentDirectoryURL = Self.repository
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

@@ -132,6 +132,29 @@ func buildIndex() throws -> (Segment, String) {
         #expect(Searcher(segment: index).search(parsed, limit: 5).first?.id == TitleID("veep-s5e4"))
     }
 
+    /// Version 2 segments keep every record in full, so an upsert can index them again.
+    @Test func recordsRoundTrip() throws {
+        let (segment, _) = try buildIndex()
+        #expect(segment.formatVersion == 2)
+        let records = try segment.records().map { record in
+            var record = record
+            record.source = nil
+            return record
+        }
+        #expect(records == catalog())
+    }
+
+    @Test func versionOneIndexHasNoRecordsToUpsert() throws {
+        var directory = #filePath
+        directory = String(directory[..<directory.lastIndex(of: "/")!])
+        let index = try IndexDirectory(path: directory + "/Fixtures/index-v1").open()
+        #expect {
+            _ = try index.records()
+        } throws: { error in
+            (error as? IndexError)?.message.contains("--replace") == true
+        }
+    }
+
     @Test func missingIndexIsAClearError() {
         #expect {
             _ = try IndexDirectory(path: "/nonexistent/index").open()

@@ -16,24 +16,33 @@ struct IndexLocation: ParsableArguments {
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Build the search index of the feeds: ingest, analyze, tag, index.",
+        abstract: "Add, replace or delete titles in the search index: ingest, analyze, tag, index.",
         discussion: """
-            Writes one immutable segment (text fields with positions, facet postings with the \
-            tagger's scores, per-title values, display fields) and switches the index to it \
-            atomically: a reader, or a writer killed midway, never sees a half-written index. \
-            A second writer is refused while one runs. Each run indexes exactly the titles of \
-            the feeds it is given.
+            By default the feeds' titles are upserted: a title whose id is already indexed is             replaced, a new one is added, every other indexed title stays. --delete ID removes             titles; --replace makes the index hold exactly the given feeds' titles. Each run             writes one immutable segment (text fields with positions, facet postings with the             tagger's scores, per-title values, display fields, the full records) and switches             the index to it atomically: a reader, or a writer killed midway, never sees a             half-written index. A second writer is refused while one runs.
             """
     )
 
     @Argument(help: "Feed files (.xml or .xml.gz).")
-    var feeds: [String]
+    var feeds: [String] = []
+
+    @Option(name: .customLong("delete"), help: "Remove the title with this id (repeatable).")
+    var deletions: [String] = []
+
+    @Flag(help: "Index exactly the given feeds' titles, dropping every other indexed title.")
+    var replace = false
 
     @OptionGroup var input: FeedInputOptions
 
     @OptionGroup var tagging: TaggingOptions
 
     @OptionGroup var location: IndexLocation
+
+    func validate() throws {
+        if feeds.isEmpty && (replace || deletions.isEmpty) {
+            throw ValidationError(
+                replace ? "--replace needs the feed files to index" : "give feed files to index, or --delete ID")
+        }
+    }
 
     func run() throws {
         let start = Output.now()
@@ -43,29 +52,83 @@ struct IndexCommand: ParsableCommand {
             Output.error("error: not indexing: \(loaded.failedFeeds) feed(s) could not be read to the end")
             throw ExitCode(1)
         }
-        var writer = try SegmentWriter()
-        var progress = Progress("indexing")
-        var textBytes = 0
-        for (k, record) in loaded.catalog.records.enumerated() {
-            let scores = tagger.tag(record).map { (tag: $0.tag, score: $0.score) }
-            writer.add(IndexDocument(record: record, facets: scores))
-            textBytes += ([record.title] + record.synopses.map(\.text)).reduce(0) { $0 + $1.utf8.count }
-            if k % 500 == 0 {
-                progress.update(done: k, total: loaded.catalog.records.count, detail: "\(k.grouped) titles")
-            }
-        }
-        progress.finish()
-        let segment = writer.finish()
+        var summary = IndexSummary()
         do {
-            try location.directory.publish(segment)
+            try location.directory.update { current in
+                let kept = replace ? [] : try current()?.records() ?? []
+                let records = summary.merge(
+                    kept: kept, added: loaded.catalog.records, deleted: Set(deletions.map(TitleID.init)))
+                return try build(records, tagger: tagger, summary: &summary)
+            }
         } catch {
             Output.error("\(error)")
             throw ExitCode(1)
         }
+        for id in summary.missing { Output.error("warning: --delete \(id): no such title in the index") }
         Output.line(
-            "Indexed \(writer.count.grouped) titles into \(location.directory.path) in \(String(format2: Output.now() - start)) s: "
-                + "\(String(format2: Double(segment.count) / 1e6)) MB for \(String(format2: Double(textBytes) / 1e6)) MB of title and synopsis text"
+            "Indexed \(summary.titles.grouped) titles (\(summary.added.grouped) added, \(summary.replaced.grouped) replaced, "
+                + "\(summary.deleted.grouped) deleted) into \(location.directory.path) in \(String(format2: Output.now() - start)) s: "
+                + "\(String(format2: Double(summary.bytes) / 1e6)) MB for \(String(format2: Double(summary.textBytes) / 1e6)) MB of title and synopsis text"
         )
+    }
+
+    private func build(_ records: [TitleRecord], tagger: Tagger, summary: inout IndexSummary) throws -> [UInt8] {
+        var writer = try SegmentWriter()
+        var progress = Progress("indexing")
+        for (k, record) in records.enumerated() {
+            let scores = tagger.tag(record).map { (tag: $0.tag, score: $0.score) }
+            writer.add(IndexDocument(record: record, facets: scores))
+            summary.textBytes += ([record.title] + record.synopses.map(\.text)).reduce(0) { $0 + $1.utf8.count }
+            if k % 500 == 0 { progress.update(done: k, total: records.count, detail: "\(k.grouped) titles") }
+        }
+        progress.finish()
+        let segment = writer.finish()
+        summary.titles = writer.count
+        summary.bytes = segment.count
+        return segment
+    }
+}
+
+/// What one `index` run changed.
+struct IndexSummary {
+    var titles = 0
+    var added = 0
+    var replaced = 0
+    var deleted = 0
+    var missing: [TitleID] = []
+    var bytes = 0
+    var textBytes = 0
+
+    /// The indexed titles `kept`, with `added` replacing same-id titles in place or appended,
+    /// and the `deleted` ids removed.
+    mutating func merge(kept: [TitleRecord], added: [TitleRecord], deleted: Set<TitleID>) -> [TitleRecord] {
+        var incoming: [TitleID: TitleRecord] = [:]
+        for record in added { incoming[record.id] = record }
+        var seen = Set<TitleID>()
+        var result: [TitleRecord] = []
+        result.reserveCapacity(kept.count + added.count)
+        for record in kept {
+            seen.insert(record.id)
+            if deleted.contains(record.id) {
+                self.deleted += 1
+            } else if let newer = incoming[record.id] {
+                result.append(newer)
+                replaced += 1
+            } else {
+                result.append(record)
+            }
+        }
+        for record in added where !seen.contains(record.id) {
+            seen.insert(record.id)
+            if deleted.contains(record.id) {
+                self.deleted += 1
+            } else {
+                result.append(record)
+                self.added += 1
+            }
+        }
+        missing = deleted.filter { !seen.contains($0) }.sorted { $0.rawValue < $1.rawValue }
+        return result
     }
 }
 
