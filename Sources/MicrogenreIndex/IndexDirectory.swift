@@ -4,61 +4,145 @@ import MicrogenreCore
     import Glibc
 #endif
 
-/// An index on disk: a directory holding segment files and a `CURRENT` file that names the
-/// live one. A new index is written beside the old one and `CURRENT` is replaced atomically
-/// (write, fsync, rename), so readers always see a complete index and a writer killed at any
-/// point leaves the previous one readable. A lock file keeps a second writer out.
+/// An index on disk: a directory holding immutable segment files, their deletion files, and a
+/// `CURRENT` file that lists the live ones. Every change writes new files beside the old ones
+/// and replaces `CURRENT` atomically (write, fsync, rename), so readers always see a complete
+/// snapshot and a writer killed at any point leaves the previous one readable. A lock file keeps
+/// a second writer out. See FORMAT.md.
 public struct IndexDirectory: Sendable {
     /// The directory.
     public let path: String
 
+    /// One live segment and its deletion file, as `CURRENT` lists them.
+    public struct Entry: Sendable, Equatable {
+        /// The segment file's name.
+        public var segment: String
+        /// The deletion file's name, if the segment has deleted titles.
+        public var deletions: String?
+    }
+
+    /// What an update does, decided by ``update(_:)``'s `build` from the current snapshot.
+    public struct Change {
+        /// Drop every current segment (a full rebuild or a merge).
+        public var replaceAll = false
+        /// Documents of the current snapshot to delete (replaced or removed titles).
+        public var deletions: [Int] = []
+        /// A new segment to add.
+        public var segment: [UInt8]?
+
+        /// Creates a change.
+        public init(replaceAll: Bool = false, deletions: [Int] = [], segment: [UInt8]? = nil) {
+            self.replaceAll = replaceAll
+            self.deletions = deletions
+            self.segment = segment
+        }
+    }
+
     /// Names an index directory (it need not exist yet).
     public init(path: String) { self.path = path }
 
-    /// The live segment, or nil when nothing was indexed yet.
-    public func currentSegmentPath() throws -> String? {
+    /// The live segments, oldest first; empty when nothing was indexed yet.
+    public func entries() throws -> [Entry] {
         let current = "\(path)/CURRENT"
-        guard FileSystem.exists(current) else { return nil }
-        let name = try FileSystem.readText(current).trimmingCharacters
-        guard !name.isEmpty, !name.contains("/") else {
-            throw IndexError(path: current, "does not name a segment file")
+        guard FileSystem.exists(current) else { return [] }
+        var entries: [Entry] = []
+        for (number, line) in try FileSystem.readText(current).split(separator: "\n").enumerated() {
+            let fields = line.split(separator: " ")
+            guard (1...2).contains(fields.count), fields.allSatisfy({ !$0.contains("/") }),
+                fields[0].hasPrefix("segment-")
+            else {
+                throw IndexError(path: "\(current):\(number + 1)", "does not name a segment file")
+            }
+            entries.append(Entry(segment: String(fields[0]), deletions: fields.count == 2 ? String(fields[1]) : nil))
         }
-        return "\(path)/\(name)"
+        guard !entries.isEmpty else { throw IndexError(path: current, "does not name a segment file") }
+        return entries
     }
 
-    /// Opens the live segment.
-    public func open() throws -> Segment {
+    /// Opens the live snapshot: every segment with its deletions.
+    public func open() throws -> IndexReader {
         guard FileSystem.isDirectory(path) else {
             throw IndexError(path: path, "no index here: build one with `microgenre index FEED...`")
         }
-        guard let segment = try currentSegmentPath() else {
+        let entries = try entries()
+        guard !entries.isEmpty else {
             throw IndexError(path: path, "no index here: build one with `microgenre index FEED...`")
         }
-        return try Segment(path: segment)
+        return try reader(entries)
     }
 
-    /// Writes `segment` as the new live index, then removes the segments it replaced.
+    private func reader(_ entries: [Entry]) throws -> IndexReader {
+        var segments: [Segment] = []
+        var deletions: [DeletionSet?] = []
+        for entry in entries {
+            let segment = try Segment(path: "\(path)/\(entry.segment)")
+            segments.append(segment)
+            deletions.append(
+                try entry.deletions.map { try DeletionSet(path: "\(path)/\($0)", documentCount: segment.count) })
+        }
+        return IndexReader(segments: segments, deletions: deletions)
+    }
+
+    /// Makes `segment` the whole index, replacing every segment there was.
     public func publish(_ segment: [UInt8]) throws {
-        try update { _ in segment }
+        try update { _ in Change(replaceAll: true, segment: segment) }
     }
 
-    /// Builds and publishes a new live index while holding the writer lock the whole time, so
-    /// the read-modify-write of an upsert cannot lose another writer's changes. `build` gets a
-    /// function that opens the live segment (nil when there is none yet).
-    public func update(_ build: (_ current: () throws -> Segment?) throws -> [UInt8]) throws {
+    /// Changes the index while holding the writer lock the whole time, so the read-modify-write
+    /// of an upsert cannot lose another writer's changes. `build` gets a function that opens the
+    /// live snapshot (nil when there is none yet) and returns the change to commit: new
+    /// segment files and deletion files are written first, then `CURRENT` is replaced, then
+    /// files no longer listed are removed.
+    public func update(_ build: (_ current: () throws -> IndexReader?) throws -> Change) throws {
         try FileSystem.createDirectory(path)
         let lock = try acquireLock()
         defer { close(lock) }
-        let segment = try build { try currentSegmentPath().map { try Segment(path: $0) } }
-        let generation = (try? currentSegmentPath()).flatMap { $0 }.flatMap { Self.generation(of: $0) } ?? 0
-        let name = "segment-\(generation + 1).mgix"
-        try FileSystem.write(segment, to: "\(path)/\(name)")
-        try FileSystem.write(Array((name + "\n").utf8), to: "\(path)/CURRENT")
+        let old = try entries()
+        var opened: IndexReader?
+        let change = try build {
+            if opened == nil && !old.isEmpty { opened = try reader(old) }
+            return opened
+        }
+        var generation = (old.compactMap { Self.generation(of: $0.segment) }.max() ?? 0) + 1
+        for name in try FileSystem.list(path) {
+            if let g = Self.generation(of: name) { generation = max(generation, g + 1) }
+        }
+        var entries: [Entry] = []
+        if !change.replaceAll && !old.isEmpty {
+            let snapshot = try opened ?? reader(old)
+            var fresh = snapshot.deletions
+            for doc in change.deletions {
+                var k = snapshot.bases.count - 1
+                while k > 0 && snapshot.bases[k] > doc { k -= 1 }
+                if fresh[k] == nil { fresh[k] = DeletionSet(documentCount: snapshot.segments[k].count) }
+                fresh[k]!.insert(doc - snapshot.bases[k])
+            }
+            for (k, entry) in old.enumerated() {
+                guard let set = fresh[k], set != snapshot.deletions[k] else {
+                    entries.append(entry)
+                    continue
+                }
+                if set.count == set.documentCount { continue }  // nothing live is left in it
+                let name = "deletes-\(Self.generation(of: entry.segment) ?? 0)-\(generation).mgdl"
+                try FileSystem.write(set.encoded(), to: "\(path)/\(name)")
+                entries.append(Entry(segment: entry.segment, deletions: name))
+            }
+        }
+        if let segment = change.segment {
+            let name = "segment-\(generation).mgix"
+            try FileSystem.write(segment, to: "\(path)/\(name)")
+            entries.append(Entry(segment: name, deletions: nil))
+        }
+        let listing = entries.map { $0.segment + ($0.deletions.map { " " + $0 } ?? "") + "\n" }.joined()
+        try FileSystem.write(Array(listing.utf8), to: "\(path)/CURRENT")
         syncDirectory()
-        // Older segments, and temporary files a killed writer left behind.
-        for old in try FileSystem.list(path)
-        where (old.hasPrefix("segment-") || old.hasPrefix("CURRENT.tmp")) && old != name {
-            unlink("\(path)/\(old)")
+        // Files no longer listed, and temporary files a killed writer left behind.
+        let live = Set(entries.flatMap { [$0.segment] + ($0.deletions.map { [$0] } ?? []) })
+        for name in try FileSystem.list(path)
+        where (name.hasPrefix("segment-") || name.hasPrefix("deletes-") || name.hasPrefix("CURRENT.tmp"))
+            && !live.contains(name)
+        {
+            unlink("\(path)/\(name)")
         }
     }
 
@@ -90,10 +174,16 @@ public struct IndexDirectory: Sendable {
         }
     }
 
-    static func generation(of segmentPath: String) -> Int? {
-        let name = segmentPath.split(separator: "/").last ?? ""
-        guard name.hasPrefix("segment-"), name.hasSuffix(".mgix") else { return nil }
-        return Int(name.dropFirst("segment-".count).dropLast(".mgix".count))
+    /// The generation in a file name: N of `segment-N.mgix`, G of `deletes-S-G.mgdl`.
+    static func generation(of file: String) -> Int? {
+        let name = file.split(separator: "/").last ?? ""
+        if name.hasPrefix("segment-"), name.hasSuffix(".mgix") {
+            return Int(name.dropFirst("segment-".count).dropLast(".mgix".count))
+        }
+        if name.hasPrefix("deletes-"), name.hasSuffix(".mgdl") {
+            return name.dropLast(".mgdl".count).split(separator: "-").last.flatMap { Int($0) }
+        }
+        return nil
     }
 }
 

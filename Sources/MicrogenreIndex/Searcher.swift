@@ -44,18 +44,56 @@ public struct Searcher {
     /// Facet scores below this do not make a title a candidate.
     public var candidateFacetScore = 0.2
 
-    private let segment: Segment
+    private let segment: IndexReader  // the snapshot searched
+    private let scratch: Scratch
 
-    /// Creates a searcher over `segment`.
-    public init(segment: Segment) { self.segment = segment }
+    /// Per-title accumulators, allocated once per searcher and cleared entry by entry after each
+    /// query, so a query costs what its postings cost rather than zeroing arrays the size of
+    /// the index. A searcher is therefore for one thread at a time: make one per thread.
+    private final class Scratch {
+        var facetSum: [Double]
+        var isCandidate: [Bool]
+        var text: [Double]
+        var weighted: [Double]
+
+        init(count: Int) {
+            facetSum = [Double](repeating: 0, count: count)
+            isCandidate = [Bool](repeating: false, count: count)
+            text = [Double](repeating: 0, count: count)
+            weighted = [Double](repeating: 0, count: count)
+        }
+    }
+
+    /// Creates a searcher over a snapshot of an index.
+    public init(index: IndexReader) {
+        self.segment = index
+        scratch = Scratch(count: index.count)
+    }
+
+    /// Creates a searcher over one segment.
+    public init(segment: Segment) { self.init(index: IndexReader(segments: [segment])) }
 
     /// The best `limit` titles for `query`, best first.
     public func search(_ query: ParsedQuery, limit: Int, explain: Bool = false) -> [SearchHit] {
         let n = segment.count
-        var facetSum = [Double](repeating: 0, count: n)
+        // Take the scratch arrays (uniquely referenced, so no copy) and give them back clean.
+        var facetSum = scratch.facetSum
+        var isCandidate = scratch.isCandidate
+        var text = scratch.text
+        var weighted = scratch.weighted
+        (scratch.facetSum, scratch.isCandidate, scratch.text, scratch.weighted) = ([], [], [], [])
         var facetLists: [[(doc: Int, score: Double)]] = []
-        var isCandidate = [Bool](repeating: false, count: n)
         var candidates: [Int] = []
+        defer {
+            for list in facetLists { for (doc, _) in list { facetSum[doc] = 0 } }
+            for doc in candidates {
+                isCandidate[doc] = false
+                text[doc] = 0
+            }
+            (scratch.facetSum, scratch.isCandidate, scratch.text, scratch.weighted) = (
+                facetSum, isCandidate, text, weighted
+            )
+        }
         func admit(_ doc: Int) {
             if !isCandidate[doc] {
                 isCandidate[doc] = true
@@ -71,8 +109,6 @@ public struct Searcher {
             facetLists.append(list)
         }
         let textTerms = query.terms.map(\.term) + query.facetTerms.map(\.term) + query.phrases.flatMap(\.terms)
-        var text = [Double](repeating: 0, count: n)
-        var weighted = [Double](repeating: 0, count: n)
         var touched: [Int] = []
         for term in textTerms {
             // A word in most titles ("film") ranks nothing and costs the most: skip it.
@@ -81,14 +117,14 @@ public struct Searcher {
             touched.removeAll(keepingCapacity: true)
             for field in IndexField.allCases {
                 let average = segment.averageLengths[Int(field.rawValue)]
-                segment.forEachPosting(field, term) { doc, frequency in
+                segment.forEachPosting(field, term) { doc, frequency, length in
                     if weighted[doc] == 0 { touched.append(doc) }
-                    let length = Double(segment.fieldLength(field, doc))
+                    let length = Double(length)
                     weighted[doc] += field.weight * Double(frequency) / (1 - field.b + field.b * length / average)
                 }
             }
             let df = Double(touched.count)
-            let idf = log(1 + (Double(n) - df + 0.5) / (df + 0.5))
+            let idf = log(1 + (Double(segment.liveCount) - df + 0.5) / (df + 0.5))
             for doc in touched {
                 text[doc] += idf * weighted[doc] / (k1 + weighted[doc])
                 weighted[doc] = 0
@@ -101,13 +137,15 @@ public struct Searcher {
             let matching = phraseDocuments(phrase)
             required = required.map { $0.intersection(matching) } ?? matching
         }
-        if query.facets.isEmpty && textTerms.isEmpty { candidates = Array(0..<n) }
+        if query.facets.isEmpty && textTerms.isEmpty { candidates = (0..<n).filter { segment.isLive($0) } }
         var excluded = Set<Int>()
         for facet in query.excludedFacets {
             for (doc, score) in segment.facetPostings(facet.tag.rawValue) where score >= 0.5 { excluded.insert(doc) }
         }
         for term in query.excludedTerms.map(\.term) {
-            for field in IndexField.allCases { segment.forEachPosting(field, term) { doc, _ in excluded.insert(doc) } }
+            for field in IndexField.allCases {
+                segment.forEachPosting(field, term) { doc, _, _ in excluded.insert(doc) }
+            }
         }
         for phrase in query.excludedPhrases { excluded.formUnion(phraseDocuments(phrase)) }
         let kept = candidates.filter { doc in
@@ -163,20 +201,20 @@ public struct Searcher {
             var documents = 0
             for field in IndexField.allCases {
                 let average = segment.averageLengths[Int(field.rawValue)]
-                segment.forEachPosting(field, term) { posting, frequency in
+                segment.forEachPosting(field, term) { posting, frequency, length in
                     if !seen[posting] {
                         seen[posting] = true
                         documents += 1
                     }
                     guard posting == doc else { return }
-                    let length = Double(segment.fieldLength(field, doc))
+                    let length = Double(length)
                     perField[Int(field.rawValue)] +=
                         field.weight * Double(frequency) / (1 - field.b + field.b * length / average)
                 }
             }
             let total = perField.reduce(0, +)
             guard total > 0 else { continue }
-            let idf = log(1 + (Double(segment.count) - Double(documents) + 0.5) / (Double(documents) + 0.5))
+            let idf = log(1 + (Double(segment.liveCount) - Double(documents) + 0.5) / (Double(documents) + 0.5))
             let score = idf * total / (k1 + total)
             for k in perField.indices { totals[k] += score * perField[k] / total }
         }

@@ -24,6 +24,8 @@ public final class Segment: @unchecked Sendable {
     let facetCount: Int
     /// Per field: the average length, for BM25F.
     let averageLengths: [Double]
+    /// Per field: the sum of every document's length.
+    let fieldTotals: [Double]
 
     /// Opens and validates the segment at `path`.
     public init(path: String) throws {
@@ -93,10 +95,10 @@ public final class Segment: @unchecked Sendable {
                 lengths.count == IndexField.allCases.count * (8 + 2 * count)
             else { throw IndexError(path: path, "damaged document values") }
             let documents = count
-            averageLengths = IndexField.allCases.map { field in
-                let total = lengths.little(Int(field.rawValue) * (8 + 2 * documents), as: UInt64.self)
-                return documents > 0 ? max(1, Double(total) / Double(documents)) : 1
+            fieldTotals = IndexField.allCases.map { field in
+                Double(lengths.little(Int(field.rawValue) * (8 + 2 * documents), as: UInt64.self))
             }
+            averageLengths = fieldTotals.map { documents > 0 ? max(1, $0 / Double(documents)) : 1 }
         } catch {
             munmap(mapped, size)
             throw error

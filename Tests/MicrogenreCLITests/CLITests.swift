@@ -104,7 +104,7 @@ import Testing
             "index", "--no-model", "--index", directory, "Tests/MicrogenreFeedsTests/Fixtures/complete.xml",
         ])
         #expect(indexed.status == 0)
-        #expect(indexed.stdout.contains("Indexed 2 titles"))
+        #expect(indexed.stdout.contains("holds 2 titles in 1 segment"))
         let found = try run(["search", "--index", directory, "--json", "selina thanksgiving"])
         #expect(found.status == 0)
         #expect(found.lines.first?.contains("\"id\":\"veep-s5e4\"") == true)
@@ -134,7 +134,8 @@ import Testing
 
         let upserted = try run(["index", "--no-model", "--index", directory, update])
         #expect(upserted.status == 0, "\(upserted.stderr)")
-        #expect(upserted.stdout.contains("Indexed 3 titles (1 added, 1 replaced, 0 deleted)"))
+        #expect(upserted.stdout.contains("Indexed 1 new, 1 replaced, 0 deleted"))
+        #expect(upserted.stdout.contains("holds 3 titles in 2 segments"))
         #expect(
             try run(["search", "--index", directory, "--json", "zanzibar"]).lines.first?.contains("\"veep\"") == true)
         #expect(try run(["search", "--index", directory, "--json", "quixotic"]).lines.count == 1)
@@ -142,14 +143,17 @@ import Testing
 
         let deleted = try run(["index", "--index", directory, "--no-model", "--delete", "quixote", "--delete", "nope"])
         #expect(deleted.status == 0)
-        #expect(deleted.stdout.contains("Indexed 2 titles (0 added, 0 replaced, 1 deleted)"))
+        #expect(deleted.stdout.contains("Indexed 0 new, 0 replaced, 1 deleted"))
+        #expect(deleted.stdout.contains("holds 2 titles"))
         #expect(deleted.stderr.contains("--delete nope: no such title"))
         #expect(try run(["search", "--index", directory, "--json", "quixotic"]).lines.isEmpty)
 
         let replaced = try run(["index", "--index", directory, "--no-model", "--replace", update])
-        #expect(replaced.stdout.contains("Indexed 2 titles (2 added"))
+        #expect(replaced.stdout.contains("Indexed 2 new") && replaced.stdout.contains("holds 2 titles in 1 segment"))
         #expect(try run(["search", "--index", directory, "--json", "selina"]).lines.isEmpty)
 
+        let merged = try run(["index", "--index", directory, "--no-model", "--merge"])
+        #expect(merged.stdout.contains("merged every segment into one"))
         #expect(try run(["index", "--index", directory]).status == 64)
         #expect(try run(["index", "--index", directory, "--replace"]).status == 64)
     }

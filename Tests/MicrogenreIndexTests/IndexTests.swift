@@ -49,7 +49,7 @@ func catalog() -> [TitleRecord] {
     ]
 }
 
-func buildIndex() throws -> (Segment, String) {
+func buildIndex() throws -> (IndexReader, String) {
     let tagger = try Tagger(taxonomy: taxonomy)
     var writer = try SegmentWriter()
     for record in catalog() {
@@ -61,9 +61,9 @@ func buildIndex() throws -> (Segment, String) {
 }
 
 @Suite struct IndexTests {
-    func search(_ query: String, in segment: Segment) throws -> [String] {
+    func search(_ query: String, in index: IndexReader) throws -> [String] {
         let parsed = try QueryParser(taxonomy: taxonomy).parse(query)
-        return Searcher(segment: segment).search(parsed, limit: 10).map(\.id.rawValue)
+        return Searcher(index: index).search(parsed, limit: 10).map(\.id.rawValue)
     }
 
     /// Search scenarios as data: a query and the titles expected first (in order, unless the
@@ -103,7 +103,7 @@ func buildIndex() throws -> (Segment, String) {
     func damagedSegmentsAreRefused(damage: String) throws {
         let (_, path) = try buildIndex()
         let directory = IndexDirectory(path: path)
-        let file = try #require(try directory.currentSegmentPath())
+        let file = "\(path)/\(try #require(try directory.entries().first).segment)"
         var bytes = try FileSystem.read(file)
         switch damage {
         case "flip": bytes[bytes.count / 2] ^= 0x5A
@@ -129,14 +129,14 @@ func buildIndex() throws -> (Segment, String) {
         #expect(index.count == 2)
         #expect(index.titleID(1) == TitleID("veep-s5e4"))
         let parsed = try QueryParser(taxonomy: taxonomy).parse("selina thanksgiving")
-        #expect(Searcher(segment: index).search(parsed, limit: 5).first?.id == TitleID("veep-s5e4"))
+        #expect(Searcher(index: index).search(parsed, limit: 5).first?.id == TitleID("veep-s5e4"))
     }
 
     /// Version 2 segments keep every record in full, so an upsert can index them again.
     @Test func recordsRoundTrip() throws {
-        let (segment, _) = try buildIndex()
-        #expect(segment.formatVersion == 2)
-        let records = try segment.records().map { record in
+        let (index, _) = try buildIndex()
+        #expect(index.segments[0].formatVersion == 2)
+        let records = try index.liveRecords().map { record in
             var record = record
             record.source = nil
             return record
@@ -149,7 +149,7 @@ func buildIndex() throws -> (Segment, String) {
         directory = String(directory[..<directory.lastIndex(of: "/")!])
         let index = try IndexDirectory(path: directory + "/Fixtures/index-v1").open()
         #expect {
-            _ = try index.records()
+            _ = try index.liveRecords()
         } throws: { error in
             (error as? IndexError)?.message.contains("--replace") == true
         }
@@ -182,13 +182,105 @@ func buildIndex() throws -> (Segment, String) {
     @Test func republishingReplacesTheSegment() throws {
         let (_, path) = try buildIndex()
         let directory = IndexDirectory(path: path)
-        let first = try #require(try directory.currentSegmentPath())
+        let first = "\(path)/\(try #require(try directory.entries().first).segment)"
         var writer = try SegmentWriter()
         writer.add(IndexDocument(record: catalog()[0], facets: []))
         try directory.publish(writer.finish())
-        let second = try #require(try directory.currentSegmentPath())
+        let second = "\(path)/\(try #require(try directory.entries().first).segment)"
         #expect(first != second)
         #expect(!FileSystem.exists(first))
         #expect(try directory.open().count == 1)
+    }
+}
+
+/// Upserts, deletions and merges through ``IndexDirectory/apply(_:facets:progress:)``.
+@Suite struct IndexUpdateTests {
+    let tagger = try! Tagger(taxonomy: taxonomy)
+
+    func scores(_ record: TitleRecord) -> [(tag: TagID, score: Double)] {
+        tagger.tag(record).map { ($0.tag, $0.score) }
+    }
+
+    func search(_ query: String, in directory: IndexDirectory) throws -> [SearchHit] {
+        let parsed = try QueryParser(taxonomy: taxonomy).parse(query)
+        return Searcher(index: try directory.open()).search(parsed, limit: 10)
+    }
+
+    /// Titles spread over segments score exactly as in one segment: the statistics are global.
+    @Test func segmentsSearchLikeOne() throws {
+        let one = IndexDirectory(path: temporaryDirectory() + "/one")
+        _ = try one.apply(IndexUpdate(records: catalog()), facets: scores)
+        let split = IndexDirectory(path: temporaryDirectory() + "/split")
+        for part in [catalog()[0..<2], catalog()[2..<3], catalog()[3...]] {
+            _ = try split.apply(IndexUpdate(records: Array(part)), facets: scores)
+        }
+        #expect(try split.entries().count == 3)
+        for query in [
+            "dark witty workplace comedy", "film about a ring", "comedies -workplace", "films year:1990..1999",
+        ] {
+            let a = try search(query, in: one).map { "\($0.id) \(($0.score * 1e6).rounded())" }
+            let b = try search(query, in: split).map { "\($0.id) \(($0.score * 1e6).rounded())" }
+            #expect(a == b, "\(query)")
+        }
+    }
+
+    @Test func upsertReplacesAndDeleteRemoves() throws {
+        let directory = IndexDirectory(path: temporaryDirectory() + "/index")
+        _ = try directory.apply(IndexUpdate(records: catalog()), facets: scores)
+        var changed = catalog()[2]
+        changed.title = "Zanzibar Sunrise"
+        changed.synopses = [Synopsis(length: .short, language: "en", text: "A musical about a lighthouse.")]
+        let upsert = try directory.apply(IndexUpdate(records: [changed]), facets: scores)
+        #expect(upsert.replaced == 1 && upsert.added == 0 && upsert.titles == 6 && upsert.segments == 2)
+        #expect(try search("zanzibar", in: directory).map(\.id) == [TitleID("western")])
+        #expect(try search("sheriff outlaw", in: directory).isEmpty)
+        #expect(try directory.entries()[0].deletions != nil)
+
+        let deletion = try directory.apply(
+            IndexUpdate(records: [], deletions: [TitleID("heist"), TitleID("nope")]), facets: scores)
+        #expect(deletion.deleted == 1 && deletion.missing == [TitleID("nope")] && deletion.titles == 5)
+        #expect(try search("heist", in: directory).isEmpty)
+        #expect(try directory.open().liveCount == 5)
+
+        let merged = try directory.apply(IndexUpdate(records: [], merge: true), facets: scores)
+        #expect(merged.merged && merged.segments == 1 && merged.titles == 5)
+        let reader = try directory.open()
+        #expect(reader.count == 5 && reader.liveCount == 5)
+        #expect(try search("zanzibar", in: directory).map(\.id) == [TitleID("western")])
+        #expect(try FileSystem.list(directory.path).filter { $0.hasPrefix("deletes-") }.isEmpty)
+    }
+
+    @Test func tooManySegmentsMerge() throws {
+        let directory = IndexDirectory(path: temporaryDirectory() + "/index")
+        var last = IndexUpdateSummary()
+        for record in catalog() {
+            var update = IndexUpdate(records: [record])
+            update.maximumSegments = 3
+            last = try directory.apply(update, facets: scores)
+            #expect(last.segments <= 3)
+        }
+        #expect(last.titles == 6)
+        #expect(try directory.open().liveCount == 6)
+    }
+
+    @Test(arguments: ["flip", "truncate", "magic"])
+    func damagedDeletionFilesAreRefused(damage: String) throws {
+        let directory = IndexDirectory(path: temporaryDirectory() + "/index")
+        _ = try directory.apply(IndexUpdate(records: catalog()), facets: scores)
+        _ = try directory.apply(IndexUpdate(records: [], deletions: [TitleID("heist")]), facets: scores)
+        let name = try #require(try directory.entries().first?.deletions)
+        let file = "\(directory.path)/\(name)"
+        var bytes = try FileSystem.read(file)
+        switch damage {
+        case "flip": bytes[12] ^= 0x01
+        case "truncate": bytes.removeLast(3)
+        default: bytes[0] = 0
+        }
+        try FileSystem.write(bytes, to: file)
+        #expect {
+            _ = try directory.open()
+        } throws: { error in
+            (error as? IndexError)?.path == file
+        }
     }
 }

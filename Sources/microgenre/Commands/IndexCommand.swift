@@ -18,7 +18,15 @@ struct IndexCommand: ParsableCommand {
         commandName: "index",
         abstract: "Add, replace or delete titles in the search index: ingest, analyze, tag, index.",
         discussion: """
-            By default the feeds' titles are upserted: a title whose id is already indexed is             replaced, a new one is added, every other indexed title stays. --delete ID removes             titles; --replace makes the index hold exactly the given feeds' titles. Each run             writes one immutable segment (text fields with positions, facet postings with the             tagger's scores, per-title values, display fields, the full records) and switches             the index to it atomically: a reader, or a writer killed midway, never sees a             half-written index. A second writer is refused while one runs.
+            By default the feeds' titles are upserted: a title whose id is already indexed is \
+            replaced, a new one is added, every other indexed title stays. --delete ID removes \
+            titles; --replace makes the index hold exactly the given feeds' titles. Each run \
+            writes its titles as one new immutable segment and marks the titles they replace \
+            in the older segments' deletion files; when there are more than 8 segments or over \
+            30% of the documents are deleted (or with --merge), every live title is merged into \
+            one segment. The index switches to the new files atomically: a reader, or a writer \
+            killed midway, never sees a half-written index. A second writer is refused while \
+            one runs.
             """
     )
 
@@ -31,6 +39,9 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Index exactly the given feeds' titles, dropping every other indexed title.")
     var replace = false
 
+    @Flag(help: "Merge every segment into one (re-tagging every title).")
+    var merge = false
+
     @OptionGroup var input: FeedInputOptions
 
     @OptionGroup var tagging: TaggingOptions
@@ -38,9 +49,9 @@ struct IndexCommand: ParsableCommand {
     @OptionGroup var location: IndexLocation
 
     func validate() throws {
-        if feeds.isEmpty && (replace || deletions.isEmpty) {
-            throw ValidationError(
-                replace ? "--replace needs the feed files to index" : "give feed files to index, or --delete ID")
+        if replace && feeds.isEmpty { throw ValidationError("--replace needs the feed files to index") }
+        if feeds.isEmpty && deletions.isEmpty && !merge {
+            throw ValidationError("give feed files to index, --delete ID, or --merge")
         }
     }
 
@@ -52,83 +63,33 @@ struct IndexCommand: ParsableCommand {
             Output.error("error: not indexing: \(loaded.failedFeeds) feed(s) could not be read to the end")
             throw ExitCode(1)
         }
-        var summary = IndexSummary()
+        let update = IndexUpdate(
+            records: loaded.catalog.records, deletions: Set(deletions.map(TitleID.init)), replace: replace, merge: merge
+        )
+        var progress = Progress("indexing")
+        let summary: IndexUpdateSummary
         do {
-            try location.directory.update { current in
-                let kept = replace ? [] : try current()?.records() ?? []
-                let records = summary.merge(
-                    kept: kept, added: loaded.catalog.records, deleted: Set(deletions.map(TitleID.init)))
-                return try build(records, tagger: tagger, summary: &summary)
-            }
+            summary = try location.directory.apply(
+                update, facets: { record in tagger.tag(record).map { (tag: $0.tag, score: $0.score) } },
+                progress: { done, total in progress.update(done: done, total: total, detail: "\(done.grouped) titles") }
+            )
         } catch {
+            progress.finish()
             Output.error("\(error)")
             throw ExitCode(1)
         }
+        progress.finish()
         for id in summary.missing { Output.error("warning: --delete \(id): no such title in the index") }
         Output.line(
-            "Indexed \(summary.titles.grouped) titles (\(summary.added.grouped) added, \(summary.replaced.grouped) replaced, "
-                + "\(summary.deleted.grouped) deleted) into \(location.directory.path) in \(String(format2: Output.now() - start)) s: "
-                + "\(String(format2: Double(summary.bytes) / 1e6)) MB for \(String(format2: Double(summary.textBytes) / 1e6)) MB of title and synopsis text"
+            "Indexed \(summary.added.grouped) new, \(summary.replaced.grouped) replaced, \(summary.deleted.grouped) deleted "
+                + "in \(String(format2: Output.now() - start)) s"
+                + (summary.merged ? "; merged every segment into one" : "")
+                + (summary.written > 0
+                    ? " (wrote \(summary.written.grouped) titles, \(String(format2: Double(summary.segmentBytes) / 1e6)) MB)"
+                    : "")
+                + ": \(location.directory.path) holds \(summary.titles.grouped) titles in \(summary.segments) segment"
+                + (summary.segments == 1 ? "" : "s")
         )
-    }
-
-    private func build(_ records: [TitleRecord], tagger: Tagger, summary: inout IndexSummary) throws -> [UInt8] {
-        var writer = try SegmentWriter()
-        var progress = Progress("indexing")
-        for (k, record) in records.enumerated() {
-            let scores = tagger.tag(record).map { (tag: $0.tag, score: $0.score) }
-            writer.add(IndexDocument(record: record, facets: scores))
-            summary.textBytes += ([record.title] + record.synopses.map(\.text)).reduce(0) { $0 + $1.utf8.count }
-            if k % 500 == 0 { progress.update(done: k, total: records.count, detail: "\(k.grouped) titles") }
-        }
-        progress.finish()
-        let segment = writer.finish()
-        summary.titles = writer.count
-        summary.bytes = segment.count
-        return segment
-    }
-}
-
-/// What one `index` run changed.
-struct IndexSummary {
-    var titles = 0
-    var added = 0
-    var replaced = 0
-    var deleted = 0
-    var missing: [TitleID] = []
-    var bytes = 0
-    var textBytes = 0
-
-    /// The indexed titles `kept`, with `added` replacing same-id titles in place or appended,
-    /// and the `deleted` ids removed.
-    mutating func merge(kept: [TitleRecord], added: [TitleRecord], deleted: Set<TitleID>) -> [TitleRecord] {
-        var incoming: [TitleID: TitleRecord] = [:]
-        for record in added { incoming[record.id] = record }
-        var seen = Set<TitleID>()
-        var result: [TitleRecord] = []
-        result.reserveCapacity(kept.count + added.count)
-        for record in kept {
-            seen.insert(record.id)
-            if deleted.contains(record.id) {
-                self.deleted += 1
-            } else if let newer = incoming[record.id] {
-                result.append(newer)
-                replaced += 1
-            } else {
-                result.append(record)
-            }
-        }
-        for record in added where !seen.contains(record.id) {
-            seen.insert(record.id)
-            if deleted.contains(record.id) {
-                self.deleted += 1
-            } else {
-                result.append(record)
-                self.added += 1
-            }
-        }
-        missing = deleted.filter { !seen.contains($0) }.sorted { $0.rawValue < $1.rawValue }
-        return result
     }
 }
 
@@ -170,15 +131,15 @@ struct SearchCommand: ParsableCommand {
             Output.error(error.description)
             throw ExitCode(1)
         }
-        let segment: Segment
+        let index: IndexReader
         do {
-            segment = try location.directory.open()
+            index = try location.directory.open()
         } catch {
             Output.error("\(error)")
             throw ExitCode(1)
         }
         let start = Output.now()
-        let hits = Searcher(segment: segment).search(parsed, limit: limit, explain: explain)
+        let hits = Searcher(index: index).search(parsed, limit: limit, explain: explain)
         let milliseconds = (Output.now() - start) * 1000
         if json {
             for hit in hits {

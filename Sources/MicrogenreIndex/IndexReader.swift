@@ -1,0 +1,160 @@
+public import MicrogenreCore
+
+/// A snapshot of an index: its live segments, read as one, with the titles each segment's
+/// deletion set removes left out. Documents are numbered across segments: segment k's document
+/// d is `bases[k] + d`. Term statistics (document frequencies, average field lengths) are taken
+/// over the whole snapshot, so a title scores the same whichever segment holds it.
+public final class IndexReader: @unchecked Sendable {
+    /// The segments, oldest first.
+    public let segments: [Segment]
+    /// Per segment, the deleted documents (nil: none).
+    public let deletions: [DeletionSet?]
+    /// Per segment, the number of the first document.
+    let bases: [Int]
+    /// Documents in every segment, deleted ones included.
+    public let count: Int
+    /// Documents not deleted.
+    public let liveCount: Int
+    /// Per field: the average length over the snapshot, for BM25F.
+    let averageLengths: [Double]
+    private let live: [Bool]?
+
+    /// Reads `segments` with `deletions` (one per segment, nil for none).
+    public init(segments: [Segment], deletions: [DeletionSet?]? = nil) {
+        self.segments = segments
+        self.deletions = deletions ?? Array(repeating: nil, count: segments.count)
+        var bases: [Int] = []
+        var total = 0
+        for segment in segments {
+            bases.append(total)
+            total += segment.count
+        }
+        self.bases = bases
+        count = total
+        var live: [Bool]?
+        var deleted = 0
+        for (k, set) in self.deletions.enumerated() {
+            guard let set else { continue }
+            if live == nil { live = Array(repeating: true, count: total) }
+            for doc in 0..<segments[k].count where set.contains(doc) {
+                live![bases[k] + doc] = false
+                deleted += 1
+            }
+        }
+        self.live = live
+        liveCount = total - deleted
+        averageLengths = IndexField.allCases.map { field in
+            let sum = segments.reduce(0) { $0 + $1.fieldTotals[Int(field.rawValue)] }
+            return total > 0 ? max(1, sum / Double(total)) : 1
+        }
+    }
+
+    /// Whether document `doc` is not deleted.
+    public func isLive(_ doc: Int) -> Bool { live?[doc] ?? true }
+
+    /// The segment holding document `doc`, and its number there.
+    func locate(_ doc: Int) -> (segment: Segment, local: Int) {
+        var k = bases.count - 1
+        while k > 0 && bases[k] > doc { k -= 1 }
+        return (segments[k], doc - bases[k])
+    }
+
+    /// Every live title's id and document number.
+    public func liveDocuments() -> [TitleID: Int] {
+        var result: [TitleID: Int] = [:]
+        result.reserveCapacity(liveCount)
+        for (k, segment) in segments.enumerated() {
+            for local in 0..<segment.count where isLive(bases[k] + local) {
+                result[segment.titleID(local)] = bases[k] + local
+            }
+        }
+        return result
+    }
+
+    /// Every live title's full record, in document order (format version 2 segments only).
+    public func liveRecords() throws -> [TitleRecord] {
+        var result: [TitleRecord] = []
+        for (k, segment) in segments.enumerated() {
+            for (local, record) in try segment.records().enumerated() where isLive(bases[k] + local) {
+                result.append(record)
+            }
+        }
+        return result
+    }
+
+    // MARK: - Reading across segments
+
+    /// Calls `body` with each live document holding `term` in `field`, the frequency there and
+    /// the field's length in that document.
+    func forEachPosting(
+        _ field: IndexField, _ term: String, _ body: (_ doc: Int, _ frequency: Int, _ length: Int) -> Void
+    ) {
+        for (k, segment) in segments.enumerated() {
+            let base = bases[k]
+            segment.forEachPosting(field, term) { local, frequency in
+                let doc = base + local
+                if live?[doc] ?? true { body(doc, frequency, segment.fieldLength(field, local)) }
+            }
+        }
+    }
+
+    /// The number of documents holding `term` in `field`, deleted ones included.
+    func documentFrequency(_ field: IndexField, _ term: String) -> Int {
+        segments.reduce(0) { $0 + $1.documentFrequency(field, term) }
+    }
+
+    /// The live documents holding `term` in `field`, with positions, in document order.
+    func postings(_ field: IndexField, _ term: String) -> [Segment.Posting] {
+        var result: [Segment.Posting] = []
+        for (k, segment) in segments.enumerated() {
+            for var posting in segment.postings(field, term) {
+                posting.doc += bases[k]
+                if isLive(posting.doc) { result.append(posting) }
+            }
+        }
+        return result
+    }
+
+    /// The live documents carrying `tag` with their scores, in document order.
+    func facetPostings(_ tag: String) -> [(doc: Int, score: Double)] {
+        var result: [(doc: Int, score: Double)] = []
+        for (k, segment) in segments.enumerated() {
+            for (local, score) in segment.facetPostings(tag) where isLive(bases[k] + local) {
+                result.append((bases[k] + local, score))
+            }
+        }
+        return result
+    }
+
+    /// The title id of document `doc`.
+    public func titleID(_ doc: Int) -> TitleID {
+        let (segment, local) = locate(doc)
+        return segment.titleID(local)
+    }
+
+    /// The display fields of document `doc` (JSON).
+    public func storedJSON(_ doc: Int) -> String {
+        let (segment, local) = locate(doc)
+        return segment.storedJSON(local)
+    }
+
+    public func year(_ doc: Int) -> Int? {
+        let (segment, local) = locate(doc)
+        return segment.year(local)
+    }
+
+    public func kind(_ doc: Int) -> TitleKind {
+        let (segment, local) = locate(doc)
+        return segment.kind(local)
+    }
+
+    public func rating(_ doc: Int) -> (system: Int, rank: Int)? {
+        let (segment, local) = locate(doc)
+        return segment.rating(local)
+    }
+
+    public func runtime(_ doc: Int) -> Int? {
+        let (segment, local) = locate(doc)
+        return segment.runtime(local)
+    }
+}
