@@ -64,9 +64,20 @@ public struct IndexDirectory: Sendable {
         guard FileSystem.isDirectory(path) else {
             throw IndexError(path: path, "no index here: build one with `microgenre index FEED...`")
         }
-        let entries = try entries()
+        var entries = try entries()
         guard !entries.isEmpty else {
             throw IndexError(path: path, "no index here: build one with `microgenre index FEED...`")
+        }
+        // A writer may publish between reading CURRENT and opening the files it listed, and then
+        // remove them: when CURRENT has changed meanwhile, open the newer snapshot instead.
+        for _ in 0..<5 {
+            do {
+                return try reader(entries)
+            } catch {
+                let now = try self.entries()
+                guard now != entries else { throw error }
+                entries = now
+            }
         }
         return try reader(entries)
     }

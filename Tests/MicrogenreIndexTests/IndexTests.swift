@@ -263,6 +263,28 @@ func buildIndex() throws -> (IndexReader, String) {
         #expect(try directory.open().liveCount == 6)
     }
 
+    /// While a writer upserts and merges, every reader opens a complete snapshot.
+    @Test func readersSeeCompleteSnapshotsWhileAWriterWorks() async throws {
+        let directory = IndexDirectory(path: temporaryDirectory() + "/index")
+        _ = try directory.apply(IndexUpdate(records: catalog()), facets: { _ in [] })
+        let writer = Task.detached {
+            for k in 0..<200 {
+                var record = catalog()[k % 6]
+                record.title += " \(k)"
+                _ = try directory.apply(IndexUpdate(records: [record]), facets: { _ in [] })
+            }
+        }
+        var opened = 0
+        while opened < 5000 {
+            let reader = try directory.open()
+            #expect(reader.liveCount == 6)
+            opened += 1
+            if opened % 50 == 0 { await Task.yield() }
+        }
+        try await writer.value
+        #expect(try directory.open().liveCount == 6)
+    }
+
     @Test(arguments: ["flip", "truncate", "magic"])
     func damagedDeletionFilesAreRefused(damage: String) throws {
         let directory = IndexDirectory(path: temporaryDirectory() + "/index")
