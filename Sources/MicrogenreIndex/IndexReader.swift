@@ -98,6 +98,56 @@ public final class IndexReader: @unchecked Sendable {
         }
     }
 
+    /// Where a term sits in each segment's term dictionary, per field: looked up once per query
+    /// term, then read for its document frequency and its postings.
+    struct TermSlots {
+        /// `slots[field * segmentCount + k]`: the term's index in segment k, or -1.
+        var slots: [Int]
+        var segmentCount: Int
+    }
+
+    /// Looks `term` up in every field of every segment.
+    func termSlots(_ term: String) -> TermSlots {
+        var slots = [Int](repeating: -1, count: IndexField.allCases.count * segments.count)
+        var term = term
+        term.withUTF8 { bytes in
+            for field in IndexField.allCases {
+                for (k, segment) in segments.enumerated() {
+                    if let index = segment.termIndex(field, bytes) {
+                        slots[Int(field.rawValue) * segments.count + k] = index
+                    }
+                }
+            }
+        }
+        return TermSlots(slots: slots, segmentCount: segments.count)
+    }
+
+    /// The number of documents holding the looked-up term in `field`, deleted ones included.
+    func documentFrequency(_ term: TermSlots, _ field: IndexField) -> Int {
+        var total = 0
+        for (k, segment) in segments.enumerated() {
+            let index = term.slots[Int(field.rawValue) * term.segmentCount + k]
+            if index >= 0 { total += segment.documentFrequency(at: index) }
+        }
+        return total
+    }
+
+    /// Calls `body` with each live document holding the looked-up term in `field`.
+    func forEachPosting(
+        _ term: TermSlots, _ field: IndexField, _ body: (_ doc: Int, _ frequency: Int, _ length: Int) -> Void
+    ) {
+        for (k, segment) in segments.enumerated() {
+            let index = term.slots[Int(field.rawValue) * term.segmentCount + k]
+            guard index >= 0 else { continue }
+            let base = bases[k]
+            let live = self.live
+            segment.forEachPosting(at: index) { local, frequency in
+                let doc = base + local
+                if live?[doc] ?? true { body(doc, frequency, segment.fieldLength(field, local)) }
+            }
+        }
+    }
+
     /// The number of documents holding `term` in `field`, deleted ones included.
     func documentFrequency(_ field: IndexField, _ term: String) -> Int {
         segments.reduce(0) { $0 + $1.documentFrequency(field, term) }

@@ -112,12 +112,14 @@ public struct Searcher {
         var touched: [Int] = []
         for term in textTerms {
             // A word in most titles ("film") ranks nothing and costs the most: skip it.
-            let commonest = IndexField.allCases.map { segment.documentFrequency($0, term) }.max() ?? 0
+            let slots = segment.termSlots(term)
+            var commonest = 0
+            for field in IndexField.allCases { commonest = max(commonest, segment.documentFrequency(slots, field)) }
             if n >= 1_000 && Double(commonest) > maximumDocumentShare * Double(n) { continue }
             touched.removeAll(keepingCapacity: true)
             for field in IndexField.allCases {
                 let average = segment.averageLengths[Int(field.rawValue)]
-                segment.forEachPosting(field, term) { doc, frequency, length in
+                segment.forEachPosting(slots, field) { doc, frequency, length in
                     if weighted[doc] == 0 { touched.append(doc) }
                     let length = Double(length)
                     weighted[doc] += field.weight * Double(frequency) / (1 - field.b + field.b * length / average)

@@ -19,7 +19,7 @@ public final class Segment: @unchecked Sendable {
 
     private let base: UnsafeMutableRawPointer
     private let size: Int
-    private var sections: [SegmentFormat.Section: UnsafeRawBufferPointer] = [:]
+    private let sections: SectionTable
     let termCount: Int
     let facetCount: Int
     /// Per field: the average length, for BM25F.
@@ -44,6 +44,7 @@ public final class Segment: @unchecked Sendable {
         }
         base = mapped
         let bytes = UnsafeRawBufferPointer(start: mapped, count: size)
+        var found = SectionTable()
         do {
             guard Array(bytes[0..<4]) == SegmentFormat.magic, Array(bytes[(size - 4)..<size]) == SegmentFormat.magic
             else {
@@ -82,16 +83,17 @@ public final class Segment: @unchecked Sendable {
                 guard SegmentFormat.checksum(slice) == table.little(entry + 20, as: UInt64.self) else {
                     throw IndexError(path: path, "checksum mismatch in section \(section): the file is damaged")
                 }
-                sections[section] = slice
+                found[section] = slice
             }
             formatVersion = version
-            for section in SegmentFormat.Section.allCases where sections[section] == nil && section != .records {
+            sections = found
+            for section in SegmentFormat.Section.allCases where found[section] == nil && section != .records {
                 throw IndexError(path: path, "section \(section) is missing")
             }
-            termCount = Int(sections[.terms]!.little(0, as: UInt32.self))
-            facetCount = Int(sections[.facets]!.little(0, as: UInt32.self))
-            let lengths = sections[.fieldLengths]!
-            guard sections[.docValues]!.count == count * SegmentFormat.docValueSize,
+            termCount = Int(found[.terms]!.little(0, as: UInt32.self))
+            facetCount = Int(found[.facets]!.little(0, as: UInt32.self))
+            let lengths = found[.fieldLengths]!
+            guard found[.docValues]!.count == count * SegmentFormat.docValueSize,
                 lengths.count == IndexField.allCases.count * (8 + 2 * count)
             else { throw IndexError(path: path, "damaged document values") }
             let documents = count
@@ -106,6 +108,16 @@ public final class Segment: @unchecked Sendable {
     }
 
     deinit { munmap(base, size) }
+
+    /// The sections by kind, in an array (a lookup per posting must not hash).
+    struct SectionTable {
+        private var slots = [UnsafeRawBufferPointer?](repeating: nil, count: 16)
+
+        subscript(_ section: SegmentFormat.Section) -> UnsafeRawBufferPointer? {
+            get { slots[Int(section.rawValue)] }
+            set { slots[Int(section.rawValue)] = newValue }
+        }
+    }
 
     // MARK: - Documents
 
@@ -222,6 +234,11 @@ public final class Segment: @unchecked Sendable {
     /// skipping positions without building them: what BM25F needs, allocation-free.
     func forEachPosting(_ field: IndexField, _ term: String, _ body: (_ doc: Int, _ frequency: Int) -> Void) {
         guard let index = termIndex(field, term) else { return }
+        forEachPosting(at: index, body)
+    }
+
+    /// ``forEachPosting(_:_:_:)`` for the term at `index` of the term dictionary.
+    func forEachPosting(at index: Int, _ body: (_ doc: Int, _ frequency: Int) -> Void) {
         let terms = sections[.terms]!
         let postingOffsetsAt = 4 + 4 * (termCount + 1)
         let start = Int(terms.little(postingOffsetsAt + 8 * index, as: UInt64.self))
@@ -242,25 +259,42 @@ public final class Segment: @unchecked Sendable {
 
     /// The number of documents holding `term` in `field`.
     func documentFrequency(_ field: IndexField, _ term: String) -> Int {
-        guard let index = termIndex(field, term) else { return 0 }
+        termIndex(field, term).map { documentFrequency(at: $0) } ?? 0
+    }
+
+    /// The number of documents holding the term at `index` of the term dictionary.
+    func documentFrequency(at index: Int) -> Int {
         let terms = sections[.terms]!
         return Int(terms.little(4 + 4 * (termCount + 1) + 8 * (termCount + 1) + 4 * index, as: UInt32.self))
     }
 
-    /// Binary search of the sorted term keys (field byte, then the term's UTF-8).
-    private func termIndex(_ field: IndexField, _ term: String) -> Int? {
-        let key = [field.rawValue] + Array(term.utf8)
+    /// Binary search of the sorted term keys (field byte, then the term's UTF-8), comparing in
+    /// place without building the key.
+    func termIndex(_ field: IndexField, _ term: String) -> Int? {
+        var term = term
+        return term.withUTF8 { termIndex(field, $0) }
+    }
+
+    func termIndex(_ field: IndexField, _ term: UnsafeBufferPointer<UInt8>) -> Int? {
         let terms = sections[.terms]!
         let keysAt = 4 + 4 * (termCount + 1) + 8 * (termCount + 1) + 4 * termCount
         var low = 0
         var high = termCount - 1
         while low <= high {
             let middle = (low + high) / 2
-            let start = Int(terms.little(4 + 4 * middle, as: UInt32.self))
-            let end = Int(terms.little(4 + 4 * (middle + 1), as: UInt32.self))
-            let candidate = UnsafeRawBufferPointer(rebasing: terms[(keysAt + start)..<(keysAt + end)])
-            if candidate.elementsEqual(key) { return middle }
-            if candidate.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle - 1 }
+            let start = keysAt + Int(terms.little(4 + 4 * middle, as: UInt32.self))
+            let end = keysAt + Int(terms.little(4 + 4 * (middle + 1), as: UInt32.self))
+            // Compare (field byte, term bytes) with the candidate key.
+            var order = Int(terms[start]) - Int(field.rawValue)
+            if order == 0 {
+                let length = end - start - 1
+                let common = min(length, term.count)
+                var k = 0
+                while k < common && terms[start + 1 + k] == term[k] { k += 1 }
+                order = k < common ? Int(terms[start + 1 + k]) - Int(term[k]) : length - term.count
+            }
+            if order == 0 { return middle }
+            if order < 0 { low = middle + 1 } else { high = middle - 1 }
         }
         return nil
     }
