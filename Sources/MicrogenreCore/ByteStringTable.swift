@@ -1,19 +1,22 @@
 /// An interning hash table for short byte strings (terms): each distinct string gets a dense id.
 ///
 /// Lookups take an `UnsafeBufferPointer` so the hot path never allocates a `String` or an
-/// `Array` per token. Open addressing with linear probing; keys live in one arena.
+/// `Array` per token. Open addressing with linear probing; keys live in one arena. Each slot
+/// packs an id with the high half of its key's hash, so a probe that passes a different key
+/// rarely touches the arena: one cache miss per lookup instead of three.
 public struct ByteStringTable: Sendable {
     private var arena: [UInt8] = []
     private var starts: [Int] = []
     private var hashes: [UInt64] = []
-    private var slots: [Int32]
+    /// `(hash >> 32) << 32 | id`, or ``empty``.
+    private var slots: [UInt64]
     private var mask: Int
 
     /// Creates an empty table sized for about `capacity` strings.
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: Self.empty, count: size)
         mask = size - 1
         starts = [0]
     }
@@ -63,7 +66,7 @@ public struct ByteStringTable: Sendable {
         arena.append(contentsOf: key)
         starts.append(arena.count)
         hashes.append(hash)
-        slots[found.slot] = id
+        slots[found.slot] = Self.entry(id, hash)
         if hashes.count * 4 > slots.count * 3 { grow() }
         return (id, true)
     }
@@ -92,17 +95,28 @@ public struct ByteStringTable: Sendable {
         starts.removeAll(keepingCapacity: true)
         starts.append(0)
         hashes.removeAll(keepingCapacity: true)
-        for k in slots.indices { slots[k] = -1 }
+        for k in slots.indices { slots[k] = Self.empty }
     }
 
     private func findSlot(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, id: Int32?) {
         var slot = Int(truncatingIfNeeded: hash) & mask
+        let tag = hash >> 32
         while true {
-            let id = slots[slot]
-            if id < 0 { return (slot, nil) }
-            if hashes[Int(id)] == hash && equals(id, key) { return (slot, id) }
+            let entry = slots[slot]
+            if entry == Self.empty { return (slot, nil) }
+            if entry >> 32 == tag {
+                let id = Int32(truncatingIfNeeded: entry)
+                if equals(id, key) { return (slot, id) }
+            }
             slot = (slot + 1) & mask
         }
+    }
+
+    private static let empty = UInt64.max
+
+    @inline(__always)
+    private static func entry(_ id: Int32, _ hash: UInt64) -> UInt64 {
+        (hash >> 32) << 32 | UInt64(UInt32(bitPattern: id))
     }
 
     private func equals(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -121,12 +135,12 @@ public struct ByteStringTable: Sendable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: Self.empty, count: size)
         mask = size - 1
         for (id, hash) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id)
+            while slots[slot] != Self.empty { slot = (slot + 1) & mask }
+            slots[slot] = Self.entry(Int32(id), hash)
         }
     }
 
