@@ -44,9 +44,7 @@ public final class FeedReader {
         context = MappingContext(file: path, options: options)
         format = options.format
         mapper = options.format?.mapper
-        let flags = Int32(
-            XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
-                | XML_PARSE_BIG_LINES.rawValue)
+        let flags = Self.parserFlags
         let opened: xmlTextReaderPtr?
         if path == "-" {
             opened = xmlReaderForFd(0, "stdin", nil, flags)
@@ -71,9 +69,7 @@ public final class FeedReader {
         context = MappingContext(file: name, options: options)
         format = options.format
         mapper = options.format?.mapper
-        let flags = Int32(
-            XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
-                | XML_PARSE_BIG_LINES.rawValue)
+        let flags = Self.parserFlags
         let copy = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, bytes.count))
         if !bytes.isEmpty {
             bytes.withUnsafeBufferPointer { source in
@@ -87,6 +83,12 @@ public final class FeedReader {
         reader = opened
         xmlTextReaderSetStructuredErrorHandler(reader, errorCallback, Unmanaged.passUnretained(errors).toOpaque())
     }
+
+    /// libxml2's settings for every feed: no network, CDATA as text, compact nodes, line
+    /// numbers past 65535.
+    static let parserFlags = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue
+            | XML_PARSE_BIG_LINES.rawValue)
 
     deinit {
         xmlFreeTextReader(reader)

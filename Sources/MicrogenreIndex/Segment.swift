@@ -204,15 +204,23 @@ public final class Segment: @unchecked Sendable {
         var positions: [UInt32]
     }
 
-    /// The documents holding `term` in `field`, with positions.
-    func postings(_ field: IndexField, _ term: String) -> [Posting] {
-        guard let index = termIndex(field, term) else { return [] }
+    /// Where the postings of the term at `index` of the term dictionary lie in the postings
+    /// section.
+    private func postingRange(at index: Int) -> Range<Int> {
         let terms = sections[.terms]!
         let postingOffsetsAt = 4 + 4 * (termCount + 1)
         let start = Int(terms.little(postingOffsetsAt + 8 * index, as: UInt64.self))
         let end = Int(terms.little(postingOffsetsAt + 8 * (index + 1), as: UInt64.self))
+        return start..<end
+    }
+
+    /// The documents holding `term` in `field`, with positions.
+    func postings(_ field: IndexField, _ term: String) -> [Posting] {
+        guard let index = termIndex(field, term) else { return [] }
         let bytes = sections[.postings]!
-        var offset = start
+        let range = postingRange(at: index)
+        var offset = range.lowerBound
+        let end = range.upperBound
         var doc = -1
         var result: [Posting] = []
         while offset < end {
@@ -239,12 +247,10 @@ public final class Segment: @unchecked Sendable {
 
     /// ``forEachPosting(_:_:_:)`` for the term at `index` of the term dictionary.
     func forEachPosting(at index: Int, _ body: (_ doc: Int, _ frequency: Int) -> Void) {
-        let terms = sections[.terms]!
-        let postingOffsetsAt = 4 + 4 * (termCount + 1)
-        let start = Int(terms.little(postingOffsetsAt + 8 * index, as: UInt64.self))
-        let end = Int(terms.little(postingOffsetsAt + 8 * (index + 1), as: UInt64.self))
+        let range = postingRange(at: index)
         let bytes = sections[.postings]!
-        var offset = start
+        var offset = range.lowerBound
+        let end = range.upperBound
         var doc = -1
         while offset < end {
             doc += Int(bytes.varint(&offset))

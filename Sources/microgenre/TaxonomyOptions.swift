@@ -1,5 +1,6 @@
 import ArgumentParser
 import MicrogenreCore
+import MicrogenreQuery
 import MicrogenreTaxonomy
 
 #if canImport(Glibc)
@@ -59,6 +60,20 @@ struct TaxonomyOptions: ParsableArguments {
             throw ExitCode(1)
         } catch let error as FileSystem.Failure {
             Output.error("error: cannot read the taxonomy: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension TaxonomyOptions {
+    /// Parses `query` against the taxonomy; a malformed query prints its error (with the caret
+    /// under the fault) and exits with status 1.
+    func parseQuery(_ query: String) throws -> ParsedQuery {
+        let parser = try QueryParser(taxonomy: load())
+        do {
+            return try parser.parse(query)
+        } catch let error as QueryError {
+            Output.error(error.description)
             throw ExitCode(1)
         }
     }

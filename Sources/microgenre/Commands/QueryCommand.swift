@@ -24,14 +24,7 @@ struct QueryCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let parser = try QueryParser(taxonomy: taxonomyOptions.load())
-        let parsed: ParsedQuery
-        do {
-            parsed = try parser.parse(query)
-        } catch let error as QueryError {
-            Output.error(error.description)
-            throw ExitCode(1)
-        }
+        let parsed = try taxonomyOptions.parseQuery(query)
         if json {
             var writer = JSONWriter()
             writer.beginObject()
