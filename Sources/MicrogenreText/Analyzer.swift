@@ -78,6 +78,9 @@ private struct AnalyzerCore {
     /// Surface term -> id; per id, the output term (`outputArena[outputStarts[id]..<outputStarts[id + 1]]`)
     /// and whether it is a stopword.
     var termCache = ByteStringTable(capacity: 1 << 16)
+    static let frontSize = 1 << 13
+    var frontHashes = [UInt64](repeating: 0, count: frontSize)
+    var frontIDs = [Int32](repeating: 0, count: frontSize)
     var cachedStopwords: [Bool] = []
     var outputArena: [UInt8] = []
     var outputStarts: [Int] = [0]
@@ -313,8 +316,17 @@ private struct AnalyzerCore {
     /// The cache entry of `term`: what this analyzer outputs for it (its stem, or itself) and
     /// whether it is a stopword. One hash lookup per token decides both.
     mutating func cachedTerm(_ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ type: TokenType) -> Int {
-        if let found = termCache.id(of: term, hash: hash) { return Int(found) }
+        // A small direct-mapped front (fits in L2) catches the frequent words before the large
+        // table's probe, which misses the cache once the table holds a catalog's vocabulary.
+        let front = Int(truncatingIfNeeded: hash >> 40) & (Self.frontSize - 1)
+        if frontHashes[front] == hash, termCache.holds(frontIDs[front], term) { return Int(frontIDs[front]) }
+        if let found = termCache.id(of: term, hash: hash) {
+            frontHashes[front] = hash
+            frontIDs[front] = found
+            return Int(found)
+        }
         if termCache.count >= Self.termCacheLimit {
+            for k in 0..<Self.frontSize { frontHashes[k] = 0 }
             termCache.removeAll()
             cachedStopwords.removeAll(keepingCapacity: true)
             outputArena.removeAll(keepingCapacity: true)
