@@ -123,8 +123,7 @@ public struct IndexDirectory: Sendable {
             let snapshot = try opened ?? reader(old)
             var fresh = snapshot.deletions
             for doc in change.deletions {
-                var k = snapshot.bases.count - 1
-                while k > 0 && snapshot.bases[k] > doc { k -= 1 }
+                let k = snapshot.segmentIndex(of: doc)
                 if fresh[k] == nil { fresh[k] = DeletionSet(documentCount: snapshot.segments[k].count) }
                 fresh[k]!.insert(doc - snapshot.bases[k])
             }

@@ -52,10 +52,16 @@ public final class IndexReader: @unchecked Sendable {
     /// Whether document `doc` is not deleted.
     public func isLive(_ doc: Int) -> Bool { live?[doc] ?? true }
 
-    /// The segment holding document `doc`, and its number there.
-    func locate(_ doc: Int) -> (segment: Segment, local: Int) {
+    /// The position in ``segments`` of the segment holding document `doc`.
+    func segmentIndex(of doc: Int) -> Int {
         var k = bases.count - 1
         while k > 0 && bases[k] > doc { k -= 1 }
+        return k
+    }
+
+    /// The segment holding document `doc`, and its number there.
+    func locate(_ doc: Int) -> (segment: Segment, local: Int) {
+        let k = segmentIndex(of: doc)
         return (segments[k], doc - bases[k])
     }
 
@@ -83,20 +89,6 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     // MARK: - Reading across segments
-
-    /// Calls `body` with each live document holding `term` in `field`, the frequency there and
-    /// the field's length in that document.
-    func forEachPosting(
-        _ field: IndexField, _ term: String, _ body: (_ doc: Int, _ frequency: Int, _ length: Int) -> Void
-    ) {
-        for (k, segment) in segments.enumerated() {
-            let base = bases[k]
-            segment.forEachPosting(field, term) { local, frequency in
-                let doc = base + local
-                if live?[doc] ?? true { body(doc, frequency, segment.fieldLength(field, local)) }
-            }
-        }
-    }
 
     /// Where a term sits in each segment's term dictionary, per field: looked up once per query
     /// term, then read for its document frequency and its postings.
@@ -132,7 +124,8 @@ public final class IndexReader: @unchecked Sendable {
         return total
     }
 
-    /// Calls `body` with each live document holding the looked-up term in `field`.
+    /// Calls `body` with each live document holding the looked-up term in `field`, the frequency
+    /// there and the field's length in that document.
     func forEachPosting(
         _ term: TermSlots, _ field: IndexField, _ body: (_ doc: Int, _ frequency: Int, _ length: Int) -> Void
     ) {
@@ -146,11 +139,6 @@ public final class IndexReader: @unchecked Sendable {
                 if live?[doc] ?? true { body(doc, frequency, segment.fieldLength(field, local)) }
             }
         }
-    }
-
-    /// The number of documents holding `term` in `field`, deleted ones included.
-    func documentFrequency(_ field: IndexField, _ term: String) -> Int {
-        segments.reduce(0) { $0 + $1.documentFrequency(field, term) }
     }
 
     /// The live documents holding `term` in `field`, with positions, in document order.

@@ -65,6 +65,7 @@ extension IndexDirectory {
     ) throws -> IndexUpdateSummary {
         var summary = IndexUpdateSummary()
         let incoming = update.records.filter { !update.deletions.contains($0.id) }
+        let updatedIDs = Set(update.records.map(\.id))
         func write(_ records: [TitleRecord]) throws -> [UInt8] {
             var writer = try SegmentWriter()
             for (k, record) in records.enumerated() {
@@ -99,7 +100,7 @@ extension IndexDirectory {
                 if let doc = indexed[id] {
                     deletions.append(doc)
                     summary.deleted += 1
-                } else if !update.records.contains(where: { $0.id == id }) {
+                } else if !updatedIDs.contains(id) {
                     summary.missing.append(id)
                 }
             }
@@ -113,13 +114,8 @@ extension IndexDirectory {
                 || (mergeable && (segmentsAfter > update.maximumSegments || deletedShare > update.maximumDeletedShare))
             {
                 // Every live title but the replaced and deleted ones, then the incoming ones.
-                let dropped = Set(deletions)
-                var records: [TitleRecord] = []
-                for (k, segment) in snapshot.segments.enumerated() {
-                    for (local, record) in try segment.records().enumerated()
-                    where snapshot.isLive(snapshot.bases[k] + local) && !dropped.contains(snapshot.bases[k] + local) {
-                        records.append(record)
-                    }
+                let records = try snapshot.liveRecords().filter {
+                    !updatedIDs.contains($0.id) && !update.deletions.contains($0.id)
                 }
                 summary.merged = true
                 return Change(replaceAll: true, segment: try write(records + incoming))

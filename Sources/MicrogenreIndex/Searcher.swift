@@ -18,7 +18,7 @@ public struct SearchHit: Sendable {
     public var fields: [(field: IndexField, score: Double)]
 }
 
-/// Ranks a segment's titles for a parsed query.
+/// Ranks the titles of an index snapshot for a parsed query.
 ///
 /// `score = sum over requested facets of the title's facet score (0 to 1 each)
 ///        + textWeight * BM25F(title) / max BM25F over the candidates`, where the text is every
@@ -44,7 +44,7 @@ public struct Searcher {
     /// Facet scores below this do not make a title a candidate.
     public var candidateFacetScore = 0.2
 
-    private let segment: IndexReader  // the snapshot searched
+    private let reader: IndexReader
     private let scratch: Scratch
 
     /// Per-title accumulators, allocated once per searcher and cleared entry by entry after each
@@ -66,16 +66,16 @@ public struct Searcher {
 
     /// Creates a searcher over a snapshot of an index.
     public init(index: IndexReader) {
-        self.segment = index
+        reader = index
         scratch = Scratch(count: index.count)
     }
 
-    /// Creates a searcher over one segment.
+    /// Creates a searcher over one reader.
     public init(segment: Segment) { self.init(index: IndexReader(segments: [segment])) }
 
     /// The best `limit` titles for `query`, best first.
     public func search(_ query: ParsedQuery, limit: Int, explain: Bool = false) -> [SearchHit] {
-        let n = segment.count
+        let n = reader.count
         // Take the scratch arrays (uniquely referenced, so no copy) and give them back clean.
         var facetSum = scratch.facetSum
         var isCandidate = scratch.isCandidate
@@ -101,7 +101,7 @@ public struct Searcher {
             }
         }
         for facet in query.facets {
-            let list = segment.facetPostings(facet.tag.rawValue)
+            let list = reader.facetPostings(facet.tag.rawValue)
             for (doc, score) in list {
                 facetSum[doc] += score
                 if score >= candidateFacetScore { admit(doc) }
@@ -112,21 +112,21 @@ public struct Searcher {
         var touched: [Int] = []
         for term in textTerms {
             // A word in most titles ("film") ranks nothing and costs the most: skip it.
-            let slots = segment.termSlots(term)
+            let slots = reader.termSlots(term)
             var commonest = 0
-            for field in IndexField.allCases { commonest = max(commonest, segment.documentFrequency(slots, field)) }
+            for field in IndexField.allCases { commonest = max(commonest, reader.documentFrequency(slots, field)) }
             if n >= 1_000 && Double(commonest) > maximumDocumentShare * Double(n) { continue }
             touched.removeAll(keepingCapacity: true)
             for field in IndexField.allCases {
-                let average = segment.averageLengths[Int(field.rawValue)]
-                segment.forEachPosting(slots, field) { doc, frequency, length in
+                let average = reader.averageLengths[Int(field.rawValue)]
+                reader.forEachPosting(slots, field) { doc, frequency, length in
                     if weighted[doc] == 0 { touched.append(doc) }
                     let length = Double(length)
                     weighted[doc] += field.weight * Double(frequency) / (1 - field.b + field.b * length / average)
                 }
             }
             let df = Double(touched.count)
-            let idf = log(1 + (Double(segment.liveCount) - df + 0.5) / (df + 0.5))
+            let idf = log(1 + (Double(reader.liveCount) - df + 0.5) / (df + 0.5))
             for doc in touched {
                 text[doc] += idf * weighted[doc] / (k1 + weighted[doc])
                 weighted[doc] = 0
@@ -139,14 +139,15 @@ public struct Searcher {
             let matching = phraseDocuments(phrase)
             required = required.map { $0.intersection(matching) } ?? matching
         }
-        if query.facets.isEmpty && textTerms.isEmpty { candidates = (0..<n).filter { segment.isLive($0) } }
+        if query.facets.isEmpty && textTerms.isEmpty { candidates = (0..<n).filter { reader.isLive($0) } }
         var excluded = Set<Int>()
         for facet in query.excludedFacets {
-            for (doc, score) in segment.facetPostings(facet.tag.rawValue) where score >= 0.5 { excluded.insert(doc) }
+            for (doc, score) in reader.facetPostings(facet.tag.rawValue) where score >= 0.5 { excluded.insert(doc) }
         }
         for term in query.excludedTerms.map(\.term) {
+            let slots = reader.termSlots(term)
             for field in IndexField.allCases {
-                segment.forEachPosting(field, term) { doc, _, _ in excluded.insert(doc) }
+                reader.forEachPosting(slots, field) { doc, _, _ in excluded.insert(doc) }
             }
         }
         for phrase in query.excludedPhrases { excluded.formUnion(phraseDocuments(phrase)) }
@@ -173,7 +174,7 @@ public struct Searcher {
         }
         return hits.map { hit in
             SearchHit(
-                id: segment.titleID(hit.doc), stored: segment.storedJSON(hit.doc), score: hit.score,
+                id: reader.titleID(hit.doc), stored: reader.storedJSON(hit.doc), score: hit.score,
                 facets: zip(query.facets, facetLists).map { facet, list in
                     (facet.tag.rawValue, Self.score(of: hit.doc, in: list))
                 },
@@ -199,11 +200,12 @@ public struct Searcher {
         var totals = [Double](repeating: 0, count: IndexField.allCases.count)
         for term in terms {
             var perField = [Double](repeating: 0, count: IndexField.allCases.count)
-            var seen = [Bool](repeating: false, count: segment.count)
+            var seen = [Bool](repeating: false, count: reader.count)
             var documents = 0
+            let slots = reader.termSlots(term)
             for field in IndexField.allCases {
-                let average = segment.averageLengths[Int(field.rawValue)]
-                segment.forEachPosting(field, term) { posting, frequency, length in
+                let average = reader.averageLengths[Int(field.rawValue)]
+                reader.forEachPosting(slots, field) { posting, frequency, length in
                     if !seen[posting] {
                         seen[posting] = true
                         documents += 1
@@ -216,7 +218,7 @@ public struct Searcher {
             }
             let total = perField.reduce(0, +)
             guard total > 0 else { continue }
-            let idf = log(1 + (Double(segment.liveCount) - Double(documents) + 0.5) / (Double(documents) + 0.5))
+            let idf = log(1 + (Double(reader.liveCount) - Double(documents) + 0.5) / (Double(documents) + 0.5))
             let score = idf * total / (k1 + total)
             for k in perField.indices { totals[k] += score * perField[k] / total }
         }
@@ -231,9 +233,9 @@ public struct Searcher {
         for field in IndexField.allCases {
             let lists = terms.map {
                 Dictionary(
-                    segment.postings(field, $0).map { ($0.doc, Set($0.positions)) }, uniquingKeysWith: { a, _ in a })
+                    reader.postings(field, $0).map { ($0.doc, Set($0.positions)) }, uniquingKeysWith: { a, _ in a })
             }
-            for posting in segment.postings(field, first) {
+            for posting in reader.postings(field, first) {
                 for start in posting.positions {
                     var matched = true
                     for (k, list) in lists.enumerated().dropFirst() {
@@ -257,15 +259,15 @@ public struct Searcher {
         for clause in filters {
             switch clause.filter {
             case .year(let range):
-                guard let year = segment.year(doc), range.contains(year) else { return false }
+                guard let year = reader.year(doc), range.contains(year) else { return false }
             case .kind(let kind):
-                guard segment.kind(doc) == kind else { return false }
+                guard reader.kind(doc) == kind else { return false }
             case .rating(let system, let ranks):
-                guard let rating = segment.rating(doc), RatingSystem.known[rating.system].name == system,
+                guard let rating = reader.rating(doc), RatingSystem.known[rating.system].name == system,
                     ranks.contains(rating.rank)
                 else { return false }
             case .runtime(let range):
-                guard let runtime = segment.runtime(doc), range.contains(runtime) else { return false }
+                guard let runtime = reader.runtime(doc), range.contains(runtime) else { return false }
             }
         }
         return true

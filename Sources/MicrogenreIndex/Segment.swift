@@ -238,14 +238,9 @@ public final class Segment: @unchecked Sendable {
         return result
     }
 
-    /// Calls `body` with each document holding `term` in `field` and the term's frequency there,
-    /// skipping positions without building them: what BM25F needs, allocation-free.
-    func forEachPosting(_ field: IndexField, _ term: String, _ body: (_ doc: Int, _ frequency: Int) -> Void) {
-        guard let index = termIndex(field, term) else { return }
-        forEachPosting(at: index, body)
-    }
-
-    /// ``forEachPosting(_:_:_:)`` for the term at `index` of the term dictionary.
+    /// Calls `body` with each document holding the term at `index` of the term dictionary and
+    /// the term's frequency there, skipping positions without building them: what BM25F needs,
+    /// allocation-free.
     func forEachPosting(at index: Int, _ body: (_ doc: Int, _ frequency: Int) -> Void) {
         let range = postingRange(at: index)
         let bytes = sections[.postings]!
@@ -261,11 +256,6 @@ public final class Segment: @unchecked Sendable {
             }
             body(doc, frequency)
         }
-    }
-
-    /// The number of documents holding `term` in `field`.
-    func documentFrequency(_ field: IndexField, _ term: String) -> Int {
-        termIndex(field, term).map { documentFrequency(at: $0) } ?? 0
     }
 
     /// The number of documents holding the term at `index` of the term dictionary.
