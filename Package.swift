@@ -14,7 +14,8 @@ let package = Package(
         .library(name: "MicrogenreText", targets: ["MicrogenreText"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C system libraries. Each is imported by exactly one Swift target.
@@ -81,12 +82,31 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Viewing events: parsing CSV and JSON Lines, and the SQLite event store (GRDB).
+        // The only user of GRDB and Foundation outside the tests; it never sees ICU.
+        .target(
+            name: "MicrogenreEvents",
+            dependencies: ["MicrogenreCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
+        // User profiles, co-viewing similarity, personalized re-ranking, rows and their evaluation.
+        .target(
+            name: "MicrogenrePersonalization",
+            dependencies: [
+                "MicrogenreCore", "MicrogenreEvents", "MicrogenreIndex", "MicrogenreTagging", "MicrogenreTaxonomy",
+                "MicrogenreQuery",
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The command-line tool: argument parsing, printing, exit codes.
         .executableTarget(
             name: "microgenre",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy",
-                "MicrogenreTagging", "MicrogenreQuery", "MicrogenreIndex",
+                "MicrogenreTagging", "MicrogenreQuery", "MicrogenreIndex", "MicrogenreEvents",
+                "MicrogenrePersonalization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -97,7 +117,7 @@ let package = Package(
             name: "MicrogenreBench",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy", "MicrogenreTagging",
-                "MicrogenreQuery", "MicrogenreIndex",
+                "MicrogenreQuery", "MicrogenreIndex", "MicrogenreEvents", "MicrogenrePersonalization",
             ],
             swiftSettings: strictSettings
         ),
@@ -130,6 +150,14 @@ let package = Package(
                 "MicrogenreIndex", "MicrogenreQuery", "MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore",
             ],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenrePersonalizationTests",
+            dependencies: [
+                "MicrogenrePersonalization", "MicrogenreEvents", "MicrogenreIndex", "MicrogenreTagging",
+                "MicrogenreTaxonomy", "MicrogenreCore",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

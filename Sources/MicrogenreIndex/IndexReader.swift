@@ -164,6 +164,25 @@ public final class IndexReader: @unchecked Sendable {
         return result
     }
 
+    /// Every facet tag in the snapshot (sorted) and, per document, the tags it carries (as
+    /// positions in that list) with their scores. Deleted documents carry none.
+    public func documentFacets() -> (tags: [String], documents: [[(tag: Int, score: Double)]]) {
+        var postingsByTag: [String: [(doc: Int, score: Double)]] = [:]
+        for (k, segment) in segments.enumerated() {
+            segment.forEachFacet { tag, postings in
+                for (local, score) in postings where isLive(bases[k] + local) {
+                    postingsByTag[tag, default: []].append((bases[k] + local, score))
+                }
+            }
+        }
+        let tags = postingsByTag.keys.sorted()
+        var documents = [[(tag: Int, score: Double)]](repeating: [], count: count)
+        for (index, tag) in tags.enumerated() {
+            for (doc, score) in postingsByTag[tag]! { documents[doc].append((index, score)) }
+        }
+        return (tags, documents)
+    }
+
     /// The title id of document `doc`.
     public func titleID(_ doc: Int) -> TitleID {
         let (segment, local) = locate(doc)

@@ -297,6 +297,30 @@ public final class Segment: @unchecked Sendable {
 
     // MARK: - Facets
 
+    /// Calls `body` with every facet tag the segment holds and its documents and scores.
+    func forEachFacet(_ body: (_ tag: String, _ postings: [(doc: Int, score: Double)]) -> Void) {
+        let facets = sections[.facets]!
+        let keyOffsetsAt = 4
+        let entryOffsetsAt = keyOffsetsAt + 4 * (facetCount + 1)
+        let docsAt = entryOffsetsAt + 4 * (facetCount + 1)
+        let total = Int(facets.little(entryOffsetsAt + 4 * facetCount, as: UInt32.self))
+        let scoresAt = docsAt + 4 * total
+        let keysAt = scoresAt + total
+        for index in 0..<facetCount {
+            let start = Int(facets.little(keyOffsetsAt + 4 * index, as: UInt32.self))
+            let end = Int(facets.little(keyOffsetsAt + 4 * (index + 1), as: UInt32.self))
+            let tag = String(
+                decoding: UnsafeRawBufferPointer(rebasing: facets[(keysAt + start)..<(keysAt + end)]), as: UTF8.self)
+            let first = Int(facets.little(entryOffsetsAt + 4 * index, as: UInt32.self))
+            let last = Int(facets.little(entryOffsetsAt + 4 * (index + 1), as: UInt32.self))
+            body(
+                tag,
+                (first..<last).map { entry in
+                    (Int(facets.little(docsAt + 4 * entry, as: UInt32.self)), Double(facets[scoresAt + entry]) / 255)
+                })
+        }
+    }
+
     /// The documents carrying `tag`, with the tagger's score (quantized to 1/255).
     func facetPostings(_ tag: String) -> [(doc: Int, score: Double)] {
         let facets = sections[.facets]!

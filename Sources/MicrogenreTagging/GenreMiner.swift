@@ -53,6 +53,8 @@ public struct GenreMiner {
         for (titleIndex, indexes) in perTitle.enumerated() {
             let heads = indexes.filter(isHead)
             let others = indexes.filter { !isHead($0) && Double(carriers[$0]) <= limit }.prefix(tagsPerTitle)
+            // A combination reached from two heads ("Romantic Comedies" from both) counts its title once.
+            var keys = Set<UInt64>()
             for head in heads {
                 let pool = Array(others) + heads.filter { $0 != head && taxonomy.tags[$0].modifier != nil }
                 for subset in subsets(of: pool, maximumSize: maximumFacets - 1) {
@@ -60,9 +62,10 @@ public struct GenreMiner {
                     guard isCoherent(combination, taxonomy: taxonomy),
                         combination.contains(where: { taxonomy.tags[$0].slot != .format })
                     else { continue }
-                    counts[pack(combination), default: []].append(Int32(titleIndex))
+                    keys.insert(pack(combination))
                 }
             }
+            for key in keys { counts[key, default: []].append(Int32(titleIndex)) }
         }
         var byName: [String: MinedGenre] = [:]
         for (key, titles) in counts where titles.count >= minimumTitles {

@@ -9,7 +9,8 @@ struct Microgenre: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Ingest.self, Analyze.self, TaxonomyCommand.self, TagCommand.self, GenresCommand.self, ModelCommand.self,
-            EvalCommand.self, QueryCommand.self, IndexCommand.self, SearchCommand.self,
+            EvalCommand.self, QueryCommand.self, IndexCommand.self, SearchCommand.self, EventsCommand.self,
+            RowsCommand.self,
         ]
     )
 }

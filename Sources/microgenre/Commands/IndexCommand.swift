@@ -1,6 +1,7 @@
 import ArgumentParser
 import MicrogenreCore
 import MicrogenreIndex
+import MicrogenrePersonalization
 import MicrogenreQuery
 import MicrogenreTagging
 
@@ -122,6 +123,31 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print the results as JSON Lines.")
     var json = false
 
+    @Option(help: "Re-rank the results for this user (see microgenre events import).")
+    var user: String?
+
+    @Option(help: "With --user: 0 keeps the query's order, 1 ranks the candidates by the user's taste alone.")
+    var personalization = 0.5
+
+    @Option(help: "With --user: how strongly results resembling a higher one are pushed down (MMR; 0: off).")
+    var diversity = 0.2
+
+    @Option(help: "With --user: how many of the query's best results are re-ranked.")
+    var candidates = 200
+
+    @Flag(help: "With --user: keep titles the user already finished.")
+    var includeWatched = false
+
+    @OptionGroup var events: EventsLocation
+
+    @OptionGroup var blendOptions: BlendOptions
+
+    func validate() throws {
+        guard (0...1).contains(personalization) else { throw ValidationError("--personalization must be 0 to 1") }
+        guard diversity >= 0 else { throw ValidationError("--diversity must be at least 0") }
+        guard limit >= 1, candidates >= 1 else { throw ValidationError("--limit and --candidates must be at least 1") }
+    }
+
     func run() throws {
         let parsed = try taxonomyOptions.parseQuery(query)
         let index: IndexReader
@@ -130,6 +156,10 @@ struct SearchCommand: ParsableCommand {
         } catch {
             Output.error("\(error)")
             throw ExitCode(1)
+        }
+        if let user {
+            try runPersonalized(parsed, index: index, user: user)
+            return
         }
         let start = Output.now()
         let hits = Searcher(index: index).search(parsed, limit: limit, explain: explain)
@@ -150,30 +180,106 @@ struct SearchCommand: ParsableCommand {
             }
             return
         }
-        if explain {
-            Output.line("query: \(query)")
-            for facet in parsed.facets { Output.line("  facet  \(facet.tag) (\"\(facet.text)\")") }
-            for term in parsed.terms { Output.line("  term   \(term.term) (\"\(term.text)\")") }
-            for phrase in parsed.phrases { Output.line("  phrase \(phrase.terms.joined(separator: " "))") }
-            for facet in parsed.excludedFacets { Output.line("  not    facet \(facet.tag)") }
-            for term in parsed.excludedTerms { Output.line("  not    term \(term.term)") }
-            for filter in parsed.filters { Output.line("  filter \(filter.text)") }
-        }
+        if explain { printParse(parsed) }
         for (rank, hit) in hits.enumerated() {
-            let display = StoredTitle(json: hit.stored)
-            Output.line(
-                "\(String(rank + 1).leftPadded(3)). \(String(format2: hit.score))  \(display.title)"
-                    + (display.year.map { " (\($0))" } ?? "") + "  [\(hit.id)]")
-            if explain {
-                let facets = hit.facets.map { "\($0.tag) \(String(format2: $0.score))" }.joined(separator: ", ")
-                let fields = hit.fields.map { "\($0.field) \(String(format2: $0.score))" }.joined(separator: ", ")
-                Output.line(
-                    "       facets: " + (facets.isEmpty ? "-" : facets) + "; text \(String(format2: hit.text))"
-                        + (fields.isEmpty ? "" : " (\(fields))"))
-            }
+            printHit(rank: rank, hit: hit, score: hit.score)
         }
         if hits.isEmpty { Output.line("no results") }
         Output.error("\(hits.count) results in \(String(format2: milliseconds)) ms")
+    }
+
+    func printParse(_ parsed: ParsedQuery) {
+        Output.line("query: \(query)")
+        for facet in parsed.facets { Output.line("  facet  \(facet.tag) (\"\(facet.text)\")") }
+        for term in parsed.terms { Output.line("  term   \(term.term) (\"\(term.text)\")") }
+        for phrase in parsed.phrases { Output.line("  phrase \(phrase.terms.joined(separator: " "))") }
+        for facet in parsed.excludedFacets { Output.line("  not    facet \(facet.tag)") }
+        for term in parsed.excludedTerms { Output.line("  not    term \(term.term)") }
+        for filter in parsed.filters { Output.line("  filter \(filter.text)") }
+    }
+
+    func printHit(rank: Int, hit: SearchHit, score: Double) {
+        let display = StoredTitle(json: hit.stored)
+        Output.line(
+            "\(String(rank + 1).leftPadded(3)). \(String(format2: score))  \(display.title)"
+                + (display.year.map { " (\($0))" } ?? "") + "  [\(hit.id)]")
+        if explain {
+            let facets = hit.facets.map { "\($0.tag) \(String(format2: $0.score))" }.joined(separator: ", ")
+            let fields = hit.fields.map { "\($0.field) \(String(format2: $0.score))" }.joined(separator: ", ")
+            Output.line(
+                "       facets: " + (facets.isEmpty ? "-" : facets) + "; text \(String(format2: hit.text))"
+                    + (fields.isEmpty ? "" : " (\(fields))"))
+        }
+    }
+
+    /// Searches for the best --candidates, then re-ranks them for the user.
+    func runPersonalized(_ parsed: ParsedQuery, index: IndexReader, user: String) throws {
+        let store = try events.open(create: false)
+        let loadStart = Output.now()
+        let model = PersonalModel.load(index: index, events: try store.events(), blend: blendOptions.blend)
+        let loadSeconds = Output.now() - loadStart
+        let history = model.histories.users[user]
+        if history == nil { Output.error("note: user \(user) has no events: re-ranking by popularity") }
+        let start = Output.now()
+        let hits = Searcher(index: index).search(parsed, limit: max(candidates, limit), explain: explain)
+        var hitByDoc: [Int: SearchHit] = [:]
+        var pool: [(doc: Int, relevance: Double)] = []
+        for hit in hits {
+            guard let doc = model.catalog.documents[hit.id] else { continue }
+            hitByDoc[doc] = hit
+            pool.append((doc, hit.score))
+        }
+        var reranker = Reranker()
+        reranker.personalization = personalization
+        reranker.diversity = diversity
+        reranker.includeWatched = includeWatched
+        let scores = model.recommender.scores(history)
+        let ranked = reranker.rerank(pool, scores: scores, catalog: model.catalog, limit: limit)
+        let milliseconds = (Output.now() - start) * 1000
+        if json {
+            for result in ranked {
+                let hit = hitByDoc[result.doc]!
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.string(hit.id.rawValue, "id")
+                writer.number(result.blended - result.diversityPenalty, "score", digits: 4)
+                writer.number(result.relevance, "relevance", digits: 4)
+                writer.number(result.personal, "personal", digits: 4)
+                writer.number(result.diversityPenalty, "diversityPenalty", digits: 4)
+                writer.beginObject("personalParts")
+                writer.number(result.parts.collaborative, "collaborative", digits: 4)
+                writer.number(result.parts.content, "content", digits: 4)
+                writer.number(result.parts.popularity, "popularity", digits: 4)
+                writer.endObject()
+                writer.raw(hit.stored, "title")
+                writer.endObject()
+                Output.line(bytes: writer.bytes)
+            }
+            return
+        }
+        if explain {
+            printParse(parsed)
+            Output.line(
+                "personalized for \(user): score = \(String(format2: 1 - personalization)) x relevance + "
+                    + "\(String(format2: personalization)) x personal - diversity penalty; "
+                    + "\(history?.signals.count ?? 0) titles in the history, \(scores.finished.count) finished"
+                    + (includeWatched ? "" : " (left out)"))
+        }
+        for (rank, result) in ranked.enumerated() {
+            let hit = hitByDoc[result.doc]!
+            printHit(rank: rank, hit: hit, score: result.blended - result.diversityPenalty)
+            if explain {
+                Output.line(
+                    "       personal: relevance \(String(format2: result.relevance)), user \(String(format2: result.personal)) "
+                        + "(co-viewing \(String(format2: result.parts.collaborative)), content \(String(format2: result.parts.content)), "
+                        + "popularity \(String(format2: result.parts.popularity))), diversity -\(String(format2: result.diversityPenalty))"
+                )
+            }
+        }
+        if ranked.isEmpty { Output.line("no results") }
+        Output.error(
+            "\(ranked.count) results for \(user) in \(String(format2: milliseconds)) ms "
+                + "(\(pool.count) candidates re-ranked; profiles loaded in \(String(format2: loadSeconds)) s)")
     }
 }
 

@@ -1,0 +1,130 @@
+public import MicrogenreEvents
+
+/// Ranking quality measures over many users' lists.
+public struct RankingMetrics: Sendable, Hashable {
+    /// Mean over users of (relevant titles in the top K) / (relevant titles).
+    public var recall = 0.0
+    /// Mean over users of DCG@K / ideal DCG@K with binary relevance (log2 discount).
+    public var ndcg = 0.0
+    /// Distinct titles in anyone's top K, as a share of `catalogSize`.
+    public var coverage = 0.0
+    /// Mean over users of the mean pairwise (1 - facet cosine) in the top K.
+    public var diversity = 0.0
+    public var users = 0
+
+    public init() {}
+
+    /// Measures `lists` (per user, best first) against `truth` (per user, the relevant titles)
+    /// at cutoff `k`; `similarity` gives the facet similarity of two titles for diversity.
+    public static func measure(
+        _ lists: [[Int]], truth: [Set<Int>], k: Int, catalogSize: Int, similarity: ((Int, Int) -> Double)? = nil
+    ) -> RankingMetrics {
+        var metrics = RankingMetrics()
+        var seen = Set<Int>()
+        var diversitySum = 0.0
+        var diversityUsers = 0
+        for (list, relevant) in zip(lists, truth) where !relevant.isEmpty {
+            metrics.users += 1
+            let top = Array(list.prefix(k))
+            seen.formUnion(top)
+            var hits = 0
+            var dcg = 0.0
+            for (rank, doc) in top.enumerated() where relevant.contains(doc) {
+                hits += 1
+                dcg += 1 / log2(Double(rank + 2))
+            }
+            var ideal = 0.0
+            for rank in 0..<min(k, relevant.count) { ideal += 1 / log2(Double(rank + 2)) }
+            metrics.recall += Double(hits) / Double(relevant.count)
+            metrics.ndcg += ideal > 0 ? dcg / ideal : 0
+            if let similarity, top.count >= 2 {
+                var sum = 0.0
+                var pairs = 0
+                for i in 0..<top.count {
+                    for j in (i + 1)..<top.count {
+                        sum += 1 - similarity(top[i], top[j])
+                        pairs += 1
+                    }
+                }
+                diversitySum += sum / Double(pairs)
+                diversityUsers += 1
+            }
+        }
+        if metrics.users > 0 {
+            metrics.recall /= Double(metrics.users)
+            metrics.ndcg /= Double(metrics.users)
+        }
+        metrics.coverage = catalogSize > 0 ? Double(seen.count) / Double(catalogSize) : 0
+        metrics.diversity = diversityUsers > 0 ? diversitySum / Double(diversityUsers) : 0
+        return metrics
+    }
+}
+
+/// A per-user time split: each user's last positive titles are held out, and profiles are
+/// built from what came before.
+public struct HoldoutSplit: Sendable {
+    /// The events profiles may use: each user's events before their first held-out title,
+    /// without the held-out titles.
+    public var training: [ViewingEvent] = []
+    /// Per user: the held-out titles.
+    public var heldOut: [String: Set<Int>] = [:]
+    /// Users with too few positive titles to split.
+    public var skippedUsers = 0
+
+    /// Holds out, per user, the last `share` (0 to 1) of their positive titles by time, or the
+    /// last `count` when `share` is nil. A user needs at least two positive titles.
+    public init(
+        events: [ViewingEvent], catalog: CatalogFeatures, policy: SignalPolicy, share: Double?, count: Int = 1
+    ) {
+        var byUser: [String: [ViewingEvent]] = [:]
+        for event in events where catalog.documents[event.title] != nil {
+            byUser[event.user, default: []].append(event)
+        }
+        for user in byUser.keys.sorted() {
+            let userEvents = byUser[user]!.sorted {
+                ($0.timestamp, $0.title.rawValue) < ($1.timestamp, $1.title.rawValue)
+            }
+            var firstPositive: [Int: Int64] = [:]
+            for event in userEvents {
+                let doc = catalog.documents[event.title]!
+                let (weight, _) = policy.weight(event, runtime: catalog.runtimes[doc])
+                if weight >= policy.positive && firstPositive[doc] == nil { firstPositive[doc] = event.timestamp }
+            }
+            let positives = firstPositive.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            guard positives.count >= 2 else {
+                skippedUsers += 1
+                training += userEvents
+                continue
+            }
+            let holdCount = share.map { max(1, Int((Double(positives.count) * $0).rounded(.up))) } ?? count
+            let held = positives.suffix(min(holdCount, positives.count - 1))
+            let cut = held.first!.value
+            let heldSet = Set(held.map(\.key))
+            heldOut[user] = heldSet
+            for event in userEvents where event.timestamp <= cut && !heldSet.contains(catalog.documents[event.title]!) {
+                training.append(event)
+            }
+        }
+    }
+}
+
+/// The item-kNN baseline: a title's score is the sum of its co-viewing similarities to the
+/// titles the user liked.
+public func itemKNNScores(_ liked: [Int], coViewing: CoViewing, count: Int) -> [Double] {
+    var scores = [Double](repeating: 0, count: count)
+    for doc in liked { for neighbour in coViewing.neighbours[doc] { scores[neighbour.doc] += neighbour.similarity } }
+    return scores
+}
+
+/// The documents with the highest `scores`, leaving out `excluded` and those scored -infinity.
+public func topDocuments(_ scores: [Double], excluding excluded: Set<Int>, limit: Int) -> [Int] {
+    var candidates: [Int] = []
+    candidates.reserveCapacity(scores.count)
+    for doc in scores.indices where scores[doc] > -.infinity && !excluded.contains(doc) { candidates.append(doc) }
+    candidates.sort { (scores[$0], $1) > (scores[$1], $0) }
+    return Array(candidates.prefix(limit))
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

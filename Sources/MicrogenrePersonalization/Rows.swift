@@ -1,0 +1,247 @@
+import MicrogenreCore
+import MicrogenreTagging
+public import MicrogenreTaxonomy
+
+/// A micro-genre of the catalog, as rows use it: facets as positions in the catalog's tag list,
+/// its name, and its member documents.
+public struct CatalogGenre: Sendable {
+    public var name: String
+    public var tags: [TagID]
+    /// The tags' positions in ``CatalogFeatures/tags``.
+    public var tagPositions: [Int]
+    /// Documents carrying every facet.
+    public var members: [Int]
+}
+
+extension CatalogGenre {
+    /// Mines the catalog's micro-genres from the index's facet scores (see ``GenreMiner``).
+    public static func mine(_ catalog: CatalogFeatures, grammar: GenreGrammar, minimumTitles: Int = 20)
+        -> [CatalogGenre]
+    {
+        var tagged: [(id: TitleID, scores: [TagScore])] = []
+        tagged.reserveCapacity(catalog.count)
+        let tagIDs = catalog.tags.map(TagID.init)
+        for doc in 0..<catalog.count where catalog.live[doc] {
+            let scores = catalog.scores[doc].sorted { $0.score > $1.score }.map {
+                TagScore(tag: tagIDs[$0.tag], score: $0.score, evidence: [])
+            }
+            tagged.append((catalog.ids[doc], scores))
+        }
+        var miner = GenreMiner()
+        miner.minimumTitles = minimumTitles
+        let positions = Dictionary(uniqueKeysWithValues: catalog.tags.enumerated().map { ($1, $0) })
+        return miner.mine(tagged, grammar: grammar).map { genre in
+            CatalogGenre(
+                name: genre.name, tags: genre.tags, tagPositions: genre.tags.compactMap { positions[$0.rawValue] },
+                members: Array(Set(genre.titles.compactMap { catalog.documents[$0] })).sorted())
+        }
+    }
+}
+
+/// One row of a home page.
+public struct PageRow: Sendable {
+    public enum Kind: String, Sendable {
+        /// A micro-genre chosen for the user's tastes (or, without history, for its popularity).
+        case genre
+        /// Titles co-viewed with one the user liked.
+        case becauseYouWatched = "because-you-watched"
+    }
+
+    public var kind: Kind
+    /// The row's heading ("Dark Workplace Comedies", "Because you watched Fargo").
+    public var name: String
+    /// The micro-genre's facets with the user's affinity for each (genre rows).
+    public var facets: [(tag: String, affinity: Double)]
+    /// The user's titles that chose the row: those that contributed most to its facets, or
+    /// the title a "because you watched" row is about.
+    public var because: [Int]
+    /// The row's titles, best first.
+    public var titles: [Int]
+    /// How tailored the row is: the higher, the nearer the top of the page.
+    public var score: Double
+}
+
+/// Builds a user's home page: micro-genre rows that match their tastes, "because you watched"
+/// rows, each filled with titles ranked for the user, a title in at most ``maximumRowsPerTitle``
+/// rows, diverse between rows, most tailored first.
+public struct RowBuilder: Sendable {
+    public var rows = 40
+    public var perRow = 75
+    /// A row with fewer titles than this is dropped.
+    public var minimumTitles = 5
+    /// The most rows one title appears in.
+    public var maximumRowsPerTitle = 2
+    /// The most "because you watched" rows.
+    public var becauseYouWatched = 5
+    /// Genres considered in full per user (the best by facet affinity and by popularity).
+    public var candidateGenres = 400
+    /// How strongly a candidate row is penalized for sharing facets or titles with rows
+    /// already chosen (0: no diversity).
+    public var diversity = 0.5
+    /// The undecayed signal at which a title counts as liked (sources of "because you watched").
+    public var positive = 0.3
+
+    public let recommender: Recommender
+    public let genres: [CatalogGenre]
+    /// Per genre: the mean popularity of its members (for users without history).
+    let genrePopularity: [Double]
+
+    public init(recommender: Recommender, genres: [CatalogGenre]) {
+        self.recommender = recommender
+        self.genres = genres
+        genrePopularity = genres.map { genre in
+            let top = genre.members.map { recommender.popularity[$0] }.sorted(by: >).prefix(20)
+            return top.isEmpty ? 0 : top.reduce(0, +) / Double(top.count)
+        }
+    }
+
+    /// A candidate row before filling.
+    struct Candidate {
+        var row: PageRow
+        /// Ranked pool of documents for the row.
+        var pool: [Int]
+        var tagSet: Set<Int>
+        var topTitles: Set<Int>
+        var genre: Int?
+    }
+
+    /// The page for `history` (nil: a user without events). `titleName` names titles for
+    /// "because you watched" headings.
+    public func page(_ history: UserHistory?, titleName: (Int) -> String) -> [PageRow] {
+        let scores = recommender.scores(history)
+        return page(history, scores: scores, titleName: titleName)
+    }
+
+    public func page(_ history: UserHistory?, scores: UserScores, titleName: (Int) -> String) -> [PageRow] {
+        let total = scores.total
+        var candidates: [Candidate] = []
+
+        // Micro-genre rows: the genres nearest the user's facet profile, plus the popular ones.
+        var affinityOrder: [(genre: Int, value: Double)] = []
+        if !scores.affinity.isEmpty {
+            for (index, genre) in genres.enumerated() {
+                var sum = 0.0
+                for tag in genre.tagPositions { sum += max(0, scores.affinity[tag]) }
+                affinityOrder.append((index, sum / Double(genre.tagPositions.count).squareRoot()))
+            }
+            affinityOrder.sort { ($0.value, $1.genre) > ($1.value, $0.genre) }
+        }
+        var considered = Set(affinityOrder.prefix(candidateGenres).map(\.genre))
+        let byPopularity = genres.indices.sorted { (genrePopularity[$0], $1) > (genrePopularity[$1], $0) }
+        considered.formUnion(byPopularity.prefix(candidateGenres / 4))
+        let maxAffinity = affinityOrder.first?.value ?? 0
+        let affinityByGenre = Dictionary(affinityOrder.map { ($0.genre, $0.value) }, uniquingKeysWith: max)
+        for index in considered.sorted() {
+            let genre = genres[index]
+            let pool = genre.members.filter { total[$0] > -.infinity }.sorted { (total[$0], $1) > (total[$1], $0) }
+            guard pool.count >= minimumTitles else { continue }
+            let top = pool.prefix(10)
+            let quality = top.reduce(0) { $0 + total[$1] } / Double(top.count)
+            let affinity = maxAffinity > 0 ? (affinityByGenre[index] ?? 0) / maxAffinity : 0
+            let facets = zip(genre.tags, genre.tagPositions).map { tag, position in
+                (tag: tag.rawValue, affinity: scores.affinity.isEmpty ? 0 : scores.affinity[position])
+            }
+            let row = PageRow(
+                kind: .genre, name: genre.name, facets: facets, because: [], titles: [],
+                score: 0.5 * quality + 0.5 * affinity)
+            candidates.append(
+                Candidate(row: row, pool: pool, tagSet: Set(genre.tagPositions), topTitles: Set(top), genre: index))
+        }
+
+        // "Because you watched" rows: the user's most recent liked titles and their co-viewed neighbours.
+        if let history, becauseYouWatched > 0 {
+            let sources = history.liked(positive).prefix(becauseYouWatched * 2)
+            var made = 0
+            for source in sources where made < becauseYouWatched {
+                var neighbours = recommender.coViewing.neighbours[source].filter { total[$0.doc] > -.infinity }
+                if neighbours.count < minimumTitles {
+                    neighbours = contentNeighbours(of: source, total: total)
+                }
+                guard neighbours.count >= minimumTitles else { continue }
+                let best = neighbours.map(\.similarity).max() ?? 1
+                let pool = neighbours.map { ($0.doc, 0.5 * $0.similarity / max(best, 1e-9) + 0.5 * total[$0.doc]) }
+                    .sorted { ($0.1, $1.0) > ($1.1, $0.0) }.map(\.0)
+                let top = pool.prefix(10)
+                let quality = top.reduce(0) { $0 + total[$1] } / Double(top.count)
+                let row = PageRow(
+                    kind: .becauseYouWatched, name: "Because you watched \(titleName(source))", facets: [],
+                    because: [source], titles: [], score: quality + 0.2 * (history.signals[source] ?? 0))
+                candidates.append(Candidate(row: row, pool: pool, tagSet: [], topTitles: Set(top), genre: nil))
+                made += 1
+            }
+        }
+
+        // Choose rows greedily: the best score after a penalty for overlapping the rows chosen.
+        var chosen: [Candidate] = []
+        var remaining = candidates
+        while chosen.count < rows && !remaining.isEmpty {
+            var bestIndex = -1
+            var bestValue = -Double.infinity
+            for (index, candidate) in remaining.enumerated() {
+                var overlap = 0.0
+                for other in chosen {
+                    let tags =
+                        candidate.tagSet.isEmpty || other.tagSet.isEmpty
+                        ? 0
+                        : Double(candidate.tagSet.intersection(other.tagSet).count)
+                            / Double(candidate.tagSet.union(other.tagSet).count)
+                    let titles =
+                        Double(candidate.topTitles.intersection(other.topTitles).count)
+                        / Double(max(1, min(candidate.topTitles.count, other.topTitles.count)))
+                    overlap = max(overlap, max(tags, titles))
+                }
+                let value = candidate.row.score - diversity * overlap * max(0.05, abs(candidate.row.score))
+                if value > bestValue {
+                    bestValue = value
+                    bestIndex = index
+                }
+            }
+            chosen.append(remaining.remove(at: bestIndex))
+        }
+
+        // Fill in the order chosen (the best rows get first pick), then order by how tailored they are.
+        var uses: [Int: Int] = [:]
+        var page: [PageRow] = []
+        for candidate in chosen {
+            var row = candidate.row
+            for doc in candidate.pool where row.titles.count < perRow {
+                if (uses[doc] ?? 0) >= maximumRowsPerTitle { continue }
+                row.titles.append(doc)
+            }
+            guard row.titles.count >= minimumTitles else { continue }
+            for doc in row.titles { uses[doc, default: 0] += 1 }
+            if let history, let genre = candidate.genre {
+                row.because = evidence(history, genres[genre].tagPositions)
+            }
+            let shown = row.titles.prefix(10)
+            row.score = 0.5 * row.score + 0.5 * shown.reduce(0) { $0 + total[$1] } / Double(shown.count)
+            page.append(row)
+        }
+        page.sort { $0.score > $1.score }
+        return page
+    }
+
+    /// The user's liked titles that carry the most of `tags`, weighted by signal (at most three).
+    func evidence(_ history: UserHistory, _ tags: [Int]) -> [Int] {
+        let catalog = recommender.catalog
+        var scored: [(doc: Int, value: Double)] = []
+        for (doc, signal) in history.signals where signal > 0 {
+            var sum = 0.0
+            for entry in catalog.scores[doc] where tags.contains(entry.tag) { sum += entry.score }
+            if sum > 0 { scored.append((doc, signal * sum)) }
+        }
+        return scored.sorted { ($0.value, $1.doc) > ($1.value, $0.doc) }.prefix(3).map(\.doc)
+    }
+
+    /// The titles most similar to `source` by facets, when co-viewing knows too little.
+    func contentNeighbours(of source: Int, total: [Double]) -> [(doc: Int, similarity: Double)] {
+        let catalog = recommender.catalog
+        var scored: [(doc: Int, similarity: Double)] = []
+        for doc in 0..<catalog.count where doc != source && total[doc] > -.infinity {
+            let similarity = catalog.similarity(source, doc)
+            if similarity > 0.3 { scored.append((doc, similarity)) }
+        }
+        scored.sort { ($0.similarity, $1.doc) > ($1.similarity, $0.doc) }
+        return Array(scored.prefix(perRow * 2))
+    }
+}

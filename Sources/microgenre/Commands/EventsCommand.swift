@@ -1,0 +1,207 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreEvents
+import MicrogenreIndex
+import MicrogenrePersonalization
+import MicrogenreTaxonomy
+
+/// Where the viewing events live, shared by every command that reads them.
+struct EventsLocation: ParsableArguments {
+    @Option(
+        name: .customLong("events"),
+        help: "The viewing-events database (default: .microgenre/events.sqlite, or in $MICROGENRE_HOME).")
+    var path: String?
+
+    var resolved: String { path ?? DataDirectory.path + "/events.sqlite" }
+
+    /// Opens the store; unless `create`, a missing database is an error that says how to make one.
+    func open(create: Bool) throws -> EventStore {
+        if !create && !FileSystem.exists(resolved) {
+            Output.error(
+                "error: no events database at \(resolved): import events first (microgenre events import FILE)")
+            throw ExitCode(1)
+        }
+        if create && path == nil { try FileSystem.createDirectory(DataDirectory.path) }
+        do {
+            return try EventStore(path: resolved)
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Import and inspect viewing events (the history personalization learns from).",
+        subcommands: [Import.self, Info.self]
+    )
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import viewing events from CSV or JSON Lines into the events database.",
+            discussion: """
+                CSV columns: user,title,timestamp,event,value (a header row naming them, in any \
+                order, is allowed). JSON Lines: one object per line with the same keys. \
+                timestamp: seconds since 1970 or ISO 8601 (2026-03-01T20:15:00Z). event: play \
+                (value: seconds watched), complete, abandon, rating (value: 0 to 5), thumb_up, \
+                thumb_down. Bad rows are reported as FILE:LINE:COL and skipped. Each file is \
+                imported in one transaction; importing the same events again changes nothing. \
+                Events naming titles the index does not hold are counted and kept, so they count \
+                once those titles are indexed.
+                """
+        )
+
+        @Argument(help: "Event files (.csv, .jsonl).")
+        var files: [String]
+
+        @OptionGroup var events: EventsLocation
+
+        @OptionGroup var location: IndexLocation
+
+        @Option(help: "Read every file as this format (csv or jsonl) instead of guessing from its name.")
+        var format: String?
+
+        func validate() throws {
+            if let format, EventParser.Format(rawValue: format) == nil {
+                throw ValidationError("--format must be csv or jsonl")
+            }
+        }
+
+        @Option(help: "Bad rows printed per file; the rest are counted.")
+        var maxWarnings = 20
+
+        @Flag(help: "Print one JSON object per file with the counts.")
+        var json = false
+
+        func run() throws {
+            let store = try events.open(create: true)
+            let known: [TitleID: Int]? = (try? location.directory.open())?.liveDocuments()
+            if known == nil {
+                Output.error("warning: no index at \(location.directory.path): title ids are not checked")
+            }
+            var failed = false
+            for file in files {
+                let start = Output.now()
+                let bytes: [UInt8]
+                do {
+                    bytes = try FileSystem.read(file)
+                } catch {
+                    Output.error("error: \(error)")
+                    failed = true
+                    continue
+                }
+                let (parsed, errors) = EventParser().parse(
+                    bytes, file: file, format: format.flatMap(EventParser.Format.init))
+                for error in errors.prefix(maxWarnings) { Output.error("\(error.location): error: \(error.message)") }
+                if errors.count > maxWarnings { Output.error("\(file): \(errors.count - maxWarnings) more bad rows") }
+                var unknown: [String] = []
+                var unknownCount = 0
+                if let known {
+                    for event in parsed where known[event.title] == nil {
+                        unknownCount += 1
+                        if unknown.count < 3 && !unknown.contains(event.title.rawValue) {
+                            unknown.append(event.title.rawValue)
+                        }
+                    }
+                }
+                let summary: EventStore.ImportSummary
+                do {
+                    summary = try store.add(parsed, source: file, rejected: errors.count)
+                } catch {
+                    Output.error("error: \(error)")
+                    throw ExitCode(1)
+                }
+                let seconds = Output.now() - start
+                if json {
+                    var writer = JSONWriter()
+                    writer.beginObject()
+                    writer.string(file, "file")
+                    writer.number(summary.inserted, "imported")
+                    writer.number(summary.duplicates, "alreadyPresent")
+                    writer.number(errors.count, "badRows")
+                    writer.number(unknownCount, "unknownTitles")
+                    writer.number(seconds, "seconds", digits: 3)
+                    writer.endObject()
+                    Output.line(bytes: writer.bytes)
+                } else {
+                    var line = "\(file): imported \(summary.inserted) new events, \(summary.duplicates) already present"
+                    line += ", \(errors.count) bad row\(errors.count == 1 ? "" : "s") skipped"
+                    if known != nil {
+                        line += ", \(unknownCount) naming titles not in the index"
+                        if !unknown.isEmpty { line += " (e.g. \(unknown.joined(separator: ", ")))" }
+                    }
+                    line += " in \(String(format2: seconds)) s"
+                    Output.line(line)
+                }
+            }
+            let counts = try store.counts()
+            if !json { Output.line("\(store.path) holds \(counts.events) events from \(counts.users) users") }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Count the events and users in the events database.")
+
+        @OptionGroup var events: EventsLocation
+
+        @Option(help: "Also list this user's events.")
+        var user: String?
+
+        func run() throws {
+            let store = try events.open(create: false)
+            let counts = try store.counts()
+            Output.line("\(store.path): \(counts.events) events from \(counts.users) users")
+            if let user {
+                for event in try store.events(user: user) {
+                    Output.line(
+                        "\(event.timestamp)  \(event.kind.rawValue.padded(10)) \(event.kind.needsValue ? String(format2: event.value) : "-")  \(event.title)"
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// Everything personalization needs, loaded once per command: the index snapshot, its titles'
+/// features, every user's history and the recommender built from them.
+struct PersonalModel {
+    let index: IndexReader
+    let catalog: CatalogFeatures
+    let histories: Histories
+    let recommender: Recommender
+    let policy: SignalPolicy
+
+    static func load(index: IndexReader, events: [ViewingEvent], blend: Blend) -> PersonalModel {
+        let catalog = CatalogFeatures(index: index)
+        let policy = SignalPolicy()
+        let histories = Histories(events: events, catalog: catalog, policy: policy)
+        let recommender = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend)
+        return PersonalModel(
+            index: index, catalog: catalog, histories: histories, recommender: recommender, policy: policy)
+    }
+
+    /// "Title (year)" of a document.
+    func name(_ doc: Int) -> String {
+        let stored = StoredTitle(json: index.storedJSON(doc))
+        return stored.title + (stored.year.map { " (\($0))" } ?? "")
+    }
+}
+
+/// The blend options shared by search and rows.
+struct BlendOptions: ParsableArguments {
+    @Option(help: "Weight of co-viewing (item-item similarity to what the user watched).")
+    var collaborativeWeight = Blend().collaborative
+
+    @Option(help: "Weight of content (the user's facet profile against each title's facets).")
+    var contentWeight = Blend().content
+
+    @Option(help: "Weight of popularity.")
+    var popularityWeight = Blend().popularity
+
+    var blend: Blend {
+        Blend(collaborative: collaborativeWeight, content: contentWeight, popularity: popularityWeight)
+    }
+}

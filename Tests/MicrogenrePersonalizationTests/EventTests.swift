@@ -1,0 +1,125 @@
+import Foundation
+import MicrogenreCore
+import Testing
+
+@testable import MicrogenreEvents
+
+@Suite struct EventParsingTests {
+    func parse(_ text: String, file: String = "events.csv") -> (events: [ViewingEvent], errors: [EventError]) {
+        EventParser().parse(Array(text.utf8), file: file)
+    }
+
+    @Test func csvWithHeaderInAnyOrderQuotesAndISOTimes() {
+        let (events, errors) = parse(
+            """
+            event,user,title,value,timestamp
+            complete,u1,Fargo_(film),,2026-03-01T20:15:00Z
+            play,u1,"Crouching_Tiger,_Hidden_Dragon",3600,1767225600
+            rating,u2,Heat_(1995_film),4.5,2026-03-01T21:15:00+01:00
+            thumb_down,u2,"The \"\"Room\"\"",,2026-03-02
+
+            """)
+        #expect(errors.isEmpty)
+        #expect(events.count == 4)
+        #expect(
+            events[0]
+                == ViewingEvent(user: "u1", title: TitleID("Fargo_(film)"), timestamp: 1_772_396_100, kind: .complete))
+        #expect(events[1].title.rawValue == "Crouching_Tiger,_Hidden_Dragon" && events[1].value == 3600)
+        #expect(events[2].timestamp == 1_772_396_100 && events[2].kind == .rating && events[2].value == 4.5)
+        #expect(events[3].title.rawValue == "The \"Room\"" && events[3].timestamp == 1_772_409_600)
+    }
+
+    @Test func badRowsAreReportedByLineAndSkipped() {
+        let (events, errors) = parse(
+            """
+            user,title,timestamp,event,value
+            u1,A,1767225600,complete,
+            ,A,1767225600,complete,
+            u1,,1767225600,complete,
+            u1,B,yesterday,complete,
+            u1,C,1767225600,binge,
+            u1,D,1767225600,rating,7
+            u1,E,1767225600,play,
+            u1,"F,1767225600,complete,
+            u1,G,1767225600,play,lots
+            u2,H,1767225600,thumb_up,
+            """)
+        #expect(events.map(\.title.rawValue) == ["A", "H"])
+        #expect(errors.map(\.location.line) == [3, 4, 5, 6, 7, 8, 9, 10])
+        #expect(errors[0].message == "missing user id")
+        #expect(errors[2].message.contains("'yesterday'"))
+        #expect(errors[3].message.contains("unknown event 'binge'"))
+        #expect(errors[4].message.contains("outside 0 to 5"))
+        #expect(errors[5].message.contains("needs a value"))
+        #expect(errors[6].message.contains("unterminated"))
+        #expect(errors[6].description.hasPrefix("events.csv:9:"))
+    }
+
+    @Test func invalidUTF8IsAnErrorWithItsLine() {
+        var bytes = Array("u1,A,1767225600,complete,\nu1,".utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array(",1767225600,complete,\n".utf8)
+        let (events, errors) = EventParser().parse(bytes, file: "x.csv")
+        #expect(events.count == 1)
+        #expect(errors.count == 1 && errors[0].location.line == 2 && errors[0].message == "invalid UTF-8")
+    }
+
+    @Test func jsonLines() {
+        let (events, errors) = parse(
+            """
+            {"user": "u1", "title": "A", "timestamp": 1767225600, "event": "play", "seconds": 1200}
+            {"user": 7, "title": "B", "timestamp": "2026-01-01T00:00:00Z", "event": "thumb_up"}
+            [1, 2]
+            {"user": "u1", "title": "C", "timestamp": 1767225600, "event": "rating"}
+            """, file: "events.jsonl")
+        #expect(events.count == 2)
+        #expect(events[0].value == 1200 && events[1].user == "7" && events[1].timestamp == 1_767_225_600)
+        #expect(errors.map(\.location.line) == [3, 4])
+    }
+
+    @Test func timestamps() {
+        #expect(EventParser.parseTimestamp("1970-01-01") == 0)
+        #expect(EventParser.parseTimestamp("2000-02-29T12:00:00Z") == 951_825_600)
+        #expect(EventParser.parseTimestamp("1767225600000") == 1_767_225_600)
+        #expect(EventParser.parseTimestamp("2026-13-01") == nil)
+        #expect(EventParser.parseTimestamp("2026-01-01T10:00:00.250-05:00") == 1_767_279_600)
+    }
+}
+
+@Suite struct EventStoreTests {
+    func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-events-\(UUID()).sqlite").path
+    }
+
+    @Test func reimportingChangesNothing() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let events = [
+            ViewingEvent(user: "u1", title: TitleID("A"), timestamp: 10, kind: .complete),
+            ViewingEvent(user: "u1", title: TitleID("B"), timestamp: 20, kind: .rating, value: 4),
+            ViewingEvent(user: "u2", title: TitleID("A"), timestamp: 30, kind: .play, value: 60),
+        ]
+        let store = try EventStore(path: path)
+        let first = try store.add(events, source: "a.csv")
+        #expect(first.inserted == 3 && first.duplicates == 0)
+        let second = try store.add(
+            events + [ViewingEvent(user: "u2", title: TitleID("A"), timestamp: 30, kind: .play, value: 90)],
+            source: "a.csv")
+        #expect(second.inserted == 1 && second.duplicates == 3)
+        // A second connection sees exactly what was reported.
+        let reopened = try EventStore(path: path)
+        #expect(try reopened.counts() == (events: 4, users: 2))
+        #expect(try reopened.events(user: "u1") == Array(events.prefix(2)))
+    }
+
+    @Test func aDamagedDatabaseIsAClearError() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try EventStore(path: path)
+        } throws: { error in
+            "\(error)".hasPrefix(path) && "\(error)".contains("not a database")
+        }
+    }
+}
