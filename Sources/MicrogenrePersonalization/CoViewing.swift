@@ -1,47 +1,72 @@
-/// Item-item similarity from co-viewing: two titles are similar when the same users liked
-/// both. The similarity is the cosine of their user vectors, c(i, j) / sqrt(n(i) n(j)), where
-/// c counts the users who liked both and n the users who liked each; only each title's
-/// ``neighbourCount`` most similar titles are kept.
+/// Item-item similarity from co-viewing: two titles are similar when the same users liked both.
+/// Only each title's ``neighbourCount`` most similar titles are kept.
 public struct CoViewing: Sendable {
+    /// How co-likes become a similarity.
+    public enum Measure: Sendable, Hashable {
+        /// The cosine of the two titles' user vectors: c(i, j) / sqrt(n(i) n(j)), where c counts
+        /// the users who liked both and n the users who liked each. The item-kNN baseline.
+        case cosine
+        /// A three-step random walk title -> user -> title, with each step spread evenly over
+        /// the user's titles, and the target's popularity discounted by n(j)^beta:
+        /// sum over users u who liked both of 1 / (n(i) |I(u)| n(j)^beta). Heavy users and
+        /// blockbusters say less about any one pair (after Paudel et al.'s RP3beta).
+        case randomWalk(beta: Double)
+    }
+
     /// Per document: the most similar documents, most similar first.
     public let neighbours: [[(doc: Int, similarity: Double)]]
     /// Per document: how many users liked it.
     public let popularity: [Int]
 
     /// Builds the similarities from each user's liked documents (document numbers below `count`).
-    public init(liked: [[Int]], count: Int, neighbourCount: Int = 100) {
+    public init(liked: [[Int]], count: Int, measure: Measure = .cosine, neighbourCount: Int = 100) {
         var likers = [[Int32]](repeating: [], count: count)
-        for (user, documents) in liked.enumerated() {
-            for doc in Set(documents) { likers[doc].append(Int32(user)) }
-        }
         let likedSets = liked.map { Array(Set($0)) }
+        for (user, documents) in likedSets.enumerated() {
+            for doc in documents { likers[doc].append(Int32(user)) }
+        }
         popularity = likers.map(\.count)
         var neighbours = [[(doc: Int, similarity: Double)]](repeating: [], count: count)
-        var counts = [Int32](repeating: 0, count: count)
+        var sums = [Double](repeating: 0, count: count)
         var touched: [Int] = []
+        var discount = [Double](repeating: 1, count: count)
+        if case .randomWalk(let beta) = measure {
+            for doc in 0..<count where popularity[doc] > 0 { discount[doc] = pow(Double(popularity[doc]), -beta) }
+        }
         for item in 0..<count where !likers[item].isEmpty {
             touched.removeAll(keepingCapacity: true)
             for user in likers[item] {
-                for other in likedSets[Int(user)] where other != item {
-                    if counts[other] == 0 { touched.append(other) }
-                    counts[other] += 1
+                let others = likedSets[Int(user)]
+                let step: Double
+                switch measure {
+                case .cosine: step = 1
+                case .randomWalk: step = 1 / Double(others.count)
+                }
+                for other in others where other != item {
+                    if sums[other] == 0 { touched.append(other) }
+                    sums[other] += step
                 }
             }
             let n = Double(likers[item].count)
             var scored: [(doc: Int, similarity: Double)] = []
             scored.reserveCapacity(touched.count)
             for other in touched {
-                scored.append((other, Double(counts[other]) / (n * Double(likers[other].count)).squareRoot()))
-                counts[other] = 0
+                let similarity: Double
+                switch measure {
+                case .cosine: similarity = sums[other] / (n * Double(likers[other].count)).squareRoot()
+                case .randomWalk: similarity = sums[other] / n * discount[other]
+                }
+                scored.append((other, similarity))
+                sums[other] = 0
             }
-            if scored.count > neighbourCount {
-                scored.sort { ($0.similarity, $1.doc) > ($1.similarity, $0.doc) }
-                scored.removeLast(scored.count - neighbourCount)
-            } else {
-                scored.sort { ($0.similarity, $1.doc) > ($1.similarity, $0.doc) }
-            }
+            scored.sort { ($0.similarity, $1.doc) > ($1.similarity, $0.doc) }
+            if scored.count > neighbourCount { scored.removeLast(scored.count - neighbourCount) }
             neighbours[item] = scored
         }
         self.neighbours = neighbours
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

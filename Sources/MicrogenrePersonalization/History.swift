@@ -26,6 +26,18 @@ public struct SignalPolicy: Sendable, Hashable {
     public var halfLifeDays = 180.0
     /// A title counts as liked (for co-viewing and evaluation) with an undecayed signal of at least this.
     public var positive = 0.3
+    /// In the co-viewing score, a liked title counts 1 (times its decay); a title watched but
+    /// not liked counts this (a signal between 0 and ``positive``) ...
+    public var coViewingNeutral = 0.0
+    /// ... and a disliked title counts this times its (negative) signal.
+    public var coViewingNegative = 0.0
+
+    /// The weight of a title in the co-viewing score, from its undecayed signal and decay.
+    public func coViewingWeight(raw: Double, decay: Double) -> Double {
+        if raw >= positive { return decay }
+        if raw >= 0 { return coViewingNeutral * decay }
+        return coViewingNegative * raw * decay
+    }
 
     public init() {}
 
@@ -62,6 +74,8 @@ public struct UserHistory: Sendable {
     public var finished: Set<Int> = []
     /// Per document: the time of the latest event.
     public var lastSeen: [Int: Int64] = [:]
+    /// Per document: the decay factor of the latest event.
+    public var recency: [Int: Double] = [:]
 
     public init(user: String) { self.user = user }
 
@@ -105,6 +119,7 @@ public struct Histories: Sendable {
             for (doc, sum) in perDocument {
                 users[user]!.signals[doc] = max(-1, min(1, sum.decayed))
                 users[user]!.raw[doc] = max(-1, min(1, sum.raw))
+                users[user]!.recency[doc] = policy.decay(age: now - users[user]!.lastSeen[doc]!)
             }
         }
     }

@@ -6,6 +6,8 @@ public struct Blend: Sendable, Hashable {
     public var content = 0.35
     /// Popularity: log(1 + likers), scaled to [0, 1].
     public var popularity = 0.15
+    /// Co-viewing similarity: the random walk with this popularity discount, or the cosine (nil).
+    public var randomWalkBeta: Double? = 0.3
 
     public init() {}
 
@@ -39,9 +41,14 @@ public struct Recommender: Sendable {
     public var blend: Blend
     /// log(1 + likers) / log(1 + most likers), per document.
     public let popularity: [Double]
+    /// How events weigh in the co-viewing score.
+    public var policy: SignalPolicy
 
-    public init(catalog: CatalogFeatures, coViewing: CoViewing, blend: Blend = Blend()) {
+    public init(
+        catalog: CatalogFeatures, coViewing: CoViewing, blend: Blend = Blend(), policy: SignalPolicy = SignalPolicy()
+    ) {
         self.catalog = catalog
+        self.policy = policy
         self.coViewing = coViewing
         self.blend = blend
         let most = log(1 + Double(coViewing.popularity.max() ?? 0))
@@ -51,7 +58,10 @@ public struct Recommender: Sendable {
     /// Builds a recommender from every user's histories.
     public init(catalog: CatalogFeatures, histories: Histories, policy: SignalPolicy, blend: Blend = Blend()) {
         let liked = histories.users.keys.sorted().map { histories.users[$0]!.liked(policy.positive) }
-        self.init(catalog: catalog, coViewing: CoViewing(liked: liked, count: catalog.count), blend: blend)
+        let measure: CoViewing.Measure = blend.randomWalkBeta.map { .randomWalk(beta: $0) } ?? .cosine
+        self.init(
+            catalog: catalog, coViewing: CoViewing(liked: liked, count: catalog.count, measure: measure), blend: blend,
+            policy: policy)
     }
 
     /// The user's facet profile: the sum of their titles' facet vectors weighted by signal,
@@ -72,9 +82,11 @@ public struct Recommender: Sendable {
         var content = [Double](repeating: 0, count: count)
         let affinity = history.map(affinity) ?? []
         if let history {
-            for (doc, signal) in history.signals {
+            for (doc, raw) in history.raw {
+                let weight = policy.coViewingWeight(raw: raw, decay: history.recency[doc] ?? 1)
+                guard weight != 0 else { continue }
                 for neighbour in coViewing.neighbours[doc] {
-                    collaborative[neighbour.doc] += signal * neighbour.similarity
+                    collaborative[neighbour.doc] += weight * neighbour.similarity
                 }
             }
             let best = collaborative.max() ?? 0

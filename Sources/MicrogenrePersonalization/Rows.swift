@@ -45,6 +45,9 @@ public struct PageRow: Sendable {
         case genre
         /// Titles co-viewed with one the user liked.
         case becauseYouWatched = "because-you-watched"
+        /// The user's best titles whatever their genre ("Top Picks for You"); for a user
+        /// without events, the most popular titles ("Popular Right Now"). Always first.
+        case topPicks = "top-picks"
     }
 
     public var kind: Kind
@@ -71,6 +74,8 @@ public struct RowBuilder: Sendable {
     public var minimumTitles = 5
     /// The most rows one title appears in.
     public var maximumRowsPerTitle = 2
+    /// Whether the page opens with a "Top Picks for You" row.
+    public var topPicks = true
     /// The most "because you watched" rows.
     public var becauseYouWatched = 5
     /// Genres considered in full per user (the best by facet affinity and by popularity).
@@ -100,9 +105,47 @@ public struct RowBuilder: Sendable {
         var row: PageRow
         /// Ranked pool of documents for the row.
         var pool: [Int]
-        var tagSet: Set<Int>
-        var topTitles: Set<Int>
+        /// The genre's tag positions, sorted.
+        var tagSet: [Int]
+        /// The first ten titles of the pool.
+        var topTitles: [Int]
         var genre: Int?
+    }
+
+    /// How much two candidate rows repeat each other: the larger of their facets' Jaccard
+    /// similarity and the share of their first titles they have in common.
+    static func overlap(_ a: Candidate, _ b: Candidate) -> Double {
+        var tags = 0.0
+        if !a.tagSet.isEmpty && !b.tagSet.isEmpty {
+            var common = 0
+            for tag in a.tagSet where b.tagSet.contains(tag) { common += 1 }
+            tags = Double(common) / Double(a.tagSet.count + b.tagSet.count - common)
+        }
+        var common = 0
+        for doc in a.topTitles where b.topTitles.contains(doc) { common += 1 }
+        let titles = Double(common) / Double(max(1, min(a.topTitles.count, b.topTitles.count)))
+        return max(tags, titles)
+    }
+
+    /// The `k` documents of `documents` with the highest `total` (finite only), best first.
+    static func best(_ documents: [Int], _ total: [Double], _ k: Int) -> [Int] {
+        var heap: [Int] = []  // the best so far, sorted best first
+        heap.reserveCapacity(k + 1)
+        for doc in documents where total[doc] > -.infinity {
+            if heap.count == k {
+                let last = heap[k - 1]
+                if (total[doc], -doc) <= (total[last], -last) { continue }
+                heap.removeLast()
+            }
+            var low = 0
+            var high = heap.count
+            while low < high {
+                let middle = (low + high) / 2
+                if (total[heap[middle]], -heap[middle]) > (total[doc], -doc) { low = middle + 1 } else { high = middle }
+            }
+            heap.insert(doc, at: low)
+        }
+        return heap
     }
 
     /// The page for `history` (nil: a user without events). `titleName` names titles for
@@ -133,7 +176,7 @@ public struct RowBuilder: Sendable {
         let affinityByGenre = Dictionary(affinityOrder.map { ($0.genre, $0.value) }, uniquingKeysWith: max)
         for index in considered.sorted() {
             let genre = genres[index]
-            let pool = genre.members.filter { total[$0] > -.infinity }.sorted { (total[$0], $1) > (total[$1], $0) }
+            let pool = Self.best(genre.members, total, 2 * perRow + 10)
             guard pool.count >= minimumTitles else { continue }
             let top = pool.prefix(10)
             let quality = top.reduce(0) { $0 + total[$1] } / Double(top.count)
@@ -145,7 +188,20 @@ public struct RowBuilder: Sendable {
                 kind: .genre, name: genre.name, facets: facets, because: [], titles: [],
                 score: 0.5 * quality + 0.5 * affinity)
             candidates.append(
-                Candidate(row: row, pool: pool, tagSet: Set(genre.tagPositions), topTitles: Set(top), genre: index))
+                Candidate(
+                    row: row, pool: pool, tagSet: genre.tagPositions.sorted(), topTitles: Array(top), genre: index))
+        }
+
+        // The opening row: the best titles for the user, whatever their genre.
+        if topPicks {
+            let pool = Self.best(Array(0..<total.count), total, 2 * perRow + 10)
+            if pool.count >= minimumTitles {
+                let row = PageRow(
+                    kind: .topPicks, name: history == nil ? "Popular Right Now" : "Top Picks for You", facets: [],
+                    because: history.map { Array($0.liked(positive).prefix(3)) } ?? [], titles: [], score: 1e9)
+                candidates.append(
+                    Candidate(row: row, pool: pool, tagSet: [], topTitles: Array(pool.prefix(10)), genre: nil))
+            }
         }
 
         // "Because you watched" rows: the user's most recent liked titles and their co-viewed neighbours.
@@ -166,37 +222,32 @@ public struct RowBuilder: Sendable {
                 let row = PageRow(
                     kind: .becauseYouWatched, name: "Because you watched \(titleName(source))", facets: [],
                     because: [source], titles: [], score: quality + 0.2 * (history.signals[source] ?? 0))
-                candidates.append(Candidate(row: row, pool: pool, tagSet: [], topTitles: Set(top), genre: nil))
+                candidates.append(Candidate(row: row, pool: pool, tagSet: [], topTitles: Array(top), genre: nil))
                 made += 1
             }
         }
 
         // Choose rows greedily: the best score after a penalty for overlapping the rows chosen.
+        // Each remaining candidate keeps its largest overlap so far, updated against each new pick.
         var chosen: [Candidate] = []
         var remaining = candidates
+        var overlaps = [Double](repeating: 0, count: remaining.count)
         while chosen.count < rows && !remaining.isEmpty {
             var bestIndex = -1
             var bestValue = -Double.infinity
             for (index, candidate) in remaining.enumerated() {
-                var overlap = 0.0
-                for other in chosen {
-                    let tags =
-                        candidate.tagSet.isEmpty || other.tagSet.isEmpty
-                        ? 0
-                        : Double(candidate.tagSet.intersection(other.tagSet).count)
-                            / Double(candidate.tagSet.union(other.tagSet).count)
-                    let titles =
-                        Double(candidate.topTitles.intersection(other.topTitles).count)
-                        / Double(max(1, min(candidate.topTitles.count, other.topTitles.count)))
-                    overlap = max(overlap, max(tags, titles))
-                }
-                let value = candidate.row.score - diversity * overlap * max(0.05, abs(candidate.row.score))
+                let value = candidate.row.score - diversity * overlaps[index] * max(0.05, abs(candidate.row.score))
                 if value > bestValue {
                     bestValue = value
                     bestIndex = index
                 }
             }
-            chosen.append(remaining.remove(at: bestIndex))
+            let pick = remaining.remove(at: bestIndex)
+            overlaps.remove(at: bestIndex)
+            for (index, candidate) in remaining.enumerated() {
+                overlaps[index] = max(overlaps[index], Self.overlap(candidate, pick))
+            }
+            chosen.append(pick)
         }
 
         // Fill in the order chosen (the best rows get first pick), then order by how tailored they are.
@@ -214,10 +265,11 @@ public struct RowBuilder: Sendable {
                 row.because = evidence(history, genres[genre].tagPositions)
             }
             let shown = row.titles.prefix(10)
-            row.score = 0.5 * row.score + 0.5 * shown.reduce(0) { $0 + total[$1] } / Double(shown.count)
+            let quality = shown.reduce(0) { $0 + total[$1] } / Double(shown.count)
+            row.score = row.kind == .topPicks ? quality : 0.5 * row.score + 0.5 * quality
             page.append(row)
         }
-        page.sort { $0.score > $1.score }
+        page.sort { ($0.kind == .topPicks ? 1 : 0, $0.score) > ($1.kind == .topPicks ? 1 : 0, $1.score) }
         return page
     }
 

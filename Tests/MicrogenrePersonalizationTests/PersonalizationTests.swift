@@ -133,7 +133,10 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
             #expect(!row.titles.contains(0) && !row.titles.contains(1))
         }
         #expect(uses.values.allSatisfy { $0 <= 2 })
-        #expect(zip(page, page.dropFirst()).allSatisfy { $0.score >= $1.score })
+        // Top picks first, then the rest most tailored first.
+        #expect(page[0].kind == .topPicks && page[0].name == "Top Picks for You")
+        let rest = page.dropFirst()
+        #expect(zip(rest, rest.dropFirst()).allSatisfy { $0.score >= $1.score })
         #expect(page.contains { $0.kind == .becauseYouWatched && $0.because == [0] })
         // Comedy rows are more tailored to this user than thriller rows.
         let comedies = page.firstIndex { $0.name == "Comedies" }!
@@ -145,9 +148,11 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
     @Test func aUserWithoutEventsGetsPopularRows() {
         let (builder, _) = builder(events: events())
         let page = builder.page(nil, titleName: { "t\($0)" })
-        #expect(!page.isEmpty && page.allSatisfy { $0.kind == .genre })
-        // The most watched titles (0, 2, 4) lead the first row.
+        #expect(page.count >= 3 && page[0].name == "Popular Right Now")
+        #expect(page.dropFirst().allSatisfy { $0.kind == .genre })
+        // The most watched titles (0, 2, 4) lead the first rows.
         #expect(Set(page[0].titles.prefix(3)) == [0, 2, 4])
+        #expect(Set(page[1].titles.prefix(3)) == [0, 2, 4])
     }
 
     @Test func shardsCoverEveryUserOnce() {

@@ -8,7 +8,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure the tagger against labelled titles.",
-        subcommands: [Tags.self]
+        subcommands: [Tags.self, Rows.self]
     )
 
     struct Tags: ParsableCommand {

@@ -174,9 +174,10 @@ struct PersonalModel {
     let recommender: Recommender
     let policy: SignalPolicy
 
-    static func load(index: IndexReader, events: [ViewingEvent], blend: Blend) -> PersonalModel {
+    static func load(index: IndexReader, events: [ViewingEvent], options: BlendOptions) -> PersonalModel {
         let catalog = CatalogFeatures(index: index)
-        let policy = SignalPolicy()
+        let policy = options.policy
+        let blend = options.blend
         let histories = Histories(events: events, catalog: catalog, policy: policy)
         let recommender = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend)
         return PersonalModel(
@@ -201,7 +202,25 @@ struct BlendOptions: ParsableArguments {
     @Option(help: "Weight of popularity.")
     var popularityWeight = Blend().popularity
 
+    @Option(help: "Co-viewing similarity: a random walk discounting popular titles by likers^beta (negative: cosine).")
+    var randomWalkBeta = Blend().randomWalkBeta ?? -1
+
+    @Option(help: "Days after which a viewing signal counts half (0: no decay).")
+    var halfLife = SignalPolicy().halfLifeDays
+
+    var policy: SignalPolicy {
+        var policy = SignalPolicy()
+        policy.halfLifeDays = halfLife
+        return policy
+    }
+
     var blend: Blend {
-        Blend(collaborative: collaborativeWeight, content: contentWeight, popularity: popularityWeight)
+        var blend = Blend(collaborative: collaborativeWeight, content: contentWeight, popularity: popularityWeight)
+        blend.randomWalkBeta = randomWalkBeta < 0 ? nil : randomWalkBeta
+        return blend
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

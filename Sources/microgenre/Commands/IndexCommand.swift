@@ -216,7 +216,7 @@ struct SearchCommand: ParsableCommand {
     func runPersonalized(_ parsed: ParsedQuery, index: IndexReader, user: String) throws {
         let store = try events.open(create: false)
         let loadStart = Output.now()
-        let model = PersonalModel.load(index: index, events: try store.events(), blend: blendOptions.blend)
+        let model = PersonalModel.load(index: index, events: try store.events(), options: blendOptions)
         let loadSeconds = Output.now() - loadStart
         let history = model.histories.users[user]
         if history == nil { Output.error("note: user \(user) has no events: re-ranking by popularity") }

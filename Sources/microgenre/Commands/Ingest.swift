@@ -90,6 +90,14 @@ extension String {
     init(format2 value: Double) {
         let scaled = Int((value * 100).rounded())
         let fraction = abs(scaled % 100)
-        self = "\(scaled / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        self = "\(scaled < 0 && scaled > -100 ? "-" : "")\(scaled / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    /// A number with three decimals.
+    init(format3 value: Double) {
+        let scaled = Int((value * 1000).rounded())
+        let fraction = abs(scaled % 1000)
+        let padding = fraction < 10 ? "00" : fraction < 100 ? "0" : ""
+        self = "\(scaled < 0 && scaled > -1000 ? "-" : "")\(scaled / 1000).\(padding)\(fraction)"
     }
 }

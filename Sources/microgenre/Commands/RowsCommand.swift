@@ -93,7 +93,7 @@ struct RowsCommand: ParsableCommand {
         }
         let store = try events.open(create: false)
         let start = Output.now()
-        let model = PersonalModel.load(index: index, events: try store.events(), blend: blendOptions.blend)
+        let model = PersonalModel.load(index: index, events: try store.events(), options: blendOptions)
         let genres = CatalogGenre.mine(model.catalog, grammar: grammar, minimumTitles: minTitles)
         var builder = RowBuilder(recommender: model.recommender, genres: genres)
         builder.rows = rows

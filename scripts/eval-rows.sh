@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The pages against MovieLens viewing (needs ../shared/data/movielens; never commits it):
+# ratings joined to the Corpus through links-wikipedia.csv, ratings >= 4 positive, each user's
+# last 20% of positives by time held out. Prints popularity, item-kNN, content, the Microgenre
+# ranker and page, then implicit's ALS on the same split (pip install implicit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.build/release/microgenre
+swift build -c release --product microgenre >/dev/null
+mkdir -p .build/eval
+python3 scripts/movielens-events.py "${1:-../shared/data/movielens}" .build/eval/movielens-events.csv
+index=.build/eval/corpus-index
+if [ ! -f "$index/CURRENT" ]; then
+    "$bin" index --index "$index" --replace --max-warnings 0 Corpus/films.xml.gz
+fi
+"$bin" eval rows --index "$index" --events .build/eval/movielens-events.csv --holdout-last 20% \
+    --split-out .build/eval/rows-split
+python3 -c "import implicit" 2>/dev/null || pip install -q implicit
+echo "== implicit ALS on the same split (16 factors, the best of those tried)"
+python3 scripts/eval-als.py .build/eval/rows-split --factors 16 --regularization 0.05 --alpha 10
