@@ -146,10 +146,13 @@ public struct IndexDirectory: Sendable {
         let listing = entries.map { $0.segment + ($0.deletions.map { " " + $0 } ?? "") + "\n" }.joined()
         try FileSystem.write(Array(listing.utf8), to: "\(path)/CURRENT")
         syncDirectory()
-        // Files no longer listed, and temporary files a killed writer left behind.
+        // Files no longer listed, temporary files a killed writer left behind, and caches
+        // derived from the previous snapshot (genres-*.cache).
         let live = Set(entries.flatMap { [$0.segment] + ($0.deletions.map { [$0] } ?? []) })
         for name in try FileSystem.list(path)
-        where (name.hasPrefix("segment-") || name.hasPrefix("deletes-") || name.hasPrefix("CURRENT.tmp"))
+        where
+            (name.hasPrefix("segment-") || name.hasPrefix("deletes-") || name.hasPrefix("CURRENT.tmp")
+            || name.hasPrefix("genres-"))
             && !live.contains(name)
         {
             unlink("\(path)/\(name)")

@@ -227,3 +227,27 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
 #if canImport(Glibc)
     import Glibc
 #endif
+
+@Suite struct GenreCacheTests {
+    @Test func roundTripAndDamage() {
+        let catalog = smallCatalog()
+        let genres = [
+            CatalogGenre(name: "Comedies", tags: [TagID("comedies")], tagPositions: [0], members: Array(0..<10)),
+            CatalogGenre(
+                name: "Workplace Thrillers", tags: [TagID("workplace"), TagID("thrillers")], tagPositions: [2, 1],
+                members: [10, 12]),
+        ]
+        let bytes = GenreCache.encode(genres)
+        let decoded = GenreCache.decode(bytes, catalog: catalog)
+        #expect(decoded?.map(\.name) == ["Comedies", "Workplace Thrillers"])
+        #expect(decoded?[1].tagPositions == [2, 1] && decoded?[1].members == [10, 12])
+        #expect(GenreCache.decode(Array(bytes.dropLast()), catalog: catalog) == nil)
+        var damaged = bytes
+        damaged[0] = 0x58
+        #expect(GenreCache.decode(damaged, catalog: catalog) == nil)
+        // A cache naming a tag the catalog lacks does not fit it.
+        let other = CatalogFeatures(ids: [TitleID("a")], tags: ["dramas"], scores: [[]], runtimes: [nil])
+        #expect(GenreCache.decode(bytes, catalog: other) == nil)
+        #expect(GenreCache.key([[1], [2]]) != GenreCache.key([[1, 2]]))
+    }
+}

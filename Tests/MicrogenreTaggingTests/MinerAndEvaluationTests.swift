@@ -22,6 +22,8 @@ import Testing
         #expect(!genres.isEmpty)
         for genre in genres {
             #expect(genre.titles.count >= 5)
+            // A title counts once, even when two head nouns reach the same combination.
+            #expect(Set(genre.titles).count == genre.titles.count, "\(genre.name)")
             #expect(genre.tags.count <= 4)
             #expect(genre.name.count <= 50)
             #expect(Set(grammar.parse(genre.name).tags) == Set(genre.tags), "\(genre.name)")

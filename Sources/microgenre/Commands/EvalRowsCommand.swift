@@ -93,7 +93,9 @@ extension EvalCommand {
             if errors.count > 10 { Output.error("\(events): \(errors.count - 10) more bad rows skipped") }
             let start = Output.now()
             let catalog = CatalogFeatures(index: index)
-            let genres = CatalogGenre.mine(catalog, grammar: grammar, minimumTitles: minTitles)
+            let genres = try RowsCommand.MinedGenres.load(
+                catalog: catalog, grammar: grammar, minimumTitles: minTitles, index: location, taxonomy: taxonomyOptions
+            )
             var evaluation = RowEvaluation()
             evaluation.cutoffs = cutoffs
             evaluation.blend = blendOptions.blend

@@ -82,8 +82,7 @@ struct RowsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let taxonomy = try taxonomyOptions.load()
-        let grammar = try GenreGrammar(taxonomy: taxonomy)
+        let grammar = try GenreGrammar(taxonomy: taxonomyOptions.load())
         let index: IndexReader
         do {
             index = try location.directory.open()
@@ -94,7 +93,9 @@ struct RowsCommand: ParsableCommand {
         let store = try events.open(create: false)
         let start = Output.now()
         let model = PersonalModel.load(index: index, events: try store.events(), options: blendOptions)
-        let genres = CatalogGenre.mine(model.catalog, grammar: grammar, minimumTitles: minTitles)
+        let genres = try MinedGenres.load(
+            catalog: model.catalog, grammar: grammar, minimumTitles: minTitles, index: location,
+            taxonomy: taxonomyOptions)
         var builder = RowBuilder(recommender: model.recommender, genres: genres)
         builder.rows = rows
         builder.perRow = perRow
@@ -158,6 +159,28 @@ struct RowsCommand: ParsableCommand {
             "Wrote \(users.count) users' pages to \(path) in \(String(format2: seconds)) s "
                 + "(\(String(format2: Double(users.count) / max(seconds, 1e-9))) users/s; setup \(String(format2: setup)) s)"
         )
+    }
+
+    /// The catalog's micro-genres for rows: from the cache beside the index when it matches the
+    /// index snapshot, the taxonomy and --min-titles, else mined and cached.
+    enum MinedGenres {
+        static func load(
+            catalog: CatalogFeatures, grammar: GenreGrammar, minimumTitles: Int, index: IndexLocation,
+            taxonomy: TaxonomyOptions
+        ) throws -> [CatalogGenre] {
+            let directory = index.directory.path
+            var parts: [[UInt8]] = [
+                (try? FileSystem.read(directory + "/CURRENT")) ?? [], Array("\(minimumTitles)".utf8),
+            ]
+            let taxonomyDirectory = try taxonomy.resolvedDirectory()
+            for name in ((try? FileSystem.list(taxonomyDirectory)) ?? []).sorted() {
+                parts.append(Array(name.utf8))
+                parts.append((try? FileSystem.read(taxonomyDirectory + "/" + name)) ?? [])
+            }
+            return GenreCache.load(directory: directory, key: GenreCache.key(parts), catalog: catalog) {
+                CatalogGenre.mine(catalog, grammar: grammar, minimumTitles: minimumTitles)
+            }.genres
+        }
     }
 
     func printPage(_ page: [PageRow], model: PersonalModel) {

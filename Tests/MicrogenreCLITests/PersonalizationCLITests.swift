@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// End-to-end: events import, personalized search and rows on a small generated catalog.
+@Suite struct PersonalizationCLITests {
+    let cli = CLITests()
+
+    /// 40 titles: 20 workplace comedies and 20 heist thrillers.
+    static func feed() -> String {
+        var xml =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog xmlns=\"urn:microgenre:feed:1\" version=\"1\">\n"
+        for n in 0..<20 {
+            xml += """
+                <title id="comedy-\(n)" kind="movie"><name>Office Comedy \(n)</name><year>\(1990 + n)</year>
+                <synopsis length="short" lang="en">A witty workplace comedy about coworkers in an office, part \(n).</synopsis>
+                <genre>Comedy</genre></title>
+                <title id="heist-\(n)" kind="movie"><name>Bank Job \(n)</name><year>\(1990 + n)</year>
+                <synopsis length="short" lang="en">A tense heist thriller about a gang of thieves robbing a bank, part \(n).</synopsis>
+                <genre>Thriller</genre><genre>Crime</genre></title>
+
+                """
+        }
+        return xml + "</catalog>\n"
+    }
+
+    /// 30 users: the even ones watch comedies, the odd ones heists; a bad row on line 3.
+    static func events() -> String {
+        var csv = "user,title,timestamp,event,value\nu0,comedy-0,1767225600,complete,\nu0,comedy-1,soon,complete,\n"
+        for user in 0..<30 {
+            let kind = user % 2 == 0 ? "comedy" : "heist"
+            for k in 0..<6 {
+                let title = "\(kind)-\((user + k * 3) % 20)"
+                csv += "u\(user),\(title),\(1_767_225_600 + user * 1000 + k * 60),complete,\n"
+            }
+            csv += "u\(user),\(user % 2 == 0 ? "heist" : "comedy")-\(user % 20),\(1_767_300_000 + user),abandon,\n"
+        }
+        return csv + "u1,not-in-the-index,1767225600,thumb_up,\n"
+    }
+
+    @Test func importRowsShardsAndPersonalSearch() throws {
+        let feed = try cli.temporaryFile("feed.xml", Self.feed())
+        let directory = (feed as NSString).deletingLastPathComponent
+        let index = directory + "/index"
+        let database = directory + "/events.sqlite"
+        let events = directory + "/events.csv"
+        try Self.events().write(toFile: events, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(try cli.run(["index", "--no-model", "--index", index, feed]).status == 0)
+
+        let first = try cli.run(["events", "import", events, "--events", database, "--index", index])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("events.csv:3:1: error: timestamp 'soon'"))
+        #expect(
+            first.stdout.contains(
+                "imported 211 new events, 1 already present, 1 bad row skipped, 1 naming titles not in the index"))
+        let again = try cli.run(["events", "import", events, "--events", database, "--index", index])
+        #expect(again.stdout.contains("imported 0 new events, 212 already present"))
+        #expect(again.stdout.contains("holds 211 events from 30 users"))
+
+        // One user's page: JSON, a title in at most two rows, nothing the user finished.
+        let page = try cli.run([
+            "rows", "--user", "u0", "--json", "--min-titles", "3", "--index", index, "--events", database,
+        ])
+        #expect(page.status == 0, "\(page.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(page.stdout.utf8)) as! [String: Any]
+        let rows = object["rows"] as! [[String: Any]]
+        #expect(rows.count >= 2)
+        #expect(rows[0]["kind"] as? String == "top-picks")
+        var uses: [String: Int] = [:]
+        for row in rows { for title in row["titles"] as! [String] { uses[title, default: 0] += 1 } }
+        #expect(uses.values.allSatisfy { $0 <= 2 })
+        let finished = ["comedy-0", "comedy-3", "comedy-6", "comedy-9", "comedy-12", "comedy-15"]
+        #expect(finished.allSatisfy { uses[$0] == nil })
+        // The comedy fan's top picks are comedies.
+        let picks = rows[0]["titles"] as! [String]
+        #expect(picks.prefix(3).allSatisfy { $0.hasPrefix("comedy-") })
+
+        // Batch in three shards: together every user exactly once.
+        var seen: [String: Int] = [:]
+        for shard in 1...3 {
+            let out = directory + "/pages"
+            let batch = try cli.run([
+                "rows", "--all-users", "--shard", "\(shard)/3", "--out", out, "--min-titles", "3", "--index", index,
+                "--events", database,
+            ])
+            #expect(batch.status == 0, "\(batch.stderr)")
+            let lines = try String(contentsOfFile: "\(out)/rows-\(shard)-of-3.jsonl", encoding: .utf8)
+                .split(separator: "\n")
+            for line in lines {
+                let page = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                seen[page["user"] as! String, default: 0] += 1
+            }
+        }
+        #expect(seen.count == 30 && seen.values.allSatisfy { $0 == 1 })
+        #expect(try cli.run(["rows", "--all-users", "--shard", "4/3", "--out", directory]).status == 64)
+
+        // Personalized search: the heist fan's "bank" results lead with heists they have not finished.
+        let plain = try cli.run(["search", "part", "--index", index, "--json", "--limit", "5"])
+        #expect(plain.status == 0)
+        let personal = try cli.run([
+            "search", "part", "--index", index, "--events", database, "--user", "u1", "--explain", "--limit", "5",
+        ])
+        #expect(personal.status == 0, "\(personal.stderr)")
+        #expect(personal.stdout.contains("personalized for u1"))
+        #expect(personal.stdout.contains("personal: relevance"))
+        let first3 = personal.lines.filter { $0.hasPrefix("  ") && $0.contains(". ") && $0.contains("[") }.prefix(3)
+        #expect(first3.count == 3 && first3.allSatisfy { $0.contains("Bank Job") })
+        let stranger = try cli.run(["search", "part", "--index", index, "--events", database, "--user", "nobody"])
+        #expect(stranger.status == 0 && stranger.stderr.contains("user nobody has no events"))
+        let missing = try cli.run(["search", "part", "--index", index, "--events", database + "-none", "--user", "u1"])
+        #expect(missing.status == 1 && missing.stderr.contains("no events database"))
+    }
+}
