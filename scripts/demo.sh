@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the bundled Corpus: set up, build in release, ingest and analyze every feed.
+# The main job on the bundled Corpus: set up, build in release, ingest, tag, index, search, and
+# build personalized rows from a bundled synthetic viewing history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -49,3 +50,23 @@ for query in "dark witty female-led workplace comedy" "heist thrillers from the 
     echo "\$ microgenre search \"$query\" --limit 5 --explain"
     "$bin" search "$query" --limit 5 --explain
 done
+
+echo
+echo "\$ microgenre events import Corpus/events.csv     # a small synthetic viewing history"
+"$bin" events import Corpus/events.csv
+
+echo
+echo "\$ microgenre search \"dark witty female-led workplace comedy\" --limit 5 --user ava --explain"
+"$bin" search "dark witty female-led workplace comedy" --limit 5 --user ava --explain
+
+echo
+echo "\$ microgenre rows --user ava --rows 8 --show 4"
+"$bin" rows --user ava --rows 8 --show 4
+
+echo
+echo "\$ microgenre rows --user newcomer --rows 4 --show 4     # no history: popular, diverse rows"
+"$bin" rows --user newcomer --rows 4 --show 4
+
+echo
+echo "\$ microgenre rows --all-users --shard 1/2 --out .microgenre/pages"
+"$bin" rows --all-users --shard 1/2 --out .microgenre/pages

@@ -90,14 +90,18 @@ public struct RowBuilder: Sendable {
     public let genres: [CatalogGenre]
     /// Per genre: the mean popularity of its members (for users without history).
     let genrePopularity: [Double]
+    /// Genre positions, most popular first.
+    let popularGenres: [Int]
 
     public init(recommender: Recommender, genres: [CatalogGenre]) {
         self.recommender = recommender
         self.genres = genres
-        genrePopularity = genres.map { genre in
+        let genrePopularity = genres.map { genre in
             let top = genre.members.map { recommender.popularity[$0] }.sorted(by: >).prefix(20)
             return top.isEmpty ? 0 : top.reduce(0, +) / Double(top.count)
         }
+        self.genrePopularity = genrePopularity
+        popularGenres = genres.indices.sorted { (genrePopularity[$0], $1) > (genrePopularity[$1], $0) }
     }
 
     /// A candidate row before filling.
@@ -160,36 +164,31 @@ public struct RowBuilder: Sendable {
         var candidates: [Candidate] = []
 
         // Micro-genre rows: the genres nearest the user's facet profile, plus the popular ones.
-        var affinityOrder: [(genre: Int, value: Double)] = []
+        var affinities = [Double](repeating: 0, count: genres.count)
+        var affinityOrder: [Int] = []
         if !scores.affinity.isEmpty {
             for (index, genre) in genres.enumerated() {
                 var sum = 0.0
                 for tag in genre.tagPositions { sum += max(0, scores.affinity[tag]) }
-                affinityOrder.append((index, sum / Double(genre.tagPositions.count).squareRoot()))
+                affinities[index] = sum / Double(genre.tagPositions.count).squareRoot()
             }
-            affinityOrder.sort { ($0.value, $1.genre) > ($1.value, $0.genre) }
+            affinityOrder = Self.best(Array(genres.indices), affinities, candidateGenres)
         }
-        var considered = Set(affinityOrder.prefix(candidateGenres).map(\.genre))
-        let byPopularity = genres.indices.sorted { (genrePopularity[$0], $1) > (genrePopularity[$1], $0) }
-        considered.formUnion(byPopularity.prefix(candidateGenres / 4))
-        let maxAffinity = affinityOrder.first?.value ?? 0
-        let affinityByGenre = Dictionary(affinityOrder.map { ($0.genre, $0.value) }, uniquingKeysWith: max)
+        var considered = Set(affinityOrder)
+        considered.formUnion(popularGenres.prefix(candidateGenres / 4))
+        let maxAffinity = affinityOrder.first.map { affinities[$0] } ?? 0
+        // Only each candidate's first ten titles are ranked here; chosen rows get their full pool below.
         for index in considered.sorted() {
             let genre = genres[index]
-            let pool = Self.best(genre.members, total, 2 * perRow + 10)
-            guard pool.count >= minimumTitles else { continue }
-            let top = pool.prefix(10)
+            let top = Self.best(genre.members, total, 10)
+            guard top.count >= min(minimumTitles, 10) else { continue }
             let quality = top.reduce(0) { $0 + total[$1] } / Double(top.count)
-            let affinity = maxAffinity > 0 ? (affinityByGenre[index] ?? 0) / maxAffinity : 0
-            let facets = zip(genre.tags, genre.tagPositions).map { tag, position in
-                (tag: tag.rawValue, affinity: scores.affinity.isEmpty ? 0 : scores.affinity[position])
-            }
+            let affinity = maxAffinity > 0 ? affinities[index] / maxAffinity : 0
             let row = PageRow(
-                kind: .genre, name: genre.name, facets: facets, because: [], titles: [],
+                kind: .genre, name: genre.name, facets: [], because: [], titles: [],
                 score: 0.5 * quality + 0.5 * affinity)
             candidates.append(
-                Candidate(
-                    row: row, pool: pool, tagSet: genre.tagPositions.sorted(), topTitles: Array(top), genre: index))
+                Candidate(row: row, pool: [], tagSet: genre.tagPositions.sorted(), topTitles: top, genre: index))
         }
 
         // The opening row: the best titles for the user, whatever their genre.
@@ -255,7 +254,15 @@ public struct RowBuilder: Sendable {
         var page: [PageRow] = []
         for candidate in chosen {
             var row = candidate.row
-            for doc in candidate.pool where row.titles.count < perRow {
+            var pool = candidate.pool
+            if let index = candidate.genre {
+                let genre = genres[index]
+                pool = Self.best(genre.members, total, 2 * perRow + 10)
+                row.facets = zip(genre.tags, genre.tagPositions).map { tag, position in
+                    (tag: tag.rawValue, affinity: scores.affinity.isEmpty ? 0 : scores.affinity[position])
+                }
+            }
+            for doc in pool where row.titles.count < perRow {
                 if (uses[doc] ?? 0) >= maximumRowsPerTitle { continue }
                 row.titles.append(doc)
             }
