@@ -284,7 +284,7 @@ public final class Tagger {
             guard k > 0 else { continue }  // the title feeds the model only; its phrases were read above
             let bytes = Array(text.utf8)
             let leadEnd = firstSentenceEnd(bytes)
-            for match in taxonomy.cues.matches(in: tokens, overlapping: true) {
+            for match in Self.outermost(taxonomy.cues.matches(in: tokens, overlapping: true)) {
                 let phrase = String(decoding: bytes[match.start..<match.end], as: UTF8.self)
                 let negated = isNegated(match, tokens: tokens, bytes: bytes)
                 let lead = match.start < leadEnd
@@ -316,6 +316,21 @@ public final class Tagger {
             k += 1
         }
         return bytes.count
+    }
+
+    /// The matches not inside a longer match of other tags: in "box office" the phrase of the
+    /// blockbuster tag wins over "box" (boxing) and "office" (workplace) inside it. A match
+    /// inside a longer one of the same tag stays ("comedy" in "comedy of errors"), and matches
+    /// side by side or overlapping only in part all stay ("crime thriller": crime and thrillers).
+    static func outermost(_ matches: [PhraseMatcher.Match]) -> [PhraseMatcher.Match] {
+        guard matches.count > 1 else { return matches }
+        return matches.filter { inner in
+            !matches.contains { outer in
+                outer.start <= inner.start && outer.end >= inner.end
+                    && outer.end - outer.start > inner.end - inner.start
+                    && !outer.entries.contains { entry in inner.entries.contains { $0.tag == entry.tag } }
+            }
+        }
     }
 
     /// A negation word among the three words before the match, in the same sentence.

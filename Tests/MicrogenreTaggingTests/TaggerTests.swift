@@ -30,6 +30,13 @@ import Testing
         #expect(score(negated, "comedies")?.evidence.contains { $0.source == .negated } ?? true)
     }
 
+    @Test func aLongerPhraseOfAnotherTagHidesTheWordsInside() {
+        let record = film("a", synopsis: "The film was a box office success, earning millions.")
+        #expect((score(record, "blockbuster")?.score ?? 0) >= 0.5)
+        #expect(score(record, "boxing") == nil)
+        #expect(score(record, "workplace") == nil)
+    }
+
     @Test func negationStopsAtTheSentence() {
         let record = film("a", synopsis: "Nobody wins and nothing ends well, not at all. A comedy of errors follows.")
         #expect((score(record, "comedies")?.score ?? 0) >= 0.5)
