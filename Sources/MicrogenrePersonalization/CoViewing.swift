@@ -17,6 +17,10 @@ public struct CoViewing: Sendable {
     public let neighbours: [[(doc: Int, similarity: Double)]]
     /// Per document: how many users liked it.
     public let popularity: [Int]
+    /// Per document: the users (positions in the `liked` lists) who liked it.
+    public let likers: [[Int32]]
+    /// Per user: the documents they liked.
+    public let liked: [[Int]]
 
     /// Builds the similarities from each user's liked documents (document numbers below `count`).
     public init(liked: [[Int]], count: Int, measure: Measure = .cosine, neighbourCount: Int = 100) {
@@ -26,6 +30,8 @@ public struct CoViewing: Sendable {
             for doc in documents { likers[doc].append(Int32(user)) }
         }
         popularity = likers.map(\.count)
+        self.likers = likers
+        self.liked = likedSets
         var neighbours = [[(doc: Int, similarity: Double)]](repeating: [], count: count)
         var sums = [Double](repeating: 0, count: count)
         var touched: [Int] = []
@@ -64,6 +70,27 @@ public struct CoViewing: Sendable {
             neighbours[item] = scored
         }
         self.neighbours = neighbours
+    }
+
+    /// User-based co-viewing for a user who liked `documents`: the `count` users whose liked
+    /// titles overlap theirs most (cosine), and per document the sum of those users'
+    /// similarities over the ones who liked it.
+    public func userNeighbourScores(_ documents: [Int], count: Int = 50, into scores: inout [Double]) {
+        guard !documents.isEmpty else { return }
+        var overlap: [Int32: Int] = [:]
+        let mine = Set(documents)
+        for doc in mine { for user in likers[doc] { overlap[user, default: 0] += 1 } }
+        var similar: [(user: Int, similarity: Double)] = []
+        for (user, common) in overlap {
+            let theirs = liked[Int(user)].count
+            // The user themselves, when they are among the likers, is left out.
+            if theirs == mine.count && common == mine.count { continue }
+            similar.append((Int(user), Double(common) / (Double(theirs) * Double(mine.count)).squareRoot()))
+        }
+        similar.sort { ($0.similarity, $1.user) > ($1.similarity, $0.user) }
+        for (user, similarity) in similar.prefix(count) {
+            for doc in liked[user] { scores[doc] += similarity }
+        }
     }
 }
 

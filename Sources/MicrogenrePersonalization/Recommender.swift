@@ -6,6 +6,8 @@ public struct Blend: Sendable, Hashable {
     public var content = 0.35
     /// Popularity: log(1 + likers), scaled to [0, 1].
     public var popularity = 0.15
+    /// The share of the co-viewing part that comes from similar users (the rest: similar titles).
+    public var userBased = 0.5
     /// Co-viewing similarity: the random walk with this popularity discount, or the cosine (nil).
     public var randomWalkBeta: Double? = 0.3
 
@@ -91,6 +93,18 @@ public struct Recommender: Sendable {
             }
             let best = collaborative.max() ?? 0
             if best > 0 { for doc in 0..<count { collaborative[doc] /= best } }
+            if blend.userBased > 0 {
+                var users = [Double](repeating: 0, count: count)
+                let liked = history.raw.filter { $0.value >= policy.positive }.map(\.key)
+                coViewing.userNeighbourScores(liked, into: &users)
+                let bestUser = users.max() ?? 0
+                if bestUser > 0 {
+                    for doc in 0..<count {
+                        collaborative[doc] =
+                            (1 - blend.userBased) * collaborative[doc] + blend.userBased * users[doc] / bestUser
+                    }
+                }
+            }
             if !affinity.isEmpty {
                 for doc in 0..<count where catalog.norms[doc] > 0 {
                     var sum = 0.0

@@ -82,7 +82,10 @@ public struct RowBuilder: Sendable {
     public var candidateGenres = 400
     /// How strongly a candidate row is penalized for sharing facets or titles with rows
     /// already chosen (0: no diversity).
-    public var diversity = 0.5
+    public var diversity = 0.8
+    /// How strongly a candidate row is favoured for bringing in a facet the user likes that no
+    /// row chosen so far has (so the page covers the user's different interests).
+    public var coverage = 0.2
     /// The undecayed signal at which a title counts as liked (sources of "because you watched").
     public var positive = 0.3
 
@@ -163,6 +166,26 @@ public struct RowBuilder: Sendable {
         let total = scores.total
         var candidates: [Candidate] = []
 
+        // Every row's quality is the mean score of its first ten titles, relative to the best
+        // ten titles of the catalog (the top picks), so rows of every kind compare.
+        let topPool = Self.best(Array(0..<total.count), total, 2 * perRow + 10)
+        let reference = max(
+            1e-9, topPool.prefix(10).reduce(0) { $0 + total[$1] } / Double(max(1, min(10, topPool.count))))
+        func quality(_ documents: some Collection<Int>) -> Double {
+            documents.isEmpty ? 0 : documents.reduce(0) { $0 + total[$1] } / Double(documents.count) / reference
+        }
+
+        // The opening row: the best titles for the user, whatever their genre.
+        if topPicks {
+            if topPool.count >= minimumTitles {
+                let row = PageRow(
+                    kind: .topPicks, name: history == nil ? "Popular Right Now" : "Top Picks for You", facets: [],
+                    because: history.map { Array($0.liked(positive).prefix(3)) } ?? [], titles: [], score: 1e9)
+                candidates.append(
+                    Candidate(row: row, pool: topPool, tagSet: [], topTitles: Array(topPool.prefix(10)), genre: nil))
+            }
+        }
+
         // Micro-genre rows: the genres nearest the user's facet profile, plus the popular ones.
         var affinities = [Double](repeating: 0, count: genres.count)
         var affinityOrder: [Int] = []
@@ -182,25 +205,12 @@ public struct RowBuilder: Sendable {
             let genre = genres[index]
             let top = Self.best(genre.members, total, 10)
             guard top.count >= min(minimumTitles, 10) else { continue }
-            let quality = top.reduce(0) { $0 + total[$1] } / Double(top.count)
             let affinity = maxAffinity > 0 ? affinities[index] / maxAffinity : 0
             let row = PageRow(
                 kind: .genre, name: genre.name, facets: [], because: [], titles: [],
-                score: 0.5 * quality + 0.5 * affinity)
+                score: 0.5 * quality(top) + 0.5 * affinity)
             candidates.append(
                 Candidate(row: row, pool: [], tagSet: genre.tagPositions.sorted(), topTitles: top, genre: index))
-        }
-
-        // The opening row: the best titles for the user, whatever their genre.
-        if topPicks {
-            let pool = Self.best(Array(0..<total.count), total, 2 * perRow + 10)
-            if pool.count >= minimumTitles {
-                let row = PageRow(
-                    kind: .topPicks, name: history == nil ? "Popular Right Now" : "Top Picks for You", facets: [],
-                    because: history.map { Array($0.liked(positive).prefix(3)) } ?? [], titles: [], score: 1e9)
-                candidates.append(
-                    Candidate(row: row, pool: pool, tagSet: [], topTitles: Array(pool.prefix(10)), genre: nil))
-            }
         }
 
         // "Because you watched" rows: the user's most recent liked titles and their co-viewed neighbours.
@@ -217,10 +227,10 @@ public struct RowBuilder: Sendable {
                 let pool = neighbours.map { ($0.doc, 0.5 * $0.similarity / max(best, 1e-9) + 0.5 * total[$0.doc]) }
                     .sorted { ($0.1, $1.0) > ($1.1, $0.0) }.map(\.0)
                 let top = pool.prefix(10)
-                let quality = top.reduce(0) { $0 + total[$1] } / Double(top.count)
                 let row = PageRow(
                     kind: .becauseYouWatched, name: "Because you watched \(titleName(source))", facets: [],
-                    because: [source], titles: [], score: quality + 0.2 * (history.signals[source] ?? 0))
+                    because: [source], titles: [],
+                    score: 0.5 * quality(top) + 0.4 * max(0, history.signals[source] ?? 0) * pow(0.8, Double(made)))
                 candidates.append(Candidate(row: row, pool: pool, tagSet: [], topTitles: Array(top), genre: nil))
                 made += 1
             }
@@ -229,13 +239,21 @@ public struct RowBuilder: Sendable {
         // Choose rows greedily: the best score after a penalty for overlapping the rows chosen.
         // Each remaining candidate keeps its largest overlap so far, updated against each new pick.
         var chosen: [Candidate] = []
+        var covered = Set<Int>()
+        let topAffinity = max(1e-9, scores.affinity.max() ?? 0)
         var remaining = candidates
         var overlaps = [Double](repeating: 0, count: remaining.count)
         while chosen.count < rows && !remaining.isEmpty {
             var bestIndex = -1
             var bestValue = -Double.infinity
             for (index, candidate) in remaining.enumerated() {
-                let value = candidate.row.score - diversity * overlaps[index] * max(0.05, abs(candidate.row.score))
+                var uncovered = 0.0
+                for tag in candidate.tagSet where !covered.contains(tag) {
+                    uncovered = max(uncovered, scores.affinity.isEmpty ? 0 : scores.affinity[tag])
+                }
+                let value =
+                    candidate.row.score - diversity * overlaps[index] * max(0.05, abs(candidate.row.score))
+                    + coverage * uncovered / topAffinity
                 if value > bestValue {
                     bestValue = value
                     bestIndex = index
@@ -246,6 +264,7 @@ public struct RowBuilder: Sendable {
             for (index, candidate) in remaining.enumerated() {
                 overlaps[index] = max(overlaps[index], Self.overlap(candidate, pick))
             }
+            covered.formUnion(pick.tagSet)
             chosen.append(pick)
         }
 
@@ -272,8 +291,7 @@ public struct RowBuilder: Sendable {
                 row.because = evidence(history, genres[genre].tagPositions)
             }
             let shown = row.titles.prefix(10)
-            let quality = shown.reduce(0) { $0 + total[$1] } / Double(shown.count)
-            row.score = row.kind == .topPicks ? quality : 0.5 * row.score + 0.5 * quality
+            row.score = row.kind == .topPicks ? quality(shown) : 0.5 * row.score + 0.5 * quality(shown)
             page.append(row)
         }
         page.sort { ($0.kind == .topPicks ? 1 : 0, $0.score) > ($1.kind == .topPicks ? 1 : 0, $1.score) }
@@ -304,3 +322,7 @@ public struct RowBuilder: Sendable {
         return Array(scored.prefix(perRow * 2))
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

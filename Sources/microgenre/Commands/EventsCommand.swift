@@ -202,6 +202,9 @@ struct BlendOptions: ParsableArguments {
     @Option(help: "Weight of popularity.")
     var popularityWeight = Blend().popularity
 
+    @Option(help: "Share of the co-viewing part from the 50 most similar users (the rest: similar titles).")
+    var userBasedShare = Blend().userBased
+
     @Option(help: "Co-viewing similarity: a random walk discounting popular titles by likers^beta (negative: cosine).")
     var randomWalkBeta = Blend().randomWalkBeta ?? -1
 
@@ -217,6 +220,7 @@ struct BlendOptions: ParsableArguments {
     var blend: Blend {
         var blend = Blend(collaborative: collaborativeWeight, content: contentWeight, popularity: popularityWeight)
         blend.randomWalkBeta = randomWalkBeta < 0 ? nil : randomWalkBeta
+        blend.userBased = userBasedShare
         return blend
     }
 }
