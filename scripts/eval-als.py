@@ -8,7 +8,10 @@ train.csv, ranking every catalog title the user has not seen.
 import argparse
 import csv
 import math
+import os
 import sys
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 import scipy.sparse as sparse

@@ -105,6 +105,7 @@ func fixed(_ value: Double, _ digits: Int = 1) -> String {
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let rounded = (value * scale).rounded() / scale
+    if digits == 0, rounded.magnitude < 1e15 { return String(Int(rounded)) }
     var text = "\(rounded)"
     if let dot = text.firstIndex(of: ".") {
         let decimals = text.distance(from: dot, to: text.endIndex) - 1

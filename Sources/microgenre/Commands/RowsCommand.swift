@@ -187,9 +187,11 @@ struct RowsCommand: ParsableCommand {
         for (number, row) in page.enumerated() {
             Output.line("\(number + 1). \(row.name)  (\(row.titles.count) titles)")
             var why: [String] = []
-            if !row.facets.isEmpty {
+            if row.facets.contains(where: { $0.affinity != 0 }) {
                 why.append(
                     "facets " + row.facets.map { "\($0.tag) \(String(format2: $0.affinity))" }.joined(separator: ", "))
+            } else if !row.facets.isEmpty {
+                why.append("popular with everyone; facets " + row.facets.map(\.tag).joined(separator: ", "))
             }
             if !row.because.isEmpty && row.kind == .genre {
                 why.append("from " + row.because.map(model.name).joined(separator: "; "))
