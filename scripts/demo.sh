@@ -60,8 +60,8 @@ echo "\$ microgenre search \"dark witty female-led workplace comedy\" --limit 5 
 "$bin" search "dark witty female-led workplace comedy" --limit 5 --user ava --explain
 
 echo
-echo "\$ microgenre rows --user ava --rows 8 --show 4"
-"$bin" rows --user ava --rows 8 --show 4
+echo "\$ microgenre rows --user ava --rows 12 --show 4"
+"$bin" rows --user ava --rows 12 --show 4
 
 echo
 echo "\$ microgenre rows --user newcomer --rows 4 --show 4     # no history: popular, diverse rows"

@@ -56,6 +56,9 @@ import Testing
         let again = try cli.run(["events", "import", events, "--events", database, "--index", index])
         #expect(again.stdout.contains("imported 0 new events, 212 already present"))
         #expect(again.stdout.contains("holds 211 events from 30 users"))
+        let info = try cli.run(["events", "info", "--events", database, "--user", "u0"])
+        #expect(info.lines.first?.hasSuffix("211 events from 30 users") == true)
+        #expect(info.lines.dropFirst().first?.hasPrefix("2026-01-01T00:00:00Z  complete") == true, "\(info.stdout)")
 
         // One user's page: JSON, a title in at most two rows, nothing the user finished.
         let page = try cli.run([

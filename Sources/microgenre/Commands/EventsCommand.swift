@@ -156,8 +156,9 @@ struct EventsCommand: ParsableCommand {
             Output.line("\(store.path): \(counts.events) events from \(counts.users) users")
             if let user {
                 for event in try store.events(user: user) {
+                    let value = event.kind.needsValue ? String(format2: event.value) : "-"
                     Output.line(
-                        "\(event.timestamp)  \(event.kind.rawValue.padded(10)) \(event.kind.needsValue ? String(format2: event.value) : "-")  \(event.title)"
+                        "\(isoTime(event.timestamp))  \(event.kind.rawValue.padded(10)) \(value.leftPadded(8))  \(event.title)"
                     )
                 }
             }
@@ -228,3 +229,20 @@ struct BlendOptions: ParsableArguments {
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// `2026-03-01T20:15:00Z` for seconds since 1970 (UTC; the civil calendar from days).
+func isoTime(_ seconds: Int64) -> String {
+    let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+    let rest = Int(seconds - Int64(days) * 86_400)
+    let shifted = days + 719_468
+    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+    let dayOfEra = shifted - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthIndex = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(year)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+}
