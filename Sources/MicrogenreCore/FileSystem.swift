@@ -12,6 +12,11 @@ public enum FileSystem {
         public var reason: String
 
         public var description: String { "\(path): \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// The whole file at `path`.

@@ -32,42 +32,112 @@ public struct EventParser {
     public func parse(_ bytes: [UInt8], file: String, format: Format? = nil) -> (
         events: [ViewingEvent], errors: [EventError]
     ) {
-        let format = format ?? Self.format(of: file, bytes: bytes)
+        var lines = LineParser(file: file, format: format ?? Self.format(of: file, bytes: bytes))
         var events: [ViewingEvent] = []
         var errors: [EventError] = []
+        lines.feed(bytes[...], last: true) { result in
+            switch result {
+            case .success(let event): events.append(event)
+            case .failure(let error): errors.append(error)
+            }
+        }
+        return (events, errors)
+    }
+
+    /// Reads the file at `path` in 1 MB chunks, calling `body` with each row's event or error
+    /// in file order, so memory stays flat however long the file is. Returns the bytes read.
+    @discardableResult
+    public func read(
+        path: String, format: Format? = nil, _ body: (Result<ViewingEvent, EventError>) throws -> Void
+    ) throws -> Int {
+        guard let file = fopen(path, "rb") else {
+            throw FileSystem.Failure(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { fclose(file) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var pending: [UInt8] = []
+        var lines: LineParser?
+        var total = 0
+        var failure: (any Error)?
+        while true {
+            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if count == 0 && ferror(file) != 0 {
+                throw FileSystem.Failure(path: path, reason: String(cString: strerror(errno)))
+            }
+            total += count
+            pending += chunk[0..<count]
+            let last = count == 0
+            if lines == nil { lines = LineParser(file: path, format: format ?? Self.format(of: path, bytes: pending)) }
+            // Complete lines only, unless the file has ended.
+            var cut = pending.count
+            if !last {
+                guard let newline = pending.lastIndex(of: 0x0A) else { continue }
+                cut = newline + 1
+            }
+            lines!.feed(pending[0..<cut], last: last) { result in
+                guard failure == nil else { return }
+                do { try body(result) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            pending.removeFirst(cut)
+            if last { break }
+        }
+        return total
+    }
+
+    /// Turns lines into events, remembering the line number and the CSV header between chunks.
+    struct LineParser {
+        let file: String
+        let format: Format
         var columns: [String: Int] = ["user": 0, "title": 1, "timestamp": 2, "event": 3, "value": 4]
         var lineNumber = 0
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            lineNumber += 1
-            var lineEnd = end
-            if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-            let line = bytes[start..<lineEnd]
-            start = end + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+
+        init(file: String, format: Format) {
+            self.file = file
+            self.format = format
+        }
+
+        /// Parses the whole lines in `bytes` (and a last line without a newline when `last`).
+        mutating func feed(
+            _ bytes: ArraySlice<UInt8>, last: Bool, _ body: (Result<ViewingEvent, EventError>) -> Void
+        ) {
+            var start = bytes.startIndex
+            if lineNumber == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+            while start < bytes.endIndex {
+                var end = start
+                while end < bytes.endIndex && bytes[end] != 0x0A { end += 1 }
+                lineNumber += 1
+                var lineEnd = end
+                if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                let line = bytes[start..<lineEnd]
+                start = end + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                if let result = parse(line) { body(result) }
+            }
+        }
+
+        /// One line's event or error; nil for a CSV header.
+        mutating func parse(_ line: ArraySlice<UInt8>) -> Result<ViewingEvent, EventError>? {
             let location = SourceLocation(file: file, line: lineNumber, column: 1)
             guard let text = String(validating: line, as: UTF8.self) else {
-                errors.append(EventError(location, "invalid UTF-8"))
-                continue
+                return .failure(EventError(location, "invalid UTF-8"))
             }
             do {
                 switch format {
                 case .csv:
-                    let fields = try Self.csvFields(text, location)
-                    if lineNumber == 1, let header = Self.header(fields) {
+                    let fields = try EventParser.csvFields(text, location)
+                    if lineNumber == 1, let header = EventParser.header(fields) {
                         columns = header
-                        continue
+                        return nil
                     }
+                    let columns = self.columns
                     func field(_ name: String) -> String? {
                         guard let index = columns[name], index < fields.count else { return nil }
                         let value = fields[index].trimmingCharacters(in: .whitespaces)
                         return value.isEmpty ? nil : value
                     }
-                    events.append(
-                        try Self.event(
+                    return .success(
+                        try EventParser.event(
                             user: field("user"), title: field("title"), timestamp: field("timestamp"),
                             kind: field("event"), value: field("value"), location))
                 case .jsonl:
@@ -90,19 +160,18 @@ public struct EventParser {
                         }
                         return nil
                     }
-                    events.append(
-                        try Self.event(
+                    return .success(
+                        try EventParser.event(
                             user: field("user", "user_id", "userId"), title: field("title", "title_id", "titleId"),
                             timestamp: field("timestamp", "time", "ts"), kind: field("event", "type"),
                             value: field("value", "seconds", "rating"), location))
                 }
             } catch let error as EventError {
-                errors.append(error)
+                return .failure(error)
             } catch {
-                errors.append(EventError(location, "\(error)"))
+                return .failure(EventError(location, "\(error)"))
             }
         }
-        return (events, errors)
     }
 
     /// Column positions from a header row, or nil when the row is data.
@@ -264,3 +333,7 @@ public struct EventParser {
         return Int64(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

@@ -73,12 +73,25 @@ public final class EventStore: @unchecked Sendable {
     /// `rejected`, the rows the caller could not read).
     @discardableResult
     public func add(_ events: [ViewingEvent], source: String, rejected: Int = 0) throws -> ImportSummary {
+        try add(source: source) { insert in
+            for event in events { try insert(event) }
+            return rejected
+        }
+    }
+
+    /// Stores the events `produce` passes to its `insert` function, all in one transaction, and
+    /// records the import with the number of rejected rows `produce` returns. When `produce`
+    /// throws, nothing is stored.
+    @discardableResult
+    public func add(
+        source: String, _ produce: (_ insert: (ViewingEvent) throws -> Void) throws -> Int
+    ) throws -> ImportSummary {
         do {
             return try queue.write { db in
                 var summary = ImportSummary()
                 let statement = try db.makeStatement(
                     sql: "INSERT OR IGNORE INTO event (user, title, timestamp, kind, value) VALUES (?, ?, ?, ?, ?)")
-                for event in events {
+                let rejected = try produce { event in
                     try statement.execute(arguments: [
                         event.user, event.title.rawValue, event.timestamp, event.kind.rawValue, event.value,
                     ])
@@ -89,7 +102,7 @@ public final class EventStore: @unchecked Sendable {
                     arguments: [source, summary.inserted, summary.duplicates, rejected])
                 return summary
             }
-        } catch {
+        } catch let error as DatabaseError {
             throw Failure(path: path, message: Self.describe(error))
         }
     }

@@ -77,6 +77,36 @@ import Testing
         #expect(errors.map(\.location.line) == [3, 4])
     }
 
+    @Test func streamingAcrossChunksKeepsLinesAndNumbers() throws {
+        // About 2.5 MB, so rows straddle the reader's 1 MB chunks; one bad row deep inside.
+        var text = "user,title,timestamp,event,value\n"
+        for k in 0..<60_000 {
+            text +=
+                k == 45_000
+                ? "u\(k),T\(k),never,complete,\n" : "user-\(k % 97),title-\(k),\(1_767_225_600 + k),play,\(k % 5000)\n"
+        }
+        text += "last,T,1767225600,thumb_up,"  // no final newline
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID()).csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var events: [ViewingEvent] = []
+        var errors: [EventError] = []
+        let bytes = try EventParser().read(path: path) { result in
+            switch result {
+            case .success(let event): events.append(event)
+            case .failure(let error): errors.append(error)
+            }
+        }
+        #expect(bytes == text.utf8.count)
+        #expect(events.count == 60_000 && errors.count == 1)
+        #expect(errors.first?.location.line == 45_002)
+        #expect(events[44_999].title.rawValue == "title-44999" && events[45_000].title.rawValue == "title-45001")
+        #expect(events.last?.user == "last" && events.last?.kind == .thumbUp)
+        // The same as parsing the whole file at once.
+        let whole = EventParser().parse(Array(text.utf8), file: path)
+        #expect(whole.events == events && whole.errors == errors)
+    }
+
     @Test func timestamps() {
         #expect(EventParser.parseTimestamp("1970-01-01") == 0)
         #expect(EventParser.parseTimestamp("2000-02-29T12:00:00Z") == 951_825_600)
@@ -110,6 +140,20 @@ import Testing
         let reopened = try EventStore(path: path)
         #expect(try reopened.counts() == (events: 4, users: 2))
         #expect(try reopened.events(user: "u1") == Array(events.prefix(2)))
+    }
+
+    @Test func aFailedImportStoresNothing() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try EventStore(path: path)
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            try store.add(source: "broken.csv") { insert in
+                try insert(ViewingEvent(user: "u1", title: TitleID("A"), timestamp: 10, kind: .complete))
+                throw Interrupted()
+            }
+        }
+        #expect(try store.counts() == (events: 0, users: 0))
     }
 
     @Test func aDamagedDatabaseIsAClearError() throws {

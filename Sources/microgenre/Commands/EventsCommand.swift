@@ -84,35 +84,48 @@ struct EventsCommand: ParsableCommand {
             var failed = false
             for file in files {
                 let start = Output.now()
-                let bytes: [UInt8]
+                var errors = 0
+                var unknown: [String] = []
+                var unknownCount = 0
+                var rows = 0
+                var lastProgress = start
+                let summary: EventStore.ImportSummary
                 do {
-                    bytes = try FileSystem.read(file)
-                } catch {
+                    summary = try store.add(source: file) { insert in
+                        try EventParser().read(path: file, format: format.flatMap(EventParser.Format.init)) { result in
+                            rows += 1
+                            switch result {
+                            case .failure(let error):
+                                errors += 1
+                                if errors <= maxWarnings { Output.error("\(error.location): error: \(error.message)") }
+                            case .success(let event):
+                                if let known, known[event.title] == nil {
+                                    unknownCount += 1
+                                    if unknown.count < 3 && !unknown.contains(event.title.rawValue) {
+                                        unknown.append(event.title.rawValue)
+                                    }
+                                }
+                                try insert(event)
+                            }
+                            if rows % 100_000 == 0 && Output.stderrIsTerminal {
+                                let now = Output.now()
+                                if now - lastProgress > 1 {
+                                    lastProgress = now
+                                    Output.error("  \(file): \(rows.grouped) rows")
+                                }
+                            }
+                        }
+                        return errors
+                    }
+                } catch let error as EventStore.Failure {
                     Output.error("error: \(error)")
+                    throw ExitCode(1)
+                } catch {
+                    Output.error("error: \(error) (nothing imported from \(file))")
                     failed = true
                     continue
                 }
-                let (parsed, errors) = EventParser().parse(
-                    bytes, file: file, format: format.flatMap(EventParser.Format.init))
-                for error in errors.prefix(maxWarnings) { Output.error("\(error.location): error: \(error.message)") }
-                if errors.count > maxWarnings { Output.error("\(file): \(errors.count - maxWarnings) more bad rows") }
-                var unknown: [String] = []
-                var unknownCount = 0
-                if let known {
-                    for event in parsed where known[event.title] == nil {
-                        unknownCount += 1
-                        if unknown.count < 3 && !unknown.contains(event.title.rawValue) {
-                            unknown.append(event.title.rawValue)
-                        }
-                    }
-                }
-                let summary: EventStore.ImportSummary
-                do {
-                    summary = try store.add(parsed, source: file, rejected: errors.count)
-                } catch {
-                    Output.error("error: \(error)")
-                    throw ExitCode(1)
-                }
+                if errors > maxWarnings { Output.error("\(file): \(errors - maxWarnings) more bad rows") }
                 let seconds = Output.now() - start
                 if json {
                     var writer = JSONWriter()
@@ -120,14 +133,14 @@ struct EventsCommand: ParsableCommand {
                     writer.string(file, "file")
                     writer.number(summary.inserted, "imported")
                     writer.number(summary.duplicates, "alreadyPresent")
-                    writer.number(errors.count, "badRows")
+                    writer.number(errors, "badRows")
                     writer.number(unknownCount, "unknownTitles")
                     writer.number(seconds, "seconds", digits: 3)
                     writer.endObject()
                     Output.line(bytes: writer.bytes)
                 } else {
                     var line = "\(file): imported \(summary.inserted) new events, \(summary.duplicates) already present"
-                    line += ", \(errors.count) bad row\(errors.count == 1 ? "" : "s") skipped"
+                    line += ", \(errors) bad row\(errors == 1 ? "" : "s") skipped"
                     if known != nil {
                         line += ", \(unknownCount) naming titles not in the index"
                         if !unknown.isEmpty { line += " (e.g. \(unknown.joined(separator: ", ")))" }
