@@ -119,13 +119,13 @@ public struct EventParser {
         /// One line's event or error; nil for a CSV header.
         mutating func parse(_ line: ArraySlice<UInt8>) -> Result<ViewingEvent, EventError>? {
             let location = SourceLocation(file: file, line: lineNumber, column: 1)
-            guard let text = String(validating: line, as: UTF8.self) else {
+            guard String(validating: line, as: UTF8.self) != nil else {
                 return .failure(EventError(location, "invalid UTF-8"))
             }
             do {
                 switch format {
                 case .csv:
-                    let fields = try EventParser.csvFields(text, location)
+                    let fields = try EventParser.csvFields(line, location)
                     if lineNumber == 1, let header = EventParser.header(fields) {
                         columns = header
                         return nil
@@ -133,8 +133,7 @@ public struct EventParser {
                     let columns = self.columns
                     func field(_ name: String) -> String? {
                         guard let index = columns[name], index < fields.count else { return nil }
-                        let value = fields[index].trimmingCharacters(in: .whitespaces)
-                        return value.isEmpty ? nil : value
+                        return fields[index].isEmpty ? nil : fields[index]
                     }
                     return .success(
                         try EventParser.event(
@@ -185,7 +184,7 @@ public struct EventParser {
         ]
         var columns: [String: Int] = [:]
         for (index, name) in fields.enumerated() {
-            if let canonical = aliases[name.trimmingCharacters(in: .whitespaces).lowercased()] {
+            if let canonical = aliases[name.lowercased()] {
                 columns[canonical] = index
             }
         }
@@ -193,28 +192,30 @@ public struct EventParser {
         return columns
     }
 
-    /// Splits one CSV line into fields (RFC 4180 quoting, no line breaks inside quotes).
-    static func csvFields(_ line: String, _ location: SourceLocation) throws -> [String] {
+    /// Splits one CSV line into fields (RFC 4180 quoting, no line breaks inside quotes), each
+    /// with ASCII spaces and tabs around it removed.
+    static func csvFields(_ line: ArraySlice<UInt8>, _ location: SourceLocation) throws -> [String] {
         var fields: [String] = []
         var current: [UInt8] = []
         var quoted = false
         var wasQuoted = false
-        var iterator = Array(line.utf8).makeIterator()
-        var column = 0
-        var pending: UInt8? = nil
-        while let byte = pending ?? iterator.next() {
-            pending = nil
-            column += 1
+        var k = line.startIndex
+        func finish() {
+            var start = 0
+            var end = current.count
+            while start < end && (current[start] == 0x20 || current[start] == 0x09) { start += 1 }
+            while end > start && (current[end - 1] == 0x20 || current[end - 1] == 0x09) { end -= 1 }
+            fields.append(String(decoding: current[start..<end], as: UTF8.self))
+            current.removeAll(keepingCapacity: true)
+        }
+        while k < line.endIndex {
+            let byte = line[k]
+            k += 1
             if quoted {
                 if byte == 0x22 {
-                    if let next = iterator.next() {
-                        if next == 0x22 {
-                            current.append(0x22)
-                            column += 1
-                        } else {
-                            quoted = false
-                            pending = next
-                        }
+                    if k < line.endIndex && line[k] == 0x22 {
+                        current.append(0x22)
+                        k += 1
                     } else {
                         quoted = false
                     }
@@ -222,10 +223,10 @@ public struct EventParser {
                     current.append(byte)
                 }
             } else if byte == 0x2C {
-                fields.append(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
+                finish()
                 wasQuoted = false
-            } else if byte == 0x22 && current.isEmpty && !wasQuoted {
+            } else if byte == 0x22 && !wasQuoted && current.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                current.removeAll(keepingCapacity: true)
                 quoted = true
                 wasQuoted = true
             } else {
@@ -234,9 +235,10 @@ public struct EventParser {
         }
         if quoted {
             throw EventError(
-                SourceLocation(file: location.file, line: location.line, column: column), "unterminated quoted field")
+                SourceLocation(file: location.file, line: location.line, column: line.count),
+                "unterminated quoted field")
         }
-        fields.append(String(decoding: current, as: UTF8.self))
+        finish()
         return fields
     }
 

@@ -31,6 +31,8 @@ public final class EventStore: @unchecked Sendable {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // A 64 MB page cache keeps the unique index of a large import in memory.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             var migrator = DatabaseMigrator()
             migrator.registerMigration("events-v1") { db in
