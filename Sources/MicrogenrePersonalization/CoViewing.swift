@@ -65,11 +65,47 @@ public struct CoViewing: Sendable {
                 scored.append((other, similarity))
                 sums[other] = 0
             }
-            scored.sort { ($0.similarity, $1.doc) > ($1.similarity, $0.doc) }
-            if scored.count > neighbourCount { scored.removeLast(scored.count - neighbourCount) }
-            neighbours[item] = scored
+            neighbours[item] = Self.strongest(scored, neighbourCount)
         }
         self.neighbours = neighbours
+    }
+
+    /// The `k` most similar of `scored`, most similar first (ties: lower document first). A
+    /// bounded min-heap keeps the work near linear when an item co-occurs with thousands.
+    static func strongest(_ scored: [(doc: Int, similarity: Double)], _ k: Int) -> [(doc: Int, similarity: Double)] {
+        func better(_ a: (doc: Int, similarity: Double), _ b: (doc: Int, similarity: Double)) -> Bool {
+            a.similarity != b.similarity ? a.similarity > b.similarity : a.doc < b.doc
+        }
+        guard scored.count > k else { return scored.sorted(by: better) }
+        var heap: [(doc: Int, similarity: Double)] = []  // heap[0] is the weakest kept
+        heap.reserveCapacity(k)
+        func siftDown(_ start: Int) {
+            var i = start
+            while true {
+                let left = 2 * i + 1
+                let right = left + 1
+                var weakest = i
+                if left < heap.count && better(heap[weakest], heap[left]) { weakest = left }
+                if right < heap.count && better(heap[weakest], heap[right]) { weakest = right }
+                if weakest == i { return }
+                heap.swapAt(i, weakest)
+                i = weakest
+            }
+        }
+        for candidate in scored {
+            if heap.count < k {
+                heap.append(candidate)
+                var i = heap.count - 1
+                while i > 0 && better(heap[(i - 1) / 2], heap[i]) {
+                    heap.swapAt(i, (i - 1) / 2)
+                    i = (i - 1) / 2
+                }
+            } else if better(candidate, heap[0]) {
+                heap[0] = candidate
+                siftDown(0)
+            }
+        }
+        return heap.sorted(by: better)
     }
 
     /// User-based co-viewing for a user who liked `documents`: the `count` users whose liked

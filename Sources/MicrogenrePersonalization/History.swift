@@ -100,27 +100,34 @@ public struct Histories: Sendable {
     public init(events: [ViewingEvent], catalog: CatalogFeatures, policy: SignalPolicy, now: Int64? = nil) {
         let now = now ?? events.map(\.timestamp).max() ?? 0
         self.now = now
-        var sums: [String: [Int: (decayed: Double, raw: Double)]] = [:]
-        for event in events {
-            guard let doc = catalog.documents[event.title] else {
-                unknownTitles += 1
-                continue
+        // Group the events by user first, then build each history in place: one dictionary
+        // lookup per user rather than copying a history in and out per event.
+        var byUser: [String: [Int]] = [:]
+        for (index, event) in events.enumerated() { byUser[event.user, default: []].append(index) }
+        users.reserveCapacity(byUser.count)
+        for (user, indexes) in byUser {
+            var history = UserHistory(user: user)
+            var sums: [Int: (decayed: Double, raw: Double)] = [:]
+            for index in indexes {
+                let event = events[index]
+                guard let doc = catalog.documents[event.title] else {
+                    unknownTitles += 1
+                    continue
+                }
+                let (weight, finished) = policy.weight(event, runtime: catalog.runtimes[doc])
+                let decayed = weight * policy.decay(age: now - event.timestamp)
+                if finished { history.finished.insert(doc) }
+                history.lastSeen[doc] = max(history.lastSeen[doc] ?? 0, event.timestamp)
+                let previous = sums[doc] ?? (0, 0)
+                sums[doc] = (previous.decayed + decayed, previous.raw + weight)
             }
-            let (weight, finished) = policy.weight(event, runtime: catalog.runtimes[doc])
-            let decayed = weight * policy.decay(age: now - event.timestamp)
-            var history = users[event.user] ?? UserHistory(user: event.user)
-            if finished { history.finished.insert(doc) }
-            history.lastSeen[doc] = max(history.lastSeen[doc] ?? 0, event.timestamp)
-            users[event.user] = history
-            let previous = sums[event.user]?[doc] ?? (0, 0)
-            sums[event.user, default: [:]][doc] = (previous.decayed + decayed, previous.raw + weight)
-        }
-        for (user, perDocument) in sums {
-            for (doc, sum) in perDocument {
-                users[user]!.signals[doc] = max(-1, min(1, sum.decayed))
-                users[user]!.raw[doc] = max(-1, min(1, sum.raw))
-                users[user]!.recency[doc] = policy.decay(age: now - users[user]!.lastSeen[doc]!)
+            guard !sums.isEmpty else { continue }
+            for (doc, sum) in sums {
+                history.signals[doc] = max(-1, min(1, sum.decayed))
+                history.raw[doc] = max(-1, min(1, sum.raw))
+                history.recency[doc] = policy.decay(age: now - history.lastSeen[doc]!)
             }
+            users[user] = history
         }
     }
 }

@@ -87,6 +87,15 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
         #expect(coViewing.neighbours[3].isEmpty && coViewing.popularity == [2, 3, 1, 0])
     }
 
+    @Test func strongestNeighboursMatchAFullSort() {
+        var generator = SystemRandomNumberGenerator()
+        let scored = (0..<500).map { (doc: $0, similarity: Double(Int.random(in: 0..<50, using: &generator)) / 50) }
+        let expected = scored.sorted { ($0.similarity, $1.doc) > ($1.similarity, $0.doc) }
+        for k in [1, 7, 100, 499, 500, 600] {
+            #expect(CoViewing.strongest(scored, k).map(\.doc) == expected.prefix(k).map(\.doc))
+        }
+    }
+
     @Test func similarUsersVoteForTheirTitles() {
         // Users 0-2 liked 0, 1 (and user 2 also 3); user 3 liked 2 only.
         let coViewing = CoViewing(liked: [[0, 1], [0, 1], [0, 1, 3], [2]], count: 5)
