@@ -150,15 +150,4 @@ struct RowsBenchmark {
             "ratios           page / popularity list p50 \(fixed(percentile(pageLatencies, 0.5) / percentile(popularityLatencies, 0.5), 2)); personal / plain search p50 \(fixed(percentile(personalLatencies, 0.5) / percentile(plainLatencies, 0.5), 2))"
         )
     }
-
-    private func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-    }
-
-    private func percentiles(_ values: [Double]) -> String {
-        padded(fixed(percentile(values, 0.5), 3), 9) + padded(fixed(percentile(values, 0.95), 3), 9)
-            + padded(fixed(percentile(values, 0.99), 3), 9)
-    }
 }

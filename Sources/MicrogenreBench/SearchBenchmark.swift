@@ -143,17 +143,6 @@ struct SearchBenchmark {
         }
         return queries
     }
-
-    private func percentile(_ values: [Double], _ p: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-    }
-
-    private func percentiles(_ values: [Double]) -> String {
-        padded(fixed(percentile(values, 0.5), 3), 9) + padded(fixed(percentile(values, 0.95), 3), 9)
-            + padded(fixed(percentile(values, 0.99), 3), 9)
-    }
 }
 
 extension IndexDocument {

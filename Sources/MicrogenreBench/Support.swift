@@ -122,3 +122,16 @@ func fileSize(_ path: String) -> Int? {
     var info = stat()
     return stat(path, &info) == 0 ? Int(info.st_size) : nil
 }
+
+/// The value below which a share `p` of `values` falls (nearest rank).
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+/// p50, p95 and p99 of `values`, padded for a table.
+func percentiles(_ values: [Double]) -> String {
+    padded(fixed(percentile(values, 0.5), 3), 9) + padded(fixed(percentile(values, 0.95), 3), 9)
+        + padded(fixed(percentile(values, 0.99), 3), 9)
+}

@@ -299,52 +299,57 @@ public final class Segment: @unchecked Sendable {
 
     /// Calls `body` with every facet tag the segment holds and its documents and scores.
     func forEachFacet(_ body: (_ tag: String, _ postings: [(doc: Int, score: Double)]) -> Void) {
-        let facets = sections[.facets]!
-        let keyOffsetsAt = 4
-        let entryOffsetsAt = keyOffsetsAt + 4 * (facetCount + 1)
-        let docsAt = entryOffsetsAt + 4 * (facetCount + 1)
-        let total = Int(facets.little(entryOffsetsAt + 4 * facetCount, as: UInt32.self))
-        let scoresAt = docsAt + 4 * total
-        let keysAt = scoresAt + total
+        let layout = FacetLayout(self)
         for index in 0..<facetCount {
-            let start = Int(facets.little(keyOffsetsAt + 4 * index, as: UInt32.self))
-            let end = Int(facets.little(keyOffsetsAt + 4 * (index + 1), as: UInt32.self))
-            let tag = String(
-                decoding: UnsafeRawBufferPointer(rebasing: facets[(keysAt + start)..<(keysAt + end)]), as: UTF8.self)
-            let first = Int(facets.little(entryOffsetsAt + 4 * index, as: UInt32.self))
-            let last = Int(facets.little(entryOffsetsAt + 4 * (index + 1), as: UInt32.self))
-            body(
-                tag,
-                (first..<last).map { entry in
-                    (Int(facets.little(docsAt + 4 * entry, as: UInt32.self)), Double(facets[scoresAt + entry]) / 255)
-                })
+            body(String(decoding: layout.key(index), as: UTF8.self), layout.postings(index))
         }
     }
 
+    /// Where the parts of the facets section are: per tag, its key (UTF-8) and its postings
+    /// (document numbers and quantized scores).
+    struct FacetLayout {
+        let facets: UnsafeRawBufferPointer
+        let count: Int
+        let keyOffsetsAt = 4
+        let entryOffsetsAt: Int
+        let docsAt: Int
+        let scoresAt: Int
+        let keysAt: Int
+
+        init(_ segment: Segment) {
+            facets = segment.sections[.facets]!
+            count = segment.facetCount
+            entryOffsetsAt = keyOffsetsAt + 4 * (count + 1)
+            docsAt = entryOffsetsAt + 4 * (count + 1)
+            let total = Int(facets.little(entryOffsetsAt + 4 * count, as: UInt32.self))
+            scoresAt = docsAt + 4 * total
+            keysAt = scoresAt + total
+        }
+
+        func key(_ index: Int) -> UnsafeRawBufferPointer {
+            let start = Int(facets.little(keyOffsetsAt + 4 * index, as: UInt32.self))
+            let end = Int(facets.little(keyOffsetsAt + 4 * (index + 1), as: UInt32.self))
+            return UnsafeRawBufferPointer(rebasing: facets[(keysAt + start)..<(keysAt + end)])
+        }
+
+        func postings(_ index: Int) -> [(doc: Int, score: Double)] {
+            let first = Int(facets.little(entryOffsetsAt + 4 * index, as: UInt32.self))
+            let last = Int(facets.little(entryOffsetsAt + 4 * (index + 1), as: UInt32.self))
+            return (first..<last).map { entry in
+                (Int(facets.little(docsAt + 4 * entry, as: UInt32.self)), Double(facets[scoresAt + entry]) / 255)
+            }
+        }
+    }
     /// The documents carrying `tag`, with the tagger's score (quantized to 1/255).
     func facetPostings(_ tag: String) -> [(doc: Int, score: Double)] {
-        let facets = sections[.facets]!
-        let keyOffsetsAt = 4
-        let entryOffsetsAt = keyOffsetsAt + 4 * (facetCount + 1)
-        let docsAt = entryOffsetsAt + 4 * (facetCount + 1)
-        let total = Int(facets.little(entryOffsetsAt + 4 * facetCount, as: UInt32.self))
-        let scoresAt = docsAt + 4 * total
-        let keysAt = scoresAt + total
+        let layout = FacetLayout(self)
         let key = Array(tag.utf8)
         var low = 0
         var high = facetCount - 1
         while low <= high {
             let middle = (low + high) / 2
-            let start = Int(facets.little(keyOffsetsAt + 4 * middle, as: UInt32.self))
-            let end = Int(facets.little(keyOffsetsAt + 4 * (middle + 1), as: UInt32.self))
-            let candidate = UnsafeRawBufferPointer(rebasing: facets[(keysAt + start)..<(keysAt + end)])
-            if candidate.elementsEqual(key) {
-                let first = Int(facets.little(entryOffsetsAt + 4 * middle, as: UInt32.self))
-                let last = Int(facets.little(entryOffsetsAt + 4 * (middle + 1), as: UInt32.self))
-                return (first..<last).map { entry in
-                    (Int(facets.little(docsAt + 4 * entry, as: UInt32.self)), Double(facets[scoresAt + entry]) / 255)
-                }
-            }
+            let candidate = layout.key(middle)
+            if candidate.elementsEqual(key) { return layout.postings(middle) }
             if candidate.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle - 1 }
         }
         return []

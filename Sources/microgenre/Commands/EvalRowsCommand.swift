@@ -35,14 +35,7 @@ extension EvalCommand {
         @Option(help: "Cutoffs, comma-separated.")
         var k = "10,100"
 
-        @Option(help: "Rows on each page.")
-        var rows = 40
-
-        @Option(help: "Most titles per row.")
-        var perRow = 75
-
-        @Option(help: "Fewest titles a micro-genre needs to be a row.")
-        var minTitles = 20
+        @OptionGroup var shape: PageOptions
 
         @Option(help: "Write the split (train.csv, test.csv) to this directory, for external baselines.")
         var splitOut: String?
@@ -94,14 +87,15 @@ extension EvalCommand {
             let start = Output.now()
             let catalog = CatalogFeatures(index: index)
             let genres = try RowsCommand.MinedGenres.load(
-                catalog: catalog, grammar: grammar, minimumTitles: minTitles, index: location, taxonomy: taxonomyOptions
+                catalog: catalog, grammar: grammar, minimumTitles: shape.minTitles, index: location,
+                taxonomy: taxonomyOptions
             )
             var evaluation = RowEvaluation()
             evaluation.cutoffs = cutoffs
             evaluation.blend = blendOptions.blend
             evaluation.policy = blendOptions.policy
-            evaluation.rows = rows
-            evaluation.perRow = perRow
+            evaluation.rows = shape.rows
+            evaluation.perRow = shape.perRow
             evaluation.holdoutShare = holdout!.share
             evaluation.holdoutCount = holdout!.count
             var lastProgress = Output.now()

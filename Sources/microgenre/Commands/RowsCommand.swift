@@ -40,17 +40,10 @@ struct RowsCommand: ParsableCommand {
     @Option(help: "With --all-users: the directory to write the pages to.")
     var out: String?
 
-    @Option(help: "Rows on the page.")
-    var rows = 40
-
-    @Option(help: "Most titles per row.")
-    var perRow = 75
+    @OptionGroup var shape: PageOptions
 
     @Option(help: "Titles shown per row in text output (JSON has them all).")
     var show = 6
-
-    @Option(help: "Fewest titles a micro-genre needs to be a row.")
-    var minTitles = 20
 
     @Flag(help: "Print the page as JSON (one line).")
     var json = false
@@ -70,7 +63,6 @@ struct RowsCommand: ParsableCommand {
         if let shard, Self.parseShard(shard) == nil {
             throw ValidationError("--shard must be I/N with 1 <= I <= N, for example 2/8")
         }
-        guard rows >= 1, perRow >= 1 else { throw ValidationError("--rows and --per-row must be at least 1") }
     }
 
     static func parseShard(_ text: String) -> (index: Int, count: Int)? {
@@ -94,11 +86,11 @@ struct RowsCommand: ParsableCommand {
         let start = Output.now()
         let model = PersonalModel.load(index: index, events: try store.events(), options: blendOptions)
         let genres = try MinedGenres.load(
-            catalog: model.catalog, grammar: grammar, minimumTitles: minTitles, index: location,
+            catalog: model.catalog, grammar: grammar, minimumTitles: shape.minTitles, index: location,
             taxonomy: taxonomyOptions)
         var builder = RowBuilder(recommender: model.recommender, genres: genres)
-        builder.rows = rows
-        builder.perRow = perRow
+        builder.rows = shape.rows
+        builder.perRow = shape.perRow
         builder.positive = model.policy.positive
         let setup = Output.now() - start
         if let user {
@@ -221,5 +213,23 @@ struct RowsCommand: ParsableCommand {
         writer.endArray()
         writer.endObject()
         return writer.bytes
+    }
+}
+
+/// The page's shape, shared by `rows` and `eval rows`.
+struct PageOptions: ParsableArguments {
+    @Option(help: "Rows on the page.")
+    var rows = 40
+
+    @Option(help: "Most titles per row.")
+    var perRow = 75
+
+    @Option(help: "Fewest titles a micro-genre needs to be a row.")
+    var minTitles = 20
+
+    func validate() throws {
+        guard rows >= 1, perRow >= 1, minTitles >= 1 else {
+            throw ValidationError("--rows, --per-row and --min-titles must be at least 1")
+        }
     }
 }
