@@ -69,13 +69,7 @@ extension EvalCommand {
         func run() throws {
             let taxonomy = try taxonomyOptions.load()
             let grammar = try GenreGrammar(taxonomy: taxonomy)
-            let index: IndexReader
-            do {
-                index = try location.directory.open()
-            } catch {
-                Output.error("error: \(error)")
-                throw ExitCode(1)
-            }
+            let index = try location.openOrExit()
             let bytes: [UInt8]
             do { bytes = try FileSystem.read(events) } catch {
                 Output.error("error: \(error)")

@@ -12,6 +12,16 @@ struct IndexLocation: ParsableArguments {
     var path: String?
 
     var directory: IndexDirectory { IndexDirectory(path: path ?? DataDirectory.path + "/index") }
+
+    /// Opens the index, or prints why it cannot be read and exits with status 1.
+    func openOrExit() throws -> IndexReader {
+        do {
+            return try directory.open()
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
 }
 
 struct IndexCommand: ParsableCommand {
@@ -150,13 +160,7 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let parsed = try taxonomyOptions.parseQuery(query)
-        let index: IndexReader
-        do {
-            index = try location.directory.open()
-        } catch {
-            Output.error("\(error)")
-            throw ExitCode(1)
-        }
+        let index = try location.openOrExit()
         if let user {
             try runPersonalized(parsed, index: index, user: user)
             return

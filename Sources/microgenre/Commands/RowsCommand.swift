@@ -75,13 +75,7 @@ struct RowsCommand: ParsableCommand {
 
     func run() throws {
         let grammar = try GenreGrammar(taxonomy: taxonomyOptions.load())
-        let index: IndexReader
-        do {
-            index = try location.directory.open()
-        } catch {
-            Output.error("error: \(error)")
-            throw ExitCode(1)
-        }
+        let index = try location.openOrExit()
         let store = try events.open(create: false)
         let start = Output.now()
         let model = PersonalModel.load(index: index, events: try store.events(), options: blendOptions)
