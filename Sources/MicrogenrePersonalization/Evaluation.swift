@@ -11,6 +11,8 @@ public struct RankingMetrics: Sendable, Hashable {
     /// Mean over users of the mean pairwise (1 - facet cosine) in the top K.
     public var diversity = 0.0
     public var users = 0
+    /// Per user (in the order measured, users without relevant titles left out): recall@K.
+    public var recalls: [Double] = []
 
     public init() {}
 
@@ -36,6 +38,7 @@ public struct RankingMetrics: Sendable, Hashable {
             var ideal = 0.0
             for rank in 0..<min(k, relevant.count) { ideal += 1 / log2(Double(rank + 2)) }
             metrics.recall += Double(hits) / Double(relevant.count)
+            metrics.recalls.append(Double(hits) / Double(relevant.count))
             metrics.ndcg += ideal > 0 ? dcg / ideal : 0
             if let similarity, top.count >= 2 {
                 var sum = 0.0
@@ -58,6 +61,35 @@ public struct RankingMetrics: Sendable, Hashable {
         metrics.diversity = diversityUsers > 0 ? diversitySum / Double(diversityUsers) : 0
         return metrics
     }
+}
+
+/// The mean of `a[i] - b[i]` (two methods measured on the same users) and its 95% confidence
+/// interval by a paired bootstrap over users: `resamples` resamples of the users with
+/// replacement, from a fixed seed so the interval is the same on every run.
+public func pairedBootstrap(_ a: [Double], _ b: [Double], resamples: Int = 2000, seed: UInt64 = 7) -> (
+    mean: Double, low: Double, high: Double
+) {
+    let differences = zip(a, b).map { $0 - $1 }
+    guard !differences.isEmpty else { return (0, 0, 0) }
+    var state = seed
+    func next() -> UInt64 {  // SplitMix64
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    let n = differences.count
+    var means: [Double] = []
+    means.reserveCapacity(resamples)
+    for _ in 0..<resamples {
+        var sum = 0.0
+        for _ in 0..<n { sum += differences[Int(next() % UInt64(n))] }
+        means.append(sum / Double(n))
+    }
+    means.sort()
+    let mean = differences.reduce(0, +) / Double(n)
+    return (mean, means[Int(Double(resamples) * 0.025)], means[min(resamples - 1, Int(Double(resamples) * 0.975))])
 }
 
 /// A per-user time split: each user's last positive titles are held out, and profiles are

@@ -232,6 +232,18 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
         #expect(abs(metrics.ndcg - (ndcgA + 1) / 2) < 1e-9)
         #expect(abs(metrics.coverage - 0.6) < 1e-9)
         #expect(abs(metrics.diversity - 0.75) < 1e-9)
+        #expect(metrics.recalls == [0.5, 1])
+    }
+
+    @Test func pairedBootstrapBracketsTheMeanDifference() {
+        let a = (0..<200).map { Double($0 % 10) / 10 + 0.05 }
+        let b = (0..<200).map { Double($0 % 10) / 10 }
+        let same = pairedBootstrap(a, b)
+        #expect(abs(same.mean - 0.05) < 1e-9 && abs(same.low - 0.05) < 1e-9 && abs(same.high - 0.05) < 1e-9)
+        let noisy = pairedBootstrap(a, b.reversed())
+        #expect(noisy.low < noisy.mean && noisy.mean < noisy.high)
+        #expect(noisy.low < 0.05 && noisy.high > 0.05)
+        #expect(pairedBootstrap(a, b.reversed()) == noisy)  // the same on every run
     }
 
     @Test func holdoutKeepsEachUsersLastPositives() {

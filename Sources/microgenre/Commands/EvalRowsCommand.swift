@@ -154,6 +154,17 @@ extension EvalCommand {
                 }
                 Output.line(line + "   " + ratios.joined(separator: " "))
             }
+            // Is the page really better? Paired differences of per-user recall, with a bootstrap 95% interval.
+            let page = result.methods.first { $0.name == "microgenre-page" }!
+            for baselineName in ["popularity", "item-knn"] {
+                let baseline = result.methods.first { $0.name == baselineName }!
+                let parts = cutoffs.map { k in
+                    let (mean, low, high) = pairedBootstrap(page.metrics[k]!.recalls, baseline.metrics[k]!.recalls)
+                    return
+                        "R@\(k) \(mean >= 0 ? "+" : "")\(String(format3: mean)) (95% CI \(String(format3: low)) to \(String(format3: high)))"
+                }
+                Output.line("page - \(baselineName): " + parts.joined(separator: "; "))
+            }
             Output.error("evaluated in \(String(format2: seconds)) s")
         }
 
