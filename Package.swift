@@ -86,7 +86,7 @@ let package = Package(
         // The only user of GRDB and Foundation outside the tests; it never sees ICU.
         .target(
             name: "MicrogenreEvents",
-            dependencies: ["MicrogenreCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CZlib", "MicrogenreCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
 

@@ -1,3 +1,4 @@
+internal import CZlib
 internal import Foundation
 public import MicrogenreCore
 
@@ -44,30 +45,39 @@ public struct EventParser {
         return (events, errors)
     }
 
-    /// Reads the file at `path` in 1 MB chunks, calling `body` with each row's event or error
-    /// in file order, so memory stays flat however long the file is. Returns the bytes read.
+    /// Reads the file at `path` (`-`: standard input; plain or gzip-compressed, told by its
+    /// first bytes) in 1 MB chunks, calling `body` with each row's event or error in file
+    /// order, so memory stays flat however long the file is. Returns the bytes read
+    /// (uncompressed).
     @discardableResult
     public func read(
         path: String, format: Format? = nil, _ body: (Result<ViewingEvent, EventError>) throws -> Void
     ) throws -> Int {
-        guard let file = fopen(path, "rb") else {
+        guard let file = path == "-" ? gzdopen(dup(0), "rb") : gzopen(path, "rb") else {
             throw FileSystem.Failure(path: path, reason: String(cString: strerror(errno)))
         }
-        defer { fclose(file) }
+        defer { gzclose(file) }
+        let name = path == "-" ? "<stdin>" : path
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var pending: [UInt8] = []
         var lines: LineParser?
         var total = 0
         var failure: (any Error)?
         while true {
-            let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if count == 0 && ferror(file) != 0 {
-                throw FileSystem.Failure(path: path, reason: String(cString: strerror(errno)))
+            let count = Int(chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) })
+            if count < 0 {
+                var code: Int32 = 0
+                let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
+                throw FileSystem.Failure(
+                    path: path, reason: code == Z_ERRNO ? String(cString: strerror(errno)) : message)
             }
             total += count
             pending += chunk[0..<count]
             let last = count == 0
-            if lines == nil { lines = LineParser(file: path, format: format ?? Self.format(of: path, bytes: pending)) }
+            if lines == nil {
+                let stripped = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
+                lines = LineParser(file: name, format: format ?? Self.format(of: stripped, bytes: pending))
+            }
             // Complete lines only, unless the file has ended.
             var cut = pending.count
             if !last {

@@ -56,6 +56,19 @@ import Testing
         let again = try cli.run(["events", "import", events, "--events", database, "--index", index])
         #expect(again.stdout.contains("imported 0 new events, 212 already present"))
         #expect(again.stdout.contains("holds 211 events from 30 users"))
+        // From standard input: the same events, nothing new.
+        let piped = Process()
+        piped.executableURL = CLITests.executable
+        piped.arguments = ["events", "import", "-", "--events", database, "--index", index]
+        piped.standardInput = FileHandle(forReadingAtPath: events)
+        let pipe = Pipe()
+        piped.standardOutput = pipe
+        piped.standardError = Pipe()
+        try piped.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        piped.waitUntilExit()
+        #expect(piped.terminationStatus == 0)
+        #expect(output.contains("-: imported 0 new events, 212 already present"), "\(output)")
         let info = try cli.run(["events", "info", "--events", database, "--user", "u0"])
         #expect(info.lines.first?.hasSuffix("211 events from 30 users") == true)
         #expect(info.lines.dropFirst().first?.hasPrefix("2026-01-01T00:00:00Z  complete") == true, "\(info.stdout)")

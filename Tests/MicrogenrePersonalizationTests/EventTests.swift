@@ -107,6 +107,32 @@ import Testing
         #expect(whole.events == events && whole.errors == errors)
     }
 
+    @Test func gzipFilesReadLikePlainOnes() throws {
+        let text =
+            "user,title,timestamp,event,value\n"
+            + (0..<5000).map { "u\($0 % 7),t\($0),\(1_767_225_600 + $0),complete,\n" }.joined()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("events-gz-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = directory.appendingPathComponent("events.csv").path
+        try text.write(toFile: plain, atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", plain]
+        try gzip.run()
+        gzip.waitUntilExit()
+        var fromPlain: [ViewingEvent] = []
+        var fromGzip: [ViewingEvent] = []
+        try EventParser().read(path: plain) { if case .success(let event) = $0 { fromPlain.append(event) } }
+        let bytes = try EventParser().read(path: plain + ".gz") {
+            if case .success(let event) = $0 { fromGzip.append(event) }
+        }
+        #expect(fromPlain.count == 5000 && fromGzip == fromPlain && bytes == text.utf8.count)
+        #expect(throws: FileSystem.Failure.self) {
+            try EventParser().read(path: directory.path + "/missing.csv") { _ in }
+        }
+    }
+
     @Test func timestamps() {
         #expect(EventParser.parseTimestamp("1970-01-01") == 0)
         #expect(EventParser.parseTimestamp("2000-02-29T12:00:00Z") == 951_825_600)

@@ -46,14 +46,15 @@ struct EventsCommand: ParsableCommand {
                 order, is allowed). JSON Lines: one object per line with the same keys. \
                 timestamp: seconds since 1970 or ISO 8601 (2026-03-01T20:15:00Z). event: play \
                 (value: seconds watched), complete, abandon, rating (value: 0 to 5), thumb_up, \
-                thumb_down. Bad rows are reported as FILE:LINE:COL and skipped. Each file is \
+                thumb_down. Files may be gzip-compressed; - reads standard input. Bad rows are \
+                reported as FILE:LINE:COL and skipped. Each file is \
                 imported in one transaction; importing the same events again changes nothing. \
                 Events naming titles the index does not hold are counted and kept, so they count \
                 once those titles are indexed.
                 """
         )
 
-        @Argument(help: "Event files (.csv, .jsonl).")
+        @Argument(help: "Event files (.csv, .jsonl, either gzipped; - for standard input).")
         var files: [String]
 
         @OptionGroup var events: EventsLocation
