@@ -63,6 +63,8 @@ public final class Tagger {
     private let countryTags: [String: [Int]]
     private let languageTags: [String: [Int]]
     private let classifierTags: [Int?]
+    /// The taxonomy's `strong-female-lead` tag, when it has one.
+    private let femaleLead: Int?
     private let negators: Set<String> = [
         "not", "no", "never", "without", "neither", "nor", "isn't", "wasn't", "aren't", "doesn't", "don't", "didn't",
         "won't", "cannot", "can't", "hardly", "non",
@@ -72,6 +74,7 @@ public final class Tagger {
     public init(taxonomy: Taxonomy, model: TagModel? = nil) throws {
         self.taxonomy = taxonomy
         self.model = model
+        femaleLead = taxonomy.index(of: TagID("strong-female-lead"))
         namesAnalyzer = try Analyzer()
         textAnalyzer = try Analyzer(
             options: AnalyzerOptions(stem: true, removeStopwords: false, catenateHyphenated: true))
@@ -96,7 +99,9 @@ public final class Tagger {
         var scores = ScoreSheet(count: taxonomy.tags.count)
         addMetadata(record, to: &scores)
         addNamedFields(record, to: &scores)
-        var features = addSynopses(record, to: &scores)
+        var pronouns = (female: 0, male: 0)
+        var features = addSynopses(record, to: &scores, pronouns: &pronouns)
+        addLeadGender(pronouns, to: &scores)
         let rules = scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
         guard let model else { return rules }
         for person in record.people.prefix(Self.maximumPeopleFeatures) {
@@ -125,6 +130,35 @@ public final class Tagger {
         combined.removeAll { score in taxonomy.index(of: score.tag).map { replaced[$0] != nil } ?? false }
         combined += replaced.values.filter { $0.score >= minimumScore }
         return combined.sorted { $0.score != $1.score ? $0.score > $1.score : $0.tag < $1.tag }
+    }
+
+    /// A plot told in "she" and "her" is usually a woman's story: two or more female pronouns and
+    /// more than twice as many as male ones suggest a female lead (weight 0.45 for two, 0.6 for
+    /// three or four, 0.75 for five or more). Weak evidence, never a training label.
+    private func addLeadGender(_ pronouns: (female: Int, male: Int), to scores: inout ScoreSheet) {
+        guard let lead = femaleLead, pronouns.female >= 2, pronouns.female > 2 * pronouns.male else { return }
+        let weight = pronouns.female >= 5 ? 0.75 : pronouns.female >= 3 ? 0.6 : 0.45
+        scores.add(
+            lead,
+            Evidence(
+                source: .synopsis, field: "synopsis",
+                text: "she/her x\(pronouns.female), he/him x\(pronouns.male)", weight: weight))
+    }
+
+    /// 1 for she, her, hers, herself; -1 for he, him, his, himself; 0 otherwise.
+    static func pronounGender(_ term: UnsafeBufferPointer<UInt8>) -> Int {
+        switch term.count {
+        case 2: return term[0] == 0x68 && term[1] == 0x65 ? -1 : 0  // he
+        case 3:
+            if term.elementsEqual("she".utf8) || term.elementsEqual("her".utf8) { return 1 }
+            if term.elementsEqual("him".utf8) || term.elementsEqual("his".utf8) { return -1 }
+            return 0
+        case 4: return term.elementsEqual("hers".utf8) ? 1 : 0
+        case 7:
+            if term.elementsEqual("herself".utf8) { return 1 }
+            return term.elementsEqual("himself".utf8) ? -1 : 0
+        default: return 0
+        }
     }
 
     /// Rule scores at or above this become model features (`#tag`).
@@ -258,6 +292,14 @@ public final class Tagger {
 
     /// Cue and naming phrases in the synopses, with negation; returns the model's features.
     private func addSynopses(_ record: TitleRecord, to scores: inout ScoreSheet) -> [Int32] {
+        var pronouns = (female: 0, male: 0)
+        return addSynopses(record, to: &scores, pronouns: &pronouns)
+    }
+
+    /// As above, also counting the synopses' third-person pronouns by gender.
+    private func addSynopses(
+        _ record: TitleRecord, to scores: inout ScoreSheet, pronouns: inout (female: Int, male: Int)
+    ) -> [Int32] {
         var features: Set<Int32> = []
         let texts = [record.title] + record.synopses.map(\.text)
         for (k, text) in texts.enumerated() {
@@ -268,6 +310,13 @@ public final class Tagger {
             copy.withUTF8 { utf8 in
                 textAnalyzer.analyze(utf8) { view in
                     tokens.append(taxonomy.cues.token(for: view))
+                    if k > 0 && view.term.count <= 7 {
+                        switch Self.pronounGender(view.term) {
+                        case 1: pronouns.female += 1
+                        case -1: pronouns.male += 1
+                        default: break
+                        }
+                    }
                     guard let model, !view.isStopword, view.type != .compound else { return }
                     if let id = model.termTable.id(of: view.term) { features.insert(id) }
                     if !previous.isEmpty {

@@ -77,3 +77,17 @@ import Testing
         #expect(!labels.contains("hobbies"))
     }
 }
+
+@Suite struct LeadGenderTests {
+    @Test func aPlotToldInSheAndHerSuggestsAFemaleLead() throws {
+        let tagger = try Tagger(taxonomy: repositoryTaxonomy)
+        func lead(_ synopsis: String) -> TagScore? {
+            tagger.tag(film("a", synopsis: synopsis)).first { $0.tag.rawValue == "strong-female-lead" }
+        }
+        let hers = lead("A lawyer returns to her hometown, where she takes on the town's biggest employer and wins.")
+        #expect(hers != nil && hers!.score >= 0.4)
+        #expect(hers?.evidence.contains { $0.text == "she/her x2, he/him x0" } == true)
+        #expect(lead("A lawyer returns to his hometown, where he meets her sister and she helps him.") == nil)
+        #expect(lead("A lawyer returns to the hometown of the family.") == nil)
+    }
+}
