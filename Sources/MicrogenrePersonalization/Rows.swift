@@ -230,7 +230,7 @@ public struct RowBuilder: Sendable {
                 let row = PageRow(
                     kind: .becauseYouWatched, name: "Because you watched \(titleName(source))", facets: [],
                     because: [source], titles: [],
-                    score: 0.5 * quality(top) + 0.4 * max(0, history.signals[source] ?? 0) * pow(0.8, Double(made)))
+                    score: 0.5 * quality(top) + 0.5 * max(0, history.signals[source] ?? 0) * pow(0.85, Double(made)))
                 candidates.append(Candidate(row: row, pool: pool, tagSet: [], topTitles: Array(top), genre: nil))
                 made += 1
             }
