@@ -1,4 +1,4 @@
-public import MicrogenreCore
+import MicrogenreCore
 import MicrogenreTaxonomy
 
 /// The catalog's mined micro-genres saved beside the index, so rows do not mine the catalog

@@ -88,8 +88,12 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
     }
 
     @Test func strongestNeighboursMatchAFullSort() {
-        var generator = SystemRandomNumberGenerator()
-        let scored = (0..<500).map { (doc: $0, similarity: Double(Int.random(in: 0..<50, using: &generator)) / 50) }
+        // Many ties (50 distinct values), from a fixed linear congruential sequence.
+        var state: UInt64 = 12345
+        let scored = (0..<500).map { doc -> (doc: Int, similarity: Double) in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (doc, Double(state >> 33 % 50) / 50)
+        }
         let expected = scored.sorted { ($0.similarity, $1.doc) > ($1.similarity, $0.doc) }
         for k in [1, 7, 100, 499, 500, 600] {
             #expect(CoViewing.strongest(scored, k).map(\.doc) == expected.prefix(k).map(\.doc))

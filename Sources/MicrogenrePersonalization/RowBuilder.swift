@@ -1,68 +1,6 @@
 import MicrogenreCore
 import MicrogenreTagging
-public import MicrogenreTaxonomy
-
-/// A micro-genre of the catalog, as rows use it: facets as positions in the catalog's tag list,
-/// its name, and its member documents.
-public struct CatalogGenre: Sendable {
-    public var name: String
-    public var tags: [TagID]
-    /// The tags' positions in ``CatalogFeatures/tags``.
-    public var tagPositions: [Int]
-    /// Documents carrying every facet.
-    public var members: [Int]
-}
-
-extension CatalogGenre {
-    /// Mines the catalog's micro-genres from the index's facet scores (see ``GenreMiner``).
-    public static func mine(_ catalog: CatalogFeatures, grammar: GenreGrammar, minimumTitles: Int = 20)
-        -> [CatalogGenre]
-    {
-        var tagged: [(id: TitleID, scores: [TagScore])] = []
-        tagged.reserveCapacity(catalog.count)
-        let tagIDs = catalog.tags.map(TagID.init)
-        for doc in 0..<catalog.count where catalog.live[doc] {
-            let scores = catalog.scores[doc].sorted { $0.score > $1.score }.map {
-                TagScore(tag: tagIDs[$0.tag], score: $0.score, evidence: [])
-            }
-            tagged.append((catalog.ids[doc], scores))
-        }
-        var miner = GenreMiner()
-        miner.minimumTitles = minimumTitles
-        let positions = Dictionary(uniqueKeysWithValues: catalog.tags.enumerated().map { ($1, $0) })
-        return miner.mine(tagged, grammar: grammar).map { genre in
-            CatalogGenre(
-                name: genre.name, tags: genre.tags, tagPositions: genre.tags.compactMap { positions[$0.rawValue] },
-                members: Array(Set(genre.titles.compactMap { catalog.documents[$0] })).sorted())
-        }
-    }
-}
-
-/// One row of a home page.
-public struct PageRow: Sendable {
-    public enum Kind: String, Sendable {
-        /// A micro-genre chosen for the user's tastes (or, without history, for its popularity).
-        case genre
-        /// Titles co-viewed with one the user liked.
-        case becauseYouWatched = "because-you-watched"
-        /// The user's best titles whatever their genre ("Top Picks for You"); for a user
-        /// without events, the most popular titles ("Popular Right Now"). Always first.
-        case topPicks = "top-picks"
-    }
-
-    public var kind: Kind
-    /// The row's heading ("Dark Workplace Comedies", "Because you watched Fargo").
-    public var name: String
-    /// The micro-genre's facets with the user's affinity for each (genre rows).
-    public var facets: [(tag: String, affinity: Double)]
-    /// The user's titles that chose the row: those that contributed most to its facets, or
-    /// the title a "because you watched" row is about.
-    public var because: [Int]
-    /// The row's titles, best first.
-    public var titles: [Int]
-    /// How tailored the row is: the higher, the nearer the top of the page.
-    public var score: Double
-}
+import MicrogenreTaxonomy
 
 /// Builds a user's home page: micro-genre rows that match their tastes, "because you watched"
 /// rows, each filled with titles ranked for the user, a title in at most ``maximumRowsPerTitle``
