@@ -19,9 +19,14 @@ public struct UserHistory: Sendable {
 
     /// Documents with a positive undecayed signal of at least `threshold`, newest first.
     public func liked(_ threshold: Double) -> [Int] {
-        raw.filter { $0.value >= threshold }.map(\.key).sorted {
-            (lastSeen[$0] ?? 0, $0) > (lastSeen[$1] ?? 0, $1)
-        }
+        likedUnordered(threshold).sorted { (lastSeen[$0] ?? 0, $0) > (lastSeen[$1] ?? 0, $1) }
+    }
+
+    /// Documents with a positive undecayed signal of at least `threshold`, in no order.
+    public func likedUnordered(_ threshold: Double) -> [Int] {
+        var result: [Int] = []
+        for (doc, value) in raw where value >= threshold { result.append(doc) }
+        return result
     }
 }
 
@@ -38,32 +43,52 @@ public struct Histories: Sendable {
     public init(events: [ViewingEvent], catalog: CatalogFeatures, policy: SignalPolicy, now: Int64? = nil) {
         let now = now ?? events.map(\.timestamp).max() ?? 0
         self.now = now
-        // Group the events by user first, then build each history in place: one dictionary
-        // lookup per user rather than copying a history in and out per event.
-        var byUser: [String: [Int]] = [:]
-        for (index, event) in events.enumerated() { byUser[event.user, default: []].append(index) }
+        // Group the events by user, then per user gather (document, event) pairs in an array,
+        // sort them by document and fold each document's events: the dictionaries of a
+        // history are written once per title, not once per event.
+        var byUser: [String: [Int32]] = [:]
+        for (index, event) in events.enumerated() { byUser[event.user, default: []].append(Int32(index)) }
         users.reserveCapacity(byUser.count)
+        var pairs: [(doc: Int, event: Int32)] = []
         for (user, indexes) in byUser {
-            var history = UserHistory(user: user)
-            var sums: [Int: (decayed: Double, raw: Double)] = [:]
+            pairs.removeAll(keepingCapacity: true)
             for index in indexes {
-                let event = events[index]
-                guard let doc = catalog.documents[event.title] else {
+                if let doc = catalog.documents[events[Int(index)].title] {
+                    pairs.append((doc, index))
+                } else {
                     unknownTitles += 1
-                    continue
                 }
-                let (weight, finished) = policy.weight(event, runtime: catalog.runtimes[doc])
-                let decayed = weight * policy.decay(age: now - event.timestamp)
-                if finished { history.finished.insert(doc) }
-                history.lastSeen[doc] = max(history.lastSeen[doc] ?? 0, event.timestamp)
-                let previous = sums[doc] ?? (0, 0)
-                sums[doc] = (previous.decayed + decayed, previous.raw + weight)
             }
-            guard !sums.isEmpty else { continue }
-            for (doc, sum) in sums {
-                history.signals[doc] = max(-1, min(1, sum.decayed))
-                history.raw[doc] = max(-1, min(1, sum.raw))
-                history.recency[doc] = policy.decay(age: now - history.lastSeen[doc]!)
+            guard !pairs.isEmpty else { continue }
+            pairs.sort { ($0.doc, $0.event) < ($1.doc, $1.event) }
+            var history = UserHistory(user: user)
+            history.signals.reserveCapacity(pairs.count)
+            history.raw.reserveCapacity(pairs.count)
+            history.lastSeen.reserveCapacity(pairs.count)
+            history.recency.reserveCapacity(pairs.count)
+            var start = 0
+            while start < pairs.count {
+                let doc = pairs[start].doc
+                var end = start
+                var decayed = 0.0
+                var raw = 0.0
+                var last = Int64.min
+                var finished = false
+                while end < pairs.count && pairs[end].doc == doc {
+                    let event = events[Int(pairs[end].event)]
+                    let (weight, done) = policy.weight(event, runtime: catalog.runtimes[doc])
+                    decayed += weight * policy.decay(age: now - event.timestamp)
+                    raw += weight
+                    last = max(last, event.timestamp)
+                    finished = finished || done
+                    end += 1
+                }
+                if finished { history.finished.insert(doc) }
+                history.signals[doc] = max(-1, min(1, decayed))
+                history.raw[doc] = max(-1, min(1, raw))
+                history.lastSeen[doc] = last
+                history.recency[doc] = policy.decay(age: now - last)
+                start = end
             }
             users[user] = history
         }

@@ -59,7 +59,7 @@ public struct Recommender: Sendable {
 
     /// Builds a recommender from every user's histories.
     public init(catalog: CatalogFeatures, histories: Histories, policy: SignalPolicy, blend: Blend = Blend()) {
-        let liked = histories.users.keys.sorted().map { histories.users[$0]!.liked(policy.positive) }
+        let liked = histories.users.keys.sorted().map { histories.users[$0]!.likedUnordered(policy.positive) }
         let measure: CoViewing.Measure = blend.randomWalkBeta.map { .randomWalk(beta: $0) } ?? .cosine
         self.init(
             catalog: catalog, coViewing: CoViewing(liked: liked, count: catalog.count, measure: measure), blend: blend,
