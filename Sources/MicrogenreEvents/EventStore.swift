@@ -122,6 +122,19 @@ public final class EventStore: @unchecked Sendable {
             arguments: [user])
     }
 
+    /// What identifies the stored events for caches derived from them: the number of events,
+    /// the highest row id (events are only ever added) and the newest timestamp.
+    public func fingerprint() throws -> (events: Int, lastID: Int64, newest: Int64) {
+        do {
+            return try queue.read { db in
+                let row = try Row.fetchOne(db, sql: "SELECT count(*), max(id), max(timestamp) FROM event")
+                return (row?[0] ?? 0, row?[1] ?? 0, row?[2] ?? 0)
+            }
+        } catch {
+            throw Failure(path: path, message: Self.describe(error))
+        }
+    }
+
     /// How many events and users the store holds.
     public func counts() throws -> (events: Int, users: Int) {
         do {

@@ -87,6 +87,15 @@ import Testing
         #expect(uses.values.allSatisfy { $0 <= 2 })
         let finished = ["comedy-0", "comedy-3", "comedy-6", "comedy-9", "comedy-12", "comedy-15"]
         #expect(finished.allSatisfy { uses[$0] == nil })
+        // The second time the co-viewing model comes from its cache beside the database: same page.
+        let cached = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+            $0.hasPrefix("events.sqlite.coviewing-")
+        }
+        #expect(cached.count == 1)
+        let again2 = try cli.run([
+            "rows", "--user", "u0", "--json", "--min-titles", "3", "--index", index, "--events", database,
+        ])
+        #expect(again2.stdout == page.stdout)
         // The comedy fan's top picks are comedies.
         let picks = rows[0]["titles"] as! [String]
         #expect(picks.prefix(3).allSatisfy { $0.hasPrefix("comedy-") })

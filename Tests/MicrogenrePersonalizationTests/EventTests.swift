@@ -166,6 +166,8 @@ import Testing
         let reopened = try EventStore(path: path)
         #expect(try reopened.counts() == (events: 4, users: 2))
         #expect(try reopened.events(user: "u1") == Array(events.prefix(2)))
+        let fingerprint = try reopened.fingerprint()
+        #expect(fingerprint.events == 4 && fingerprint.lastID == 4 && fingerprint.newest == 30)
     }
 
     @Test func aFailedImportStoresNothing() throws {

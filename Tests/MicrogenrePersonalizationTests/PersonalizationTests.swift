@@ -100,6 +100,20 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
         }
     }
 
+    @Test func encodedModelsReadBackTheSame() throws {
+        let coViewing = CoViewing(
+            liked: [[0, 1], [0, 1, 3], [2], [], [1, 3]], count: 5, measure: .randomWalk(beta: 0.3))
+        let bytes = coViewing.encode()
+        let decoded = try #require(CoViewing.decode(bytes, count: 5))
+        #expect(decoded.liked == coViewing.liked && decoded.likers == coViewing.likers)
+        #expect(decoded.popularity == coViewing.popularity)
+        #expect(decoded.neighbours.map { $0.map(\.doc) } == coViewing.neighbours.map { $0.map(\.doc) })
+        #expect(decoded.neighbours.map { $0.map(\.similarity) } == coViewing.neighbours.map { $0.map(\.similarity) })
+        #expect(CoViewing.decode(bytes, count: 6) == nil)  // another catalog
+        #expect(CoViewing.decode(Array(bytes.dropLast()), count: 5) == nil)
+        #expect(CoViewing.decode(bytes + [0], count: 5) == nil)
+    }
+
     @Test func similarUsersVoteForTheirTitles() {
         // Users 0-2 liked 0, 1 (and user 2 also 3); user 3 liked 2 only.
         let coViewing = CoViewing(liked: [[0, 1], [0, 1], [0, 1, 3], [2]], count: 5)

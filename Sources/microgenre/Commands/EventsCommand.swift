@@ -189,14 +189,53 @@ struct PersonalModel {
     let recommender: Recommender
     let policy: SignalPolicy
 
-    static func load(index: IndexReader, events: [ViewingEvent], options: BlendOptions) -> PersonalModel {
+    /// Loads the model. For one `user`, the co-viewing model comes from a cache beside the
+    /// events database when the events, the index and the settings it depends on are
+    /// unchanged, and only that user's events are read; otherwise every event is read and the
+    /// cache is written for next time.
+    static func load(
+        index: IndexReader, at indexDirectory: IndexDirectory, store: EventStore, options: BlendOptions,
+        user: String? = nil
+    ) throws -> PersonalModel {
         let catalog = CatalogFeatures(index: index)
         let policy = options.policy
         let blend = options.blend
-        let histories = Histories(events: events, catalog: catalog, policy: policy)
+        let fingerprint = try store.fingerprint()
+        var parts: [[UInt8]] = [
+            Array("coviewing-1 \(fingerprint.events) \(fingerprint.lastID) \(fingerprint.newest)".utf8),
+            Array("\(policy.positive) \(blend.randomWalkBeta.map { "\($0)" } ?? "cosine")".utf8),
+        ]
+        parts.append((try? FileSystem.read(indexDirectory.path + "/CURRENT")) ?? [])
+        let cache = store.path + ".coviewing-" + String(GenreCache.key(parts), radix: 16) + ".cache"
+        if let user, let bytes = try? FileSystem.read(cache),
+            let coViewing = CoViewing.decode(bytes, count: catalog.count)
+        {
+            let histories = Histories(
+                events: try store.events(user: user), catalog: catalog, policy: policy, now: fingerprint.newest)
+            let recommender = Recommender(catalog: catalog, coViewing: coViewing, blend: blend, policy: policy)
+            return PersonalModel(
+                index: index, catalog: catalog, histories: histories, recommender: recommender, policy: policy)
+        }
+        let histories = Histories(events: try store.events(), catalog: catalog, policy: policy)
         let recommender = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend)
+        Self.writeCache(recommender.coViewing.encode(), to: cache)
         return PersonalModel(
             index: index, catalog: catalog, histories: histories, recommender: recommender, policy: policy)
+    }
+
+    /// Writes the co-viewing cache (by a temporary file and a rename) and removes older ones;
+    /// a cache that cannot be written is only a lost speed-up.
+    static func writeCache(_ bytes: [UInt8], to path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let prefix = String(name[..<(name.range(of: ".coviewing-")?.upperBound ?? name.endIndex)])
+        for file in (try? FileSystem.list(directory)) ?? [] where file.hasPrefix(prefix) && file != name {
+            unlink(directory + "/" + file)
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        guard (try? FileSystem.write(bytes, to: temporary)) != nil else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     /// "Title (year)" of a document.

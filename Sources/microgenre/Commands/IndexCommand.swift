@@ -220,7 +220,8 @@ struct SearchCommand: ParsableCommand {
     func runPersonalized(_ parsed: ParsedQuery, index: IndexReader, user: String) throws {
         let store = try events.open(create: false)
         let loadStart = Output.now()
-        let model = PersonalModel.load(index: index, events: try store.events(), options: blendOptions)
+        let model = try PersonalModel.load(
+            index: index, at: location.directory, store: store, options: blendOptions, user: user)
         let loadSeconds = Output.now() - loadStart
         let history = model.histories.users[user]
         if history == nil { Output.error("note: user \(user) has no events: re-ranking by popularity") }

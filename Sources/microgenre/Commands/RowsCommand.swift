@@ -78,7 +78,8 @@ struct RowsCommand: ParsableCommand {
         let index = try location.openOrExit()
         let store = try events.open(create: false)
         let start = Output.now()
-        let model = PersonalModel.load(index: index, events: try store.events(), options: blendOptions)
+        let model = try PersonalModel.load(
+            index: index, at: location.directory, store: store, options: blendOptions, user: user)
         let genres = try MinedGenres.load(
             catalog: model.catalog, grammar: grammar, minimumTitles: shape.minTitles, index: location,
             taxonomy: taxonomyOptions)
