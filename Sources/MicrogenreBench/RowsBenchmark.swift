@@ -57,6 +57,10 @@ struct RowsBenchmark {
         let histories = Histories(events: stored, catalog: catalog, policy: policy)
         let recommender = Recommender(catalog: catalog, histories: histories, policy: policy)
         let modelSeconds = now() - modelStart
+        let coViewingBytes = recommender.coViewing.encode()
+        let decodeStart = now()
+        _ = CoViewing.decode(coViewingBytes, count: catalog.count)
+        let decodeSeconds = now() - decodeStart
         let mineStart = now()
         let genres = CatalogGenre.mine(catalog, grammar: grammar, minimumTitles: 20)
         let mineSeconds = now() - mineStart
@@ -133,6 +137,9 @@ struct RowsBenchmark {
         )
         print("features         \(fixed(featuresSeconds * 1000, 1)) ms (facet vectors of every title from the index)")
         print("profiles         \(fixed(modelSeconds * 1000, 1)) ms (histories and co-viewing of every user)")
+        print(
+            "co-viewing cache \(fixed(Double(coViewingBytes.count) / 1e6, 2)) MB read back in \(fixed(decodeSeconds * 1000, 1)) ms (\(fixed(modelSeconds / decodeSeconds, 1))x faster than computing profiles)"
+        )
         print(
             "micro-genres     mined in \(fixed(mineSeconds, 2)) s; cached copy (\(fixed(Double(encoded.count) / 1e6, 1)) MB) read in \(fixed(cacheSeconds * 1000, 1)) ms (\(fixed(mineSeconds / cacheSeconds, 0))x faster)"
         )
