@@ -12,10 +12,12 @@ public import MicrogenreCore
 /// thumb_up, thumb_down; `value` is the seconds watched for play and the rating (0 to 5) for
 /// rating. A row that cannot be read is reported with its line and skipped.
 public struct EventParser {
+    /// The two file formats.
     public enum Format: String, Sendable, CaseIterable {
         case csv, jsonl
     }
 
+    /// A parser.
     public init() {}
 
     /// The format of `path`: `.jsonl`/`.json`/`.ndjson` are JSON Lines, anything else is CSV

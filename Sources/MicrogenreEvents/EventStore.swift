@@ -20,8 +20,11 @@ public final class EventStore: @unchecked Sendable {
 
     /// A store failure, naming the database file.
     public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// The database file.
         public var path: String
+        /// What SQLite (or the store) said.
         public var message: String
+        /// `PATH: message`.
         public var description: String { "\(path): \(message)" }
     }
 

@@ -27,10 +27,12 @@ public struct ViewingEvent: Sendable, Hashable {
     public var title: TitleID
     /// Seconds since 1970-01-01 UTC.
     public var timestamp: Int64
+    /// What happened.
     public var kind: Kind
     /// Seconds watched for `play`, the rating for `rating`, 0 otherwise.
     public var value: Double
 
+    /// An event.
     public init(user: String, title: TitleID, timestamp: Int64, kind: Kind, value: Double = 0) {
         self.user = user
         self.title = title
@@ -44,12 +46,15 @@ public struct ViewingEvent: Sendable, Hashable {
 public struct EventError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Where: file and line (column 1 for row-level problems).
     public var location: SourceLocation
+    /// What is wrong with the row.
     public var message: String
 
+    /// An error at `location`.
     public init(_ location: SourceLocation, _ message: String) {
         self.location = location
         self.message = message
     }
 
+    /// `FILE:LINE:COL: message`.
     public var description: String { "\(location): \(message)" }
 }

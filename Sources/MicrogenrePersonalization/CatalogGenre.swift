@@ -5,7 +5,9 @@ public import MicrogenreTaxonomy
 /// A micro-genre of the catalog, as rows use it: facets as positions in the catalog's tag list,
 /// its name, and its member documents.
 public struct CatalogGenre: Sendable {
+    /// The name in the grammar's order ("Dark Workplace Comedies").
     public var name: String
+    /// The facets, in taxonomy order.
     public var tags: [TagID]
     /// The tags' positions in ``CatalogFeatures/tags``.
     public var tagPositions: [Int]

@@ -29,6 +29,7 @@ public enum GenreCache {
         return hash
     }
 
+    /// The cache file's bytes for `genres`.
     public static func encode(_ genres: [CatalogGenre]) -> [UInt8] {
         var bytes = magic
         func u32(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { bytes += $0 } }

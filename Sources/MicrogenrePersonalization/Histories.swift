@@ -3,6 +3,7 @@ public import MicrogenreEvents
 
 /// One user's signals, by document.
 public struct UserHistory: Sendable {
+    /// The user's id.
     public var user: String
     /// Per document: the decayed signal in [-1, 1].
     public var signals: [Int: Double] = [:]
@@ -15,6 +16,7 @@ public struct UserHistory: Sendable {
     /// Per document: the decay factor of the latest event.
     public var recency: [Int: Double] = [:]
 
+    /// An empty history for `user`.
     public init(user: String) { self.user = user }
 
     /// Documents with a positive undecayed signal of at least `threshold`, newest first.

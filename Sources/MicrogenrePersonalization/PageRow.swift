@@ -1,5 +1,6 @@
 /// One row of a home page.
 public struct PageRow: Sendable {
+    /// What chose the row.
     public enum Kind: String, Sendable {
         /// A micro-genre chosen for the user's tastes (or, without history, for its popularity).
         case genre
@@ -10,6 +11,7 @@ public struct PageRow: Sendable {
         case topPicks = "top-picks"
     }
 
+    /// What chose the row.
     public var kind: Kind
     /// The row's heading ("Dark Workplace Comedies", "Because you watched Fargo").
     public var name: String

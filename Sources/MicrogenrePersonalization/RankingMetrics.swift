@@ -8,10 +8,12 @@ public struct RankingMetrics: Sendable, Hashable {
     public var coverage = 0.0
     /// Mean over users of the mean pairwise (1 - facet cosine) in the top K.
     public var diversity = 0.0
+    /// Users measured (those with at least one relevant title).
     public var users = 0
     /// Per user (in the order measured, users without relevant titles left out): recall@K.
     public var recalls: [Double] = []
 
+    /// All zero.
     public init() {}
 
     /// Measures `lists` (per user, best first) against `truth` (per user, the relevant titles)

@@ -11,8 +11,10 @@ public struct Blend: Sendable, Hashable {
     /// Co-viewing similarity: the random walk with this popularity discount, or the cosine (nil).
     public var randomWalkBeta: Double? = 0.3
 
+    /// The default blend: 1.0 co-viewing, 0.35 content, 0.15 popularity.
     public init() {}
 
+    /// A blend of these weights (the other settings at their defaults).
     public init(collaborative: Double, content: Double, popularity: Double) {
         self.collaborative = collaborative
         self.content = content
@@ -38,14 +40,18 @@ public struct UserScores: Sendable {
 
 /// Scores every title for a user by blending co-viewing, content and popularity.
 public struct Recommender: Sendable {
+    /// The titles scored.
     public let catalog: CatalogFeatures
+    /// Every user's co-viewing, for the collaborative part.
     public let coViewing: CoViewing
+    /// The weights of the parts.
     public var blend: Blend
     /// log(1 + likers) / log(1 + most likers), per document.
     public let popularity: [Double]
     /// How events weigh in the co-viewing score.
     public var policy: SignalPolicy
 
+    /// A recommender over `catalog` with a co-viewing model built already.
     public init(
         catalog: CatalogFeatures, coViewing: CoViewing, blend: Blend = Blend(), policy: SignalPolicy = SignalPolicy()
     ) {

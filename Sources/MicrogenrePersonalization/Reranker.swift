@@ -1,5 +1,6 @@
 /// A search result after personal re-ranking.
 public struct PersonalizedHit: Sendable {
+    /// The document.
     public var doc: Int
     /// Query relevance, scaled so the best candidate is 1.
     public var relevance: Double
@@ -24,6 +25,7 @@ public struct Reranker: Sendable {
     /// Keep titles the user finished.
     public var includeWatched = false
 
+    /// The defaults: personalization 0.5, diversity 0.2, finished titles left out.
     public init() {}
 
     /// Re-ranks `candidates` (document, relevance) and returns the best `limit`.

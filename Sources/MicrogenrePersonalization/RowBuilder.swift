@@ -6,7 +6,9 @@ import MicrogenreTaxonomy
 /// rows, each filled with titles ranked for the user, a title in at most ``maximumRowsPerTitle``
 /// rows, diverse between rows, most tailored first.
 public struct RowBuilder: Sendable {
+    /// Rows on the page.
     public var rows = 40
+    /// Most titles per row.
     public var perRow = 75
     /// A row with fewer titles than this is dropped.
     public var minimumTitles = 5
@@ -27,13 +29,16 @@ public struct RowBuilder: Sendable {
     /// The undecayed signal at which a title counts as liked (sources of "because you watched").
     public var positive = 0.3
 
+    /// Scores titles for the user.
     public let recommender: Recommender
+    /// The catalog's micro-genres, the candidate rows.
     public let genres: [CatalogGenre]
     /// Per genre: the mean popularity of its members (for users without history).
     let genrePopularity: [Double]
     /// Genre positions, most popular first.
     let popularGenres: [Int]
 
+    /// A builder over `genres`, scoring with `recommender`.
     public init(recommender: Recommender, genres: [CatalogGenre]) {
         self.recommender = recommender
         self.genres = genres
@@ -100,6 +105,7 @@ public struct RowBuilder: Sendable {
         return page(history, scores: scores, titleName: titleName)
     }
 
+    /// The page for `history` when its `scores` were computed already.
     public func page(_ history: UserHistory?, scores: UserScores, titleName: (Int) -> String) -> [PageRow] {
         let total = scores.total
         var candidates: [Candidate] = []

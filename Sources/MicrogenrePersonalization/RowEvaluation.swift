@@ -6,29 +6,43 @@ public import MicrogenreEvents
 public struct RowEvaluation: Sendable {
     /// The cutoffs K.
     public var cutoffs = [10, 100]
+    /// How events become signals.
     public var policy = SignalPolicy()
+    /// The blend measured.
     public var blend = Blend()
     /// Page shape for the page method.
     public var rows = 40
+    /// Most titles per row.
     public var perRow = 75
     /// Share of each user's positive titles held out (nil: ``holdoutCount``).
     public var holdoutShare: Double? = 0.2
+    /// Positive titles held out per user when ``holdoutShare`` is nil.
     public var holdoutCount = 1
 
+    /// The defaults: K = 10 and 100, the last 20% held out, 40 rows of 75.
     public init() {}
 
     /// One method's figures per cutoff.
     public struct MethodResult: Sendable {
+        /// The method's name as printed.
         public var name: String
+        /// Per cutoff K.
         public var metrics: [Int: RankingMetrics]
     }
 
+    /// Every method's figures and the split they were measured on.
     public struct Result: Sendable {
+        /// In ``methodNames`` order.
         public var methods: [MethodResult] = []
+        /// Users measured.
         public var users = 0
+        /// Held-out titles over all users.
         public var heldOutTitles = 0
+        /// Users with too few positive titles to split.
         public var skippedUsers = 0
+        /// Events naming titles the catalog lacks.
         public var unknownTitleEvents = 0
+        /// The split, for writing out.
         public var split: HoldoutSplit
     }
 

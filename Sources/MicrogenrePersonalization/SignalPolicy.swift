@@ -39,6 +39,7 @@ public struct SignalPolicy: Sendable, Hashable {
         return coViewingNegative * raw * decay
     }
 
+    /// The default policy (the values above).
     public init() {}
 
     /// The undecayed weight of one event, and whether it shows the title was finished.
