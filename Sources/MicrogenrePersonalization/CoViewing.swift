@@ -130,10 +130,6 @@ public struct CoViewing: Sendable {
     }
 }
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 extension CoViewing {
     /// A co-viewing model read back from ``encode()``.
     init(neighbours: [[(doc: Int, similarity: Double)]], likers: [[Int32]], liked: [[Int]]) {
@@ -148,56 +144,38 @@ extension CoViewing {
     /// count and documents (UInt32); per document, the neighbour count and each neighbour
     /// (UInt32 document, Float64 bit pattern). Likers and popularity follow from the liked lists.
     public func encode() -> [UInt8] {
-        var bytes = Array("MGCV".utf8)
-        func u32(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { bytes += $0 } }
-        func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-        u32(1)
-        u32(neighbours.count)
-        u32(liked.count)
+        var writer = ByteWriter(magic: "MGCV", version: 1)
+        writer.u32(neighbours.count)
+        writer.u32(liked.count)
         for documents in liked {
-            u32(documents.count)
-            for doc in documents { u32(doc) }
+            writer.u32(documents.count)
+            for doc in documents { writer.u32(doc) }
         }
         for list in neighbours {
-            u32(list.count)
+            writer.u32(list.count)
             for (doc, similarity) in list {
-                u32(doc)
-                u64(similarity.bitPattern)
+                writer.u32(doc)
+                writer.u64(similarity.bitPattern)
             }
         }
-        return bytes
+        return writer.bytes
     }
 
     /// Decodes ``encode()``'s bytes for a catalog of `count` documents; nil when they are
     /// damaged or were made for another catalog size.
     public static func decode(_ bytes: [UInt8], count: Int) -> CoViewing? {
-        var position = 0
-        func u32() -> Int? {
-            guard position + 4 <= bytes.count else { return nil }
-            var value: UInt32 = 0
-            for k in 0..<4 { value |= UInt32(bytes[position + k]) << (8 * k) }
-            position += 4
-            return Int(value)
-        }
-        func u64() -> UInt64? {
-            guard position + 8 <= bytes.count else { return nil }
-            var value: UInt64 = 0
-            for k in 0..<8 { value |= UInt64(bytes[position + k]) << (8 * k) }
-            position += 8
-            return value
-        }
-        guard bytes.starts(with: Array("MGCV".utf8)) else { return nil }
-        position = 4
-        guard u32() == 1, u32() == count, let users = u32() else { return nil }
+        guard var reader = ByteReader(bytes, magic: "MGCV", version: 1), reader.u32() == count,
+            let users = reader.u32()
+        else { return nil }
         var liked: [[Int]] = []
         var likers = [[Int32]](repeating: [], count: count)
         liked.reserveCapacity(users)
         for user in 0..<users {
-            guard let n = u32(), position + 4 * n <= bytes.count else { return nil }
+            guard let n = reader.u32(), reader.has(4 * n) else { return nil }
             var documents: [Int] = []
             documents.reserveCapacity(n)
             for _ in 0..<n {
-                guard let doc = u32(), doc < count else { return nil }
+                guard let doc = reader.u32(), doc < count else { return nil }
                 documents.append(doc)
                 likers[doc].append(Int32(user))
             }
@@ -206,16 +184,20 @@ extension CoViewing {
         var neighbours: [[(doc: Int, similarity: Double)]] = []
         neighbours.reserveCapacity(count)
         for _ in 0..<count {
-            guard let n = u32(), position + 12 * n <= bytes.count else { return nil }
+            guard let n = reader.u32(), reader.has(12 * n) else { return nil }
             var list: [(doc: Int, similarity: Double)] = []
             list.reserveCapacity(n)
             for _ in 0..<n {
-                guard let doc = u32(), doc < count, let bits = u64() else { return nil }
+                guard let doc = reader.u32(), doc < count, let bits = reader.u64() else { return nil }
                 list.append((doc, Double(bitPattern: bits)))
             }
             neighbours.append(list)
         }
-        guard position == bytes.count else { return nil }
+        guard reader.atEnd else { return nil }
         return CoViewing(neighbours: neighbours, likers: likers, liked: liked)
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

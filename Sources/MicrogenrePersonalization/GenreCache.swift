@@ -10,8 +10,6 @@ import MicrogenreTaxonomy
 /// (UInt32 length + UTF-8), tag count UInt32 and each tag (UInt32 length + UTF-8), member count
 /// UInt32 and the member document numbers (UInt32 each).
 public enum GenreCache {
-    static let magic: [UInt8] = Array("MGGC".utf8)
-
     /// The file name for `key`.
     public static func fileName(key: UInt64) -> String {
         "genres-" + String(key, radix: 16) + ".cache"
@@ -31,65 +29,44 @@ public enum GenreCache {
 
     /// The cache file's bytes for `genres`.
     public static func encode(_ genres: [CatalogGenre]) -> [UInt8] {
-        var bytes = magic
-        func u32(_ value: Int) { withUnsafeBytes(of: UInt32(value).littleEndian) { bytes += $0 } }
-        func string(_ text: String) {
-            u32(text.utf8.count)
-            bytes += Array(text.utf8)
-        }
-        u32(1)
-        u32(genres.count)
+        var writer = ByteWriter(magic: "MGGC", version: 1)
+        writer.u32(genres.count)
         for genre in genres {
-            string(genre.name)
-            u32(genre.tags.count)
-            for tag in genre.tags { string(tag.rawValue) }
-            u32(genre.members.count)
-            for doc in genre.members { u32(doc) }
+            writer.string(genre.name)
+            writer.u32(genre.tags.count)
+            for tag in genre.tags { writer.string(tag.rawValue) }
+            writer.u32(genre.members.count)
+            for doc in genre.members { writer.u32(doc) }
         }
-        return bytes
+        return writer.bytes
     }
 
     /// Decodes a cache file for a catalog of `catalog`'s tags and size; nil when the bytes are
     /// damaged or do not fit the catalog (the caller mines afresh).
     public static func decode(_ bytes: [UInt8], catalog: CatalogFeatures) -> [CatalogGenre]? {
-        var position = 0
-        func u32() -> Int? {
-            guard position + 4 <= bytes.count else { return nil }
-            var value: UInt32 = 0
-            for k in 0..<4 { value |= UInt32(bytes[position + k]) << (8 * k) }
-            position += 4
-            return Int(value)
-        }
-        func string() -> String? {
-            guard let length = u32(), position + length <= bytes.count else { return nil }
-            defer { position += length }
-            return String(validating: bytes[position..<(position + length)], as: UTF8.self)
-        }
-        guard bytes.starts(with: magic) else { return nil }
-        position = 4
-        guard u32() == 1, let count = u32() else { return nil }
+        guard var reader = ByteReader(bytes, magic: "MGGC", version: 1), let count = reader.u32() else { return nil }
         let positions = Dictionary(uniqueKeysWithValues: catalog.tags.enumerated().map { ($1, $0) })
         var genres: [CatalogGenre] = []
         genres.reserveCapacity(count)
         for _ in 0..<count {
-            guard let name = string(), let tagCount = u32(), tagCount <= 8 else { return nil }
+            guard let name = reader.string(), let tagCount = reader.u32(), tagCount <= 8 else { return nil }
             var tags: [TagID] = []
             var tagPositions: [Int] = []
             for _ in 0..<tagCount {
-                guard let tag = string(), let position = positions[tag] else { return nil }
+                guard let tag = reader.string(), let position = positions[tag] else { return nil }
                 tags.append(TagID(tag))
                 tagPositions.append(position)
             }
-            guard let memberCount = u32(), position + 4 * memberCount <= bytes.count else { return nil }
+            guard let memberCount = reader.u32(), reader.has(4 * memberCount) else { return nil }
             var members: [Int] = []
             members.reserveCapacity(memberCount)
             for _ in 0..<memberCount {
-                guard let doc = u32(), doc < catalog.count else { return nil }
+                guard let doc = reader.u32(), doc < catalog.count else { return nil }
                 members.append(doc)
             }
             genres.append(CatalogGenre(name: name, tags: tags, tagPositions: tagPositions, members: members))
         }
-        return position == bytes.count ? genres : nil
+        return reader.atEnd ? genres : nil
     }
 
     /// The genres from `directory`'s cache for `key`, or mined by `mine` and saved there (a
