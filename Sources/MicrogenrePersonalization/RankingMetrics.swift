@@ -102,11 +102,29 @@ public func itemKNNScores(_ liked: [Int], coViewing: CoViewing, count: Int) -> [
 
 /// The documents with the highest `scores`, leaving out `excluded` and those scored -infinity.
 public func topDocuments(_ scores: [Double], excluding excluded: Set<Int>, limit: Int) -> [Int] {
-    var candidates: [Int] = []
-    candidates.reserveCapacity(scores.count)
-    for doc in scores.indices where scores[doc] > -.infinity && !excluded.contains(doc) { candidates.append(doc) }
-    candidates.sort { (scores[$0], $1) > (scores[$1], $0) }
-    return Array(candidates.prefix(limit))
+    topScored(scores.indices.filter { !excluded.contains($0) }, scores, limit)
+}
+
+/// The `k` of `documents` with the highest `scores` (finite only), best first, ties to the
+/// lower document: one pass keeping the best `k` in order, never sorting them all.
+func topScored(_ documents: [Int], _ scores: [Double], _ k: Int) -> [Int] {
+    var best: [Int] = []
+    best.reserveCapacity(k + 1)
+    for doc in documents where scores[doc] > -.infinity {
+        if best.count == k {
+            let last = best[k - 1]
+            if (scores[doc], -doc) <= (scores[last], -last) { continue }
+            best.removeLast()
+        }
+        var low = 0
+        var high = best.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (scores[best[middle]], -best[middle]) > (scores[doc], -doc) { low = middle + 1 } else { high = middle }
+        }
+        best.insert(doc, at: low)
+    }
+    return best
 }
 
 #if canImport(Glibc)

@@ -101,8 +101,7 @@ public struct Recommender: Sendable {
             if best > 0 { for doc in 0..<count { collaborative[doc] /= best } }
             if blend.userBased > 0 {
                 var users = [Double](repeating: 0, count: count)
-                let liked = history.raw.filter { $0.value >= policy.positive }.map(\.key)
-                coViewing.userNeighbourScores(liked, into: &users)
+                coViewing.userNeighbourScores(history.likedUnordered(policy.positive), into: &users)
                 let bestUser = users.max() ?? 0
                 if bestUser > 0 {
                     for doc in 0..<count {

@@ -77,27 +77,6 @@ public struct RowBuilder: Sendable {
         return max(tags, titles)
     }
 
-    /// The `k` documents of `documents` with the highest `total` (finite only), best first.
-    static func best(_ documents: [Int], _ total: [Double], _ k: Int) -> [Int] {
-        var heap: [Int] = []  // the best so far, sorted best first
-        heap.reserveCapacity(k + 1)
-        for doc in documents where total[doc] > -.infinity {
-            if heap.count == k {
-                let last = heap[k - 1]
-                if (total[doc], -doc) <= (total[last], -last) { continue }
-                heap.removeLast()
-            }
-            var low = 0
-            var high = heap.count
-            while low < high {
-                let middle = (low + high) / 2
-                if (total[heap[middle]], -heap[middle]) > (total[doc], -doc) { low = middle + 1 } else { high = middle }
-            }
-            heap.insert(doc, at: low)
-        }
-        return heap
-    }
-
     /// The page for `history` (nil: a user without events). `titleName` names titles for
     /// "because you watched" headings.
     public func page(_ history: UserHistory?, titleName: (Int) -> String) -> [PageRow] {
@@ -112,7 +91,7 @@ public struct RowBuilder: Sendable {
 
         // Every row's quality is the mean score of its first ten titles, relative to the best
         // ten titles of the catalog (the top picks), so rows of every kind compare.
-        let topPool = Self.best(Array(0..<total.count), total, 2 * perRow + 10)
+        let topPool = topScored(Array(0..<total.count), total, 2 * perRow + 10)
         let reference = max(
             1e-9, topPool.prefix(10).reduce(0) { $0 + total[$1] } / Double(max(1, min(10, topPool.count))))
         func quality(_ documents: some Collection<Int>) -> Double {
@@ -120,14 +99,13 @@ public struct RowBuilder: Sendable {
         }
 
         // The opening row: the best titles for the user, whatever their genre.
-        if topPicks {
-            if topPool.count >= minimumTitles {
-                let row = PageRow(
-                    kind: .topPicks, name: history == nil ? "Popular Right Now" : "Top Picks for You", facets: [],
-                    because: history.map { Array($0.liked(positive).prefix(3)) } ?? [], titles: [], score: 1e9)
-                candidates.append(
-                    Candidate(row: row, pool: topPool, tagSet: [], topTitles: Array(topPool.prefix(10)), genre: nil))
-            }
+        // Its score only makes it the first pick; it is rescored once filled and always sorts first.
+        if topPicks && topPool.count >= minimumTitles {
+            let row = PageRow(
+                kind: .topPicks, name: history == nil ? "Popular Right Now" : "Top Picks for You", facets: [],
+                because: history.map { Array($0.liked(positive).prefix(3)) } ?? [], titles: [], score: 1e9)
+            candidates.append(
+                Candidate(row: row, pool: topPool, tagSet: [], topTitles: Array(topPool.prefix(10)), genre: nil))
         }
 
         // Micro-genre rows: the genres nearest the user's facet profile, plus the popular ones.
@@ -139,7 +117,7 @@ public struct RowBuilder: Sendable {
                 for tag in genre.tagPositions { sum += max(0, scores.affinity[tag]) }
                 affinities[index] = sum / Double(genre.tagPositions.count).squareRoot()
             }
-            affinityOrder = Self.best(Array(genres.indices), affinities, candidateGenres)
+            affinityOrder = topScored(Array(genres.indices), affinities, candidateGenres)
         }
         var considered = Set(affinityOrder)
         considered.formUnion(popularGenres.prefix(candidateGenres / 4))
@@ -147,7 +125,7 @@ public struct RowBuilder: Sendable {
         // Only each candidate's first ten titles are ranked here; chosen rows get their full pool below.
         for index in considered.sorted() {
             let genre = genres[index]
-            let top = Self.best(genre.members, total, 10)
+            let top = topScored(genre.members, total, 10)
             guard top.count >= min(minimumTitles, 10) else { continue }
             let affinity = maxAffinity > 0 ? affinities[index] / maxAffinity : 0
             let row = PageRow(
@@ -220,7 +198,7 @@ public struct RowBuilder: Sendable {
             var pool = candidate.pool
             if let index = candidate.genre {
                 let genre = genres[index]
-                pool = Self.best(genre.members, total, 2 * perRow + 10)
+                pool = topScored(genre.members, total, 2 * perRow + 10)
                 row.facets = zip(genre.tags, genre.tagPositions).map { tag, position in
                     (tag: tag.rawValue, affinity: scores.affinity.isEmpty ? 0 : scores.affinity[position])
                 }

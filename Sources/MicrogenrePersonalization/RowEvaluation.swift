@@ -44,6 +44,8 @@ public struct RowEvaluation: Sendable {
         public var unknownTitleEvents = 0
         /// The split, for writing out.
         public var split: HoldoutSplit
+        /// Every user's history from the split's training events.
+        public var histories: Histories
     }
 
     /// The methods measured, in report order.
@@ -93,7 +95,7 @@ public struct RowEvaluation: Sendable {
             lists[4].append(page)
             progress?(done + 1, users.count)
         }
-        var result = Result(split: split)
+        var result = Result(split: split, histories: histories)
         result.users = users.count
         result.heldOutTitles = truth.reduce(0) { $0 + $1.count }
         result.skippedUsers = split.skippedUsers

@@ -51,8 +51,8 @@ struct PersonalModel {
             index: index, catalog: catalog, histories: histories, recommender: recommender, policy: policy)
     }
 
-    /// Writes the co-viewing cache (by a temporary file and a rename) and removes older ones;
-    /// a cache that cannot be written is only a lost speed-up.
+    /// Writes the co-viewing cache (atomically, as ``FileSystem/write(_:to:)`` does) and removes
+    /// older ones; a cache that cannot be written is only a lost speed-up.
     static func writeCache(_ bytes: [UInt8], to path: String) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
@@ -61,9 +61,7 @@ struct PersonalModel {
         for file in (try? FileSystem.list(directory)) ?? [] where file.hasPrefix(prefix) && file != name {
             unlink(directory + "/" + file)
         }
-        let temporary = path + ".tmp-\(getpid())"
-        guard (try? FileSystem.write(bytes, to: temporary)) != nil else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
+        try? FileSystem.write(bytes, to: path)
     }
 
     /// "Title (year)" of a document.

@@ -101,7 +101,7 @@ extension EvalCommand {
                 }
             }
             let seconds = Output.now() - start
-            if let splitOut { try writeSplit(result.split, catalog: catalog, to: splitOut) }
+            if let splitOut { try writeSplit(result, catalog: catalog, to: splitOut) }
             if json {
                 var writer = JSONWriter()
                 writer.beginObject()
@@ -169,9 +169,10 @@ extension EvalCommand {
         }
 
         /// train.csv: user,title,signal,finished for every training (user, title); test.csv: user,title.
-        func writeSplit(_ split: HoldoutSplit, catalog: CatalogFeatures, to directory: String) throws {
+        func writeSplit(_ result: RowEvaluation.Result, catalog: CatalogFeatures, to directory: String) throws {
+            let split = result.split
             try FileSystem.createDirectory(directory)
-            let histories = Histories(events: split.training, catalog: catalog, policy: SignalPolicy())
+            let histories = result.histories
             var train = "user,title,signal,finished\n"
             for user in histories.users.keys.sorted() {
                 let history = histories.users[user]!
