@@ -353,7 +353,7 @@ public final class Tagger {
                 }
             }
         }
-        return Array(features)
+        return features.sorted()  // a fixed order: the same title always gets the same sums and evidence
     }
 
     /// The end of the first sentence: the first ". " (or "! ", "? ") after 20 bytes.

@@ -58,6 +58,21 @@ import Testing
             classifiers: [TagModel.Classifier(tag: TagID("westerns"), bias: -1.5, weights: [(0, 2.0), (2, 1.25)])])
     }
 
+    /// Equal weights must not let the order of a title's features pick the evidence shown.
+    @Test func strongestFeaturesDoNotDependOnFeatureOrder() {
+        let model = TagModel(
+            terms: ["ranch", "cattle", "rifle", "prairie", "dust"],
+            classifiers: [
+                TagModel.Classifier(
+                    tag: TagID("westerns"), bias: 0, weights: [(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0), (4, 0.5)])
+            ])
+        let forward = model.predict(features: [0, 1, 2, 3, 4])
+        let backward = model.predict(features: [4, 3, 2, 1, 0])
+        #expect(forward.map(\.strongest) == [[0, 1, 2]])
+        #expect(backward.map(\.strongest) == [[0, 1, 2]])
+        #expect(forward.map(\.probability) == backward.map(\.probability))
+    }
+
     @Test func fileRoundTrips() throws {
         let path = temporaryPath()
         let model = smallModel()
