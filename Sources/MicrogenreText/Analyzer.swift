@@ -75,21 +75,22 @@ private struct AnalyzerCore {
     let stopwords: ByteStringTable
     let stemExceptions = ByteStringTable(StemExceptions.english.keys.sorted())
     let stemmer = EnglishStemmer()
-    /// Surface term -> id; per id, the output term (`outputArena[outputStarts[id]..<outputStarts[id + 1]]`)
-    /// and whether it is a stopword.
-    var termCache = ByteStringTable(capacity: 1 << 16)
-    static let frontSize = 1 << 13
-    var frontHashes = [UInt64](repeating: 0, count: frontSize)
-    var frontIDs = [Int32](repeating: 0, count: frontSize)
-    var cachedStopwords: [Bool] = []
-    var outputArena: [UInt8] = []
-    var outputStarts: [Int] = [0]
+    /// Surface term -> what this analyzer outputs for it, and whether it is a stopword.
+    var terms = TermCache(capacity: 1 << 16)
+    /// Tokens whose lookup waits until a batch of them has been prefetched: the lookups'
+    /// cache misses then overlap instead of stalling one token at a time.
+    static let batchSize = 32
+    var pending = UnsafeMutablePointer<PendingToken>.allocate(capacity: batchSize)
+    var pendingCount = 0
+    var pendingBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    var pendingBytesCapacity = 4096
+    var pendingBytesUsed = 0
+    /// The output of the current token when it comes from `terms`.
+    var output = UnsafeMutablePointer<UInt8>.allocate(capacity: 2 * TermCache.maxKeyLength + 2)
     var stemScratch: [UInt8] = []
     var folded: [UInt8] = []
 
-    /// The current word, folded; and the hyphen run being joined.
-    var term: UnsafeMutablePointer<UInt8>
-    var termCapacity = 256
+    /// The hyphen run being joined.
     var run: UnsafeMutablePointer<UInt8>
     var runLength = 0
     var runCapacity = 256
@@ -101,20 +102,22 @@ private struct AnalyzerCore {
     var runStart = 0
     var runEnd = 0
 
-    static let termCacheLimit = 1 << 20
+    static let termCacheLimit = 1 << 19
 
     init(options: AnalyzerOptions, folder: UnicodeFolder, breaker: WordBreaker, stopwords: ByteStringTable) {
         self.options = options
         self.folder = folder
         self.breaker = breaker
         self.stopwords = stopwords
-        term = .allocate(capacity: termCapacity)
         run = .allocate(capacity: runCapacity)
     }
 
     func deallocate() {
-        term.deallocate()
         run.deallocate()
+        output.deallocate()
+        terms.deallocate()
+        pending.deallocate()
+        pendingBytes.deallocate()
     }
 
     mutating func analyze(_ text: UnsafeBufferPointer<UInt8>, _ body: (TokenView) -> Void) {
@@ -122,6 +125,14 @@ private struct AnalyzerCore {
         lastEnd = -2
         runCount = 0
         let n = text.count
+        // Most text needs no ICU at all: one word-at-a-time scan proves it, and the ASCII path
+        // then takes the whole text at once.
+        if !needsICU(text) {
+            asciiWords(text, 0, n, body)
+            flushRun(body)
+            drain(body)
+            return
+        }
         var k = 0
         while k < n {
             while k < n && isSpace(text[k]) { k += 1 }
@@ -139,9 +150,30 @@ private struct AnalyzerCore {
             }
         }
         flushRun(body)
+        drain(body)
     }
 
     // MARK: - Segmentation
+
+    /// Whether any byte of `text` is outside ASCII and the punctuation the ASCII path handles.
+    func needsICU(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let n = text.count
+        var k = 0
+        while k < n {
+            if k + 8 <= n && raw.loadUnaligned(fromByteOffset: k, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                k += 8
+                continue
+            }
+            let stop = min(k + 8, n)
+            while k < stop {
+                if text[k] >= 0x80 && !isKnownPunctuation(text, k) { return true }
+                k += 1
+            }
+        }
+        return false
+    }
 
     /// Letters and digits, joined across `'` (and `’`) and `.` between letters and `.` and `,`
     /// between digits, as UAX #29 does (`don't`, `u.s`, `3.5`, `1,000`). Other bytes, including
@@ -212,8 +244,9 @@ private struct AnalyzerCore {
     ) {
         var count = 0
         var hash = ByteStringTable.hashStart
+        let term: UnsafeMutablePointer<UInt8>
         if ascii {
-            reserveTerm(end - start)
+            term = reserve(end - start, body)
             var k = start
             while k < end {
                 var b = text[k]
@@ -236,7 +269,7 @@ private struct AnalyzerCore {
                 folded.append(contentsOf: text[start..<end])
             }
             if folded.isEmpty { return }
-            reserveTerm(folded.count)
+            term = reserve(folded.count, body)
             for b in folded {
                 term[count] = b
                 hash = ByteStringTable.hashStep(hash, b)
@@ -244,6 +277,9 @@ private struct AnalyzerCore {
             }
         }
         hash = ByteStringTable.hashFinish(hash)
+        // The word's bytes stay where they are; a compound flushed below goes after them.
+        let termStart = pendingBytesUsed
+        pendingBytesUsed += count
         let pos = position
         position += 1
         let type: TokenType = isDigit(term[0]) ? .number : .word
@@ -251,14 +287,14 @@ private struct AnalyzerCore {
             // Copy the word into the run only when it is part of a hyphenated compound.
             let joined = runCount > 0 && isHyphenJoin(text, lastEnd, start)
             if joined {
-                appendToRun(count)
+                appendToRun(term, count)
                 runCount += 1
             } else {
                 if runCount >= 2 { flushRun(body) }
                 runCount = 0
                 if startsHyphenRun(text, end) {
                     runLength = 0
-                    appendToRun(count)
+                    appendToRun(term, count)
                     runCount = 1
                     runPosition = pos
                     runStart = start
@@ -267,17 +303,29 @@ private struct AnalyzerCore {
             runEnd = end
         }
         lastEnd = end
-        emit(UnsafeBufferPointer(start: term, count: count), hash, pos, 1, start, end, type, body)
+        pending[pendingCount] = PendingToken(
+            termStart: termStart, termLength: count, hash: hash, position: pos, length: 1, start: start, end: end,
+            type: type)
+        pendingCount += 1
+        terms.prefetch(hash)
     }
 
-    mutating func reserveTerm(_ capacity: Int) {
-        guard capacity > termCapacity else { return }
-        term.deallocate()
-        termCapacity = capacity * 2
-        term = .allocate(capacity: termCapacity)
+    /// Room in the batch for a word of up to `length` bytes, and for a compound flushed before
+    /// it, so that nothing drains the batch between writing the word and queueing it.
+    mutating func reserve(_ length: Int, _ body: (TokenView) -> Void) -> UnsafeMutablePointer<UInt8> {
+        let needed = 2 * length + runLength
+        if pendingCount + 2 > Self.batchSize || pendingBytesUsed + needed > pendingBytesCapacity {
+            drain(body)
+            if needed > pendingBytesCapacity {
+                pendingBytes.deallocate()
+                pendingBytesCapacity = needed * 2
+                pendingBytes = .allocate(capacity: pendingBytesCapacity)
+            }
+        }
+        return pendingBytes + pendingBytesUsed
     }
 
-    mutating func appendToRun(_ count: Int) {
+    mutating func appendToRun(_ term: UnsafeMutablePointer<UInt8>, _ count: Int) {
         if runLength + count > runCapacity {
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: (runLength + count) * 2)
             bigger.update(from: run, count: runLength)
@@ -294,61 +342,103 @@ private struct AnalyzerCore {
         let count = runCount
         runCount = 0
         let joined = UnsafeBufferPointer(start: run, count: runLength)
-        emit(joined, ByteStringTable.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
+        enqueue(joined, ByteStringTable.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
+    }
+
+    /// Queues a compound, copying its bytes into the batch.
+    mutating func enqueue(
+        _ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ position: Int, _ length: Int, _ start: Int, _ end: Int,
+        _ type: TokenType, _ body: (TokenView) -> Void
+    ) {
+        if pendingCount == Self.batchSize || pendingBytesUsed + term.count > pendingBytesCapacity {
+            drain(body)
+            if term.count > pendingBytesCapacity {
+                pendingBytes.deallocate()
+                pendingBytesCapacity = term.count * 2
+                pendingBytes = .allocate(capacity: pendingBytesCapacity)
+            }
+        }
+        (pendingBytes + pendingBytesUsed).update(from: term.baseAddress!, count: term.count)
+        pending[pendingCount] = PendingToken(
+            termStart: pendingBytesUsed, termLength: term.count, hash: hash, position: position, length: length,
+            start: start, end: end, type: type)
+        pendingCount += 1
+        pendingBytesUsed += term.count
+        terms.prefetch(hash)
+    }
+
+    mutating func drain(_ body: (TokenView) -> Void) {
+        for k in 0..<pendingCount {
+            let p = pending[k]
+            emit(
+                UnsafeBufferPointer(start: pendingBytes + p.termStart, count: p.termLength), p.hash, p.position,
+                p.length, p.start, p.end, p.type, body)
+        }
+        pendingCount = 0
+        pendingBytesUsed = 0
     }
 
     mutating func emit(
         _ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ position: Int, _ length: Int, _ start: Int, _ end: Int,
         _ type: TokenType, _ body: (TokenView) -> Void
     ) {
-        let id = cachedTerm(term, hash, type)
-        let isStopword = type == .word && cachedStopwords[id]
-        if options.removeStopwords && isStopword { return }
-        let range = outputStarts[id]..<outputStarts[id + 1]
-        outputArena.withUnsafeBufferPointer { arena in
+        var slot = terms.find(term, hash: hash)
+        if slot.found {
+            let isStopword = type == .word && terms.isStopword(slot.bucket)
+            if options.removeStopwords && isStopword { return }
             body(
                 TokenView(
-                    term: UnsafeBufferPointer(rebasing: arena[range]), position: position, positionLength: length,
+                    term: terms.output(slot.bucket, scratch: output), position: position, positionLength: length,
                     startOffset: start, endOffset: end, type: type, isStopword: isStopword))
+            return
+        }
+        // A term not met before (or since the cache was last emptied): stem it and remember.
+        let stopword = stopwords.id(of: term) != nil
+        computeOutput(term, type)
+        stemScratch.withUnsafeBufferPointer { output in
+            guard TermCache.canStore(term, output: output) else { return }
+            if terms.count >= Self.termCacheLimit {
+                terms.removeAll()
+                slot = terms.find(term, hash: hash)
+            }
+            terms.insert(term, hash: hash, output: output, isStopword: stopword, at: slot)
+        }
+        let isStopword = type == .word && stopword
+        if options.removeStopwords && isStopword { return }
+        stemScratch.withUnsafeBufferPointer { output in
+            body(
+                TokenView(
+                    term: output, position: position, positionLength: length, startOffset: start, endOffset: end,
+                    type: type, isStopword: isStopword))
         }
     }
 
-    /// The cache entry of `term`: what this analyzer outputs for it (its stem, or itself) and
-    /// whether it is a stopword. One hash lookup per token decides both.
-    mutating func cachedTerm(_ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ type: TokenType) -> Int {
-        // A small direct-mapped front (fits in L2) catches the frequent words before the large
-        // table's probe, which misses the cache once the table holds a catalog's vocabulary.
-        let front = Int(truncatingIfNeeded: hash >> 40) & (Self.frontSize - 1)
-        if frontHashes[front] == hash, termCache.holds(frontIDs[front], term) { return Int(frontIDs[front]) }
-        if let found = termCache.id(of: term, hash: hash) {
-            frontHashes[front] = hash
-            frontIDs[front] = found
-            return Int(found)
-        }
-        if termCache.count >= Self.termCacheLimit {
-            for k in 0..<Self.frontSize { frontHashes[k] = 0 }
-            termCache.removeAll()
-            cachedStopwords.removeAll(keepingCapacity: true)
-            outputArena.removeAll(keepingCapacity: true)
-            outputStarts = [0]
-        }
-        let id = Int(termCache.insert(term, hash: hash).id)
+    /// Puts what this analyzer outputs for `term` into `stemScratch`: its stem, or itself.
+    mutating func computeOutput(_ term: UnsafeBufferPointer<UInt8>, _ type: TokenType) {
+        stemScratch.removeAll(keepingCapacity: true)
         if options.stem && type != .number && isStemmable(term) {
-            stemScratch.removeAll(keepingCapacity: true)
             if let exception = stemExceptions.id(of: term) {
                 stemScratch.append(contentsOf: StemExceptions.english[stemExceptions.string(of: exception)]!.utf8)
             } else {
                 stemScratch.append(contentsOf: term)
                 stemmer.stem(&stemScratch)
             }
-            outputArena.append(contentsOf: stemScratch)
         } else {
-            outputArena.append(contentsOf: term)
+            stemScratch.append(contentsOf: term)
         }
-        outputStarts.append(outputArena.count)
-        cachedStopwords.append(stopwords.id(of: term) != nil)
-        return id
     }
+}
+
+/// A token found and folded, waiting for its term lookup.
+private struct PendingToken {
+    var termStart: Int
+    var termLength: Int
+    var hash: UInt64
+    var position: Int
+    var length: Int
+    var start: Int
+    var end: Int
+    var type: TokenType
 }
 
 /// Non-ASCII punctuation common in English text that the ASCII path handles itself, so that a

@@ -99,6 +99,52 @@ import Testing
         }
     }
 
+    /// Words the term cache stores inline, in its overflow area (key and stem over 20 bytes), and
+    /// not at all (over 255 bytes) come out the same on first sight and from the cache, and the
+    /// same as from a fresh analyzer.
+    @Test func cachedTermsMatchFreshOnes() throws {
+        let long = String(repeating: "x", count: 300) + "ies"
+        let text = "comedies happy supercalifragilisticexpialidocious internationalizations \(long) nationalities"
+        let shared = try Analyzer()
+        let first = shared.analyze(text)
+        #expect(first.map(\.term).contains("comedi") && first.map(\.term).contains("happi"))
+        #expect(first.contains { $0.term.utf8.count > 255 })
+        for _ in 0..<2 { #expect(shared.analyze(text) == first) }
+        #expect(try Analyzer().analyze(text) == first)
+    }
+
+    /// Tokens wait in batches of 32 for their lookups; compounds and words must keep their
+    /// order and positions across batch boundaries and through very long hyphen chains.
+    @Test func batchesKeepOrderAndPositions() throws {
+        let chain = (0..<70).map { "w\($0)" }.joined(separator: "-")
+        let text = (0..<40).map { "word\($0)" }.joined(separator: " ") + " " + chain + " tail"
+        let tokens = try Analyzer(options: .exact).analyze(text)
+        let words = tokens.filter { $0.type != .compound }
+        #expect(words.map(\.position) == Array(0..<words.count))
+        #expect(words.count == 40 + 70 + 1)
+        let compound = try #require(tokens.first { $0.type == .compound })
+        #expect(compound.position == 40 && compound.positionLength == 70)
+        #expect(compound.term == (0..<70).map { "w\($0)" }.joined())
+        #expect(tokens.last?.term == "tail")
+        let compoundIndex = try #require(tokens.firstIndex { $0.type == .compound })
+        #expect(tokens[compoundIndex - 1].term == "w69" && tokens[compoundIndex + 1].term == "tail")
+    }
+
+    /// More distinct words than the term cache first has room for: it grows and keeps them all.
+    @Test func termCacheGrowsWithoutLosingTerms() throws {
+        // Letters only, so that the stemmer takes them: 12345 -> "bcdef".
+        func letters(_ n: Int) -> String {
+            String(String(n).unicodeScalars.map { Character(Unicode.Scalar($0.value + 49)!) })
+        }
+        let words = (0..<70_000).map { "term\(letters($0))s" }
+        let text = words.joined(separator: " ")
+        let shared = try Analyzer()
+        let first = shared.terms(text)
+        #expect(first.count == words.count)
+        #expect(shared.terms(text) == first)
+        #expect(shared.terms("termbcdefs termgjjjjs") == ["termbcdef", "termgjjjj"])
+    }
+
     /// The ISO code lists committed in MicrogenreCore are ICU's.
     @Test func isoCodesMatchICU() {
         #expect(ISOCodes.countries == Set(ICULocales.countries))
