@@ -35,6 +35,33 @@ import Testing
         #expect(result["veep"]?.kind == .series)
     }
 
+    /// White space in text is collapsed to single spaces and trimmed, wherever it falls
+    /// relative to the eight-byte words the fast check reads.
+    @Test(arguments: [
+        ("plain words here", "plain words here"),
+        ("1234567  9", "1234567 9"),
+        ("12345678  abc", "12345678 abc"),
+        ("1234567 \t9", "1234567 9"),
+        ("a\nb", "a b"),
+        ("  padded  ", "padded"),
+        (
+            "one two three four five six seven eight nine ten  eleven",
+            "one two three four five six seven eight nine ten eleven"
+        ),
+        ("x\r\ny", "x y"),
+        ("Amélie  à Paris", "Amélie à Paris"),
+        ("exactly8", "exactly8"),
+    ])
+    func whiteSpaceCollapses(raw: String, expected: String) throws {
+        let directory = TemporaryDirectory()
+        let feed = directory.write(
+            "feed.xml", catalog("<title id=\"t\"><name>\(raw)</name><synopsis>\(raw)</synopsis></title>"))
+        let result = read(feed)
+        let record = try #require(result["t"])
+        #expect(record.title == expected)
+        #expect(record.synopses.map(\.text) == [expected])
+    }
+
     @Test func gzippedFeedReadsTheSame() {
         let plain = read(fixturePath("complete.xml"))
         let gzipped = read(fixturePath("complete.xml.gz"))

@@ -3,6 +3,22 @@ import MicrogenreCore
 /// Microgenre's own feed format: `<catalog>` holding `<title id="..." kind="...">` records.
 /// The README documents every element.
 struct MicrogenreFeedMapper: RecordMapper {
+    /// The elements of a `<title>`, by the position of their names in ``names``.
+    enum Element: Int32, CaseIterable {
+        case name, subtitle, originalName, year, synopsis, genre, keyword, country, language, person, rating
+        case runtime, parent, season, episode
+
+        var tag: String {
+            switch self {
+            case .originalName: "original-name"
+            default: "\(self)"
+            }
+        }
+    }
+
+    /// Element names looked up as bytes: a `String` per child element cost more than its text.
+    static let names = ByteStringTable(Element.allCases.map(\.tag))
+
     func isRecord(localName: String, depth: Int) -> Bool { depth == 1 && localName == "title" }
 
     func map(_ element: XMLNodeView, _ context: inout MappingContext) throws -> TitleRecord? {
@@ -20,54 +36,59 @@ struct MicrogenreFeedMapper: RecordMapper {
             }
         }
         var record = TitleRecord(id: titleID, kind: kind, title: title, source: context.location(element.line))
-        for child in element.children {
+        try element.forEachChild { child in
+            guard let known = child.nameID(in: Self.names).flatMap(Element.init(rawValue:)) else {
+                let line = child.line
+                context.warnOnce("element:\(child.name)", line, "unknown element <\(child.name)> in <title> ignored")
+                return
+            }
             let line = child.line
-            switch child.name {
-            case "name": break
-            case "subtitle": record.subtitle = try context.field(child, "subtitle")
-            case "original-name": record.originalTitle = try context.field(child, "original-name")
-            case "year":
+            switch known {
+            case .name: break
+            case .subtitle: record.subtitle = try context.field(child, "subtitle")
+            case .originalName: record.originalTitle = try context.field(child, "original-name")
+            case .year:
                 let text = try context.field(child, "year")
                 record.year = Values.year(text)
                 if record.year == nil { context.warn(line, "title '\(titleID)': year '\(text ?? "")' is not a year") }
-            case "synopsis":
-                guard let text = try context.synopsisText(child, "synopsis") else { continue }
+            case .synopsis:
+                guard let text = try context.synopsisText(child, "synopsis") else { return }
                 let lengthName = child.attribute("length")
-                let length = lengthName.flatMap(Synopsis.Length.init(rawValue:)) ?? Values.synopsisLength(of: text)
-                if let lengthName, Synopsis.Length(rawValue: lengthName) == nil {
+                let declared = lengthName.flatMap(Synopsis.Length.init(rawValue:))
+                let length = declared ?? Values.synopsisLength(of: text)
+                if let lengthName, declared == nil {
                     context.warn(
                         line, "title '\(titleID)': synopsis length '\(lengthName)' is not short, medium or long")
                 }
                 record.synopses.append(Synopsis(length: length, language: child.attribute("lang"), text: text))
-            case "genre": context.append(try context.field(child, "genre"), to: &record.genres, "genre", line: line)
-            case "keyword":
+            case .genre: context.append(try context.field(child, "genre"), to: &record.genres, "genre", line: line)
+            case .keyword:
                 context.append(try context.field(child, "keyword"), to: &record.keywords, "keyword", line: line)
-            case "country":
+            case .country:
                 context.append(try context.field(child, "country"), to: &record.countries, "country", line: line)
-            case "language":
+            case .language:
                 context.append(try context.field(child, "language"), to: &record.languages, "language", line: line)
-            case "person":
-                guard let name = try context.field(child, "person") else { continue }
+            case .person:
+                guard let name = try context.field(child, "person") else { return }
                 let roleName = child.attribute("role") ?? "cast"
-                let role = Credit.Role(rawValue: roleName) ?? .other
-                if Credit.Role(rawValue: roleName) == nil {
+                let parsed = Credit.Role(rawValue: roleName)
+                let role = parsed ?? .other
+                if parsed == nil {
                     context.warnOnce("role:\(roleName)", line, "unknown person role '\(roleName)', read as other")
                 }
                 if record.people.count < context.options.maxListEntries {
                     record.people.append(Credit(name: name, role: role, character: child.attribute("character")))
                 }
-            case "rating":
+            case .rating:
                 if let value = try context.field(child, "rating") {
                     record.rating = MaturityRating(system: child.attribute("system") ?? "", value: value)
                 }
-            case "runtime": record.runtimeMinutes = Values.minutes(try context.field(child, "runtime"))
-            case "parent":
+            case .runtime: record.runtimeMinutes = Values.minutes(try context.field(child, "runtime"))
+            case .parent:
                 let parent = try context.field(child, "parent")
                 record.parentID = (child.attribute("id") ?? parent).map(TitleID.init)
-            case "season": record.seasonNumber = Values.integer(try context.field(child, "season"))
-            case "episode": record.episodeNumber = Values.integer(try context.field(child, "episode"))
-            default:
-                context.warnOnce("element:\(child.name)", line, "unknown element <\(child.name)> in <title> ignored")
+            case .season: record.seasonNumber = Values.integer(try context.field(child, "season"))
+            case .episode: record.episodeNumber = Values.integer(try context.field(child, "episode"))
             }
         }
         return record
