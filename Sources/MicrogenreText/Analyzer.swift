@@ -181,14 +181,27 @@ private struct AnalyzerCore {
     mutating func asciiWords(_ text: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ body: (TokenView) -> Void) {
         var k = from
         while k < to {
-            guard isAlnum(text[k]) else {
+            let first = text[k]
+            guard isAlnum(first) else {
                 k += 1
                 continue
             }
             let start = k
+            // Whether the word differs from its term: an uppercase letter or a typographic apostrophe.
+            var changes = isUpper(first)
             k += 1
             while true {
-                while k < to && (isAlnum(text[k]) || text[k] == 0x5F) { k += 1 }
+                while k < to {
+                    let b = text[k]
+                    if b &- 0x61 < 26 || isDigit(b) || b == 0x5F {
+                        k += 1
+                    } else if isUpper(b) {
+                        changes = true
+                        k += 1
+                    } else {
+                        break
+                    }
+                }
                 if k + 1 < to {
                     let joiner = text[k]
                     let before = text[k - 1]
@@ -204,13 +217,14 @@ private struct AnalyzerCore {
                     if joiner == 0xE2 && k + 3 < to && text[k + 1] == 0x80 && text[k + 2] == 0x99 && isAlpha(before)
                         && isAlpha(text[k + 3])
                     {
+                        changes = true
                         k += 3
                         continue
                     }
                 }
                 break
             }
-            word(text, start, k, ascii: true, body)
+            asciiWord(text, start, k, changes: changes, body)
         }
     }
 
@@ -233,53 +247,67 @@ private struct AnalyzerCore {
                 ascii = false
                 break
             }
-            word(text, start, end, ascii: ascii, body)
+            if ascii {
+                asciiWord(text, start, end, changes: true, body)
+            } else {
+                foldedWord(text, start, end, body)
+            }
         }
     }
 
     // MARK: - Filters
 
-    mutating func word(
-        _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, ascii: Bool, _ body: (TokenView) -> Void
+    /// An ASCII word. Its term is the text itself unless it `changes` (lowercased, `’` to `'`):
+    /// only then is it copied.
+    mutating func asciiWord(
+        _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, changes: Bool, _ body: (TokenView) -> Void
     ) {
-        var count = 0
-        var hash = ByteStringTable.hashStart
-        let term: UnsafeMutablePointer<UInt8>
-        if ascii {
-            term = reserve(end - start, body)
-            var k = start
-            while k < end {
-                var b = text[k]
-                if b == 0xE2 {  // the typographic apostrophe the ASCII path joins on
-                    b = 0x27
-                    k += 2
-                } else if b &- 0x41 < 26 {
-                    b |= 0x20
-                }
-                term[count] = b
-                hash = ByteStringTable.hashStep(hash, b)
-                count += 1
-                k += 1
-            }
-        } else {
-            folded.removeAll(keepingCapacity: true)
-            do {
-                try folder.fold(UnsafeBufferPointer(rebasing: text[start..<end]), into: &folded)
-            } catch {
-                folded.append(contentsOf: text[start..<end])
-            }
-            if folded.isEmpty { return }
-            term = reserve(folded.count, body)
-            for b in folded {
-                term[count] = b
-                hash = ByteStringTable.hashStep(hash, b)
-                count += 1
-            }
+        let dest = reserve(changes ? end - start : 0, body)
+        guard changes else {
+            queueWord(UnsafeBufferPointer(rebasing: text[start..<end]), text, start, end, body)
+            return
         }
-        hash = ByteStringTable.hashFinish(hash)
-        // The word's bytes stay where they are; a compound flushed below goes after them.
-        let termStart = pendingBytesUsed
+        var count = 0
+        var k = start
+        while k < end {
+            var b = text[k]
+            if b == 0xE2 {  // the typographic apostrophe the ASCII path joins on
+                b = 0x27
+                k += 2
+            } else if isUpper(b) {
+                b |= 0x20
+            }
+            dest[count] = b
+            count += 1
+            k += 1
+        }
         pendingBytesUsed += count
+        queueWord(UnsafeBufferPointer(start: dest, count: count), text, start, end, body)
+    }
+
+    /// A word with non-ASCII letters, folded by ICU.
+    mutating func foldedWord(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ body: (TokenView) -> Void)
+    {
+        folded.removeAll(keepingCapacity: true)
+        do {
+            try folder.fold(UnsafeBufferPointer(rebasing: text[start..<end]), into: &folded)
+        } catch {
+            folded.append(contentsOf: text[start..<end])
+        }
+        if folded.isEmpty { return }
+        let dest = reserve(folded.count, body)
+        folded.withUnsafeBufferPointer { dest.update(from: $0.baseAddress!, count: $0.count) }
+        pendingBytesUsed += folded.count
+        queueWord(UnsafeBufferPointer(start: dest, count: folded.count), text, start, end, body)
+    }
+
+    /// Queues the word whose term is `term` (in the text or the batch's bytes, which stay put
+    /// until the batch drains), after the compound it ends, if any; tracks hyphen runs.
+    mutating func queueWord(
+        _ term: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+        _ body: (TokenView) -> Void
+    ) {
+        let hash = TermCache.hash(term)
         let pos = position
         position += 1
         let type: TokenType = isDigit(term[0]) ? .number : .word
@@ -287,14 +315,14 @@ private struct AnalyzerCore {
             // Copy the word into the run only when it is part of a hyphenated compound.
             let joined = runCount > 0 && isHyphenJoin(text, lastEnd, start)
             if joined {
-                appendToRun(term, count)
+                appendToRun(term)
                 runCount += 1
             } else {
                 if runCount >= 2 { flushRun(body) }
                 runCount = 0
                 if startsHyphenRun(text, end) {
                     runLength = 0
-                    appendToRun(term, count)
+                    appendToRun(term)
                     runCount = 1
                     runPosition = pos
                     runStart = start
@@ -304,16 +332,16 @@ private struct AnalyzerCore {
         }
         lastEnd = end
         pending[pendingCount] = PendingToken(
-            termStart: termStart, termLength: count, hash: hash, position: pos, length: 1, start: start, end: end,
-            type: type)
+            term: term.baseAddress!, termLength: term.count, hash: hash, position: pos, length: 1, start: start,
+            end: end, type: type)
         pendingCount += 1
         terms.prefetch(hash)
     }
 
-    /// Room in the batch for a word of up to `length` bytes, and for a compound flushed before
+    /// Room in the batch for a word of `length` bytes to copy, and for a compound flushed before
     /// it, so that nothing drains the batch between writing the word and queueing it.
     mutating func reserve(_ length: Int, _ body: (TokenView) -> Void) -> UnsafeMutablePointer<UInt8> {
-        let needed = 2 * length + runLength
+        let needed = length + runLength
         if pendingCount + 2 > Self.batchSize || pendingBytesUsed + needed > pendingBytesCapacity {
             drain(body)
             if needed > pendingBytesCapacity {
@@ -325,7 +353,8 @@ private struct AnalyzerCore {
         return pendingBytes + pendingBytesUsed
     }
 
-    mutating func appendToRun(_ term: UnsafeMutablePointer<UInt8>, _ count: Int) {
+    mutating func appendToRun(_ term: UnsafeBufferPointer<UInt8>) {
+        let count = term.count
         if runLength + count > runCapacity {
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: (runLength + count) * 2)
             bigger.update(from: run, count: runLength)
@@ -333,7 +362,7 @@ private struct AnalyzerCore {
             run = bigger
             runCapacity = (runLength + count) * 2
         }
-        (run + runLength).update(from: term, count: count)
+        (run + runLength).update(from: term.baseAddress!, count: count)
         runLength += count
     }
 
@@ -342,7 +371,7 @@ private struct AnalyzerCore {
         let count = runCount
         runCount = 0
         let joined = UnsafeBufferPointer(start: run, count: runLength)
-        enqueue(joined, ByteStringTable.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
+        enqueue(joined, TermCache.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
     }
 
     /// Queues a compound, copying its bytes into the batch.
@@ -358,9 +387,10 @@ private struct AnalyzerCore {
                 pendingBytes = .allocate(capacity: pendingBytesCapacity)
             }
         }
-        (pendingBytes + pendingBytesUsed).update(from: term.baseAddress!, count: term.count)
+        let copy = pendingBytes + pendingBytesUsed
+        copy.update(from: term.baseAddress!, count: term.count)
         pending[pendingCount] = PendingToken(
-            termStart: pendingBytesUsed, termLength: term.count, hash: hash, position: position, length: length,
+            term: copy, termLength: term.count, hash: hash, position: position, length: length,
             start: start, end: end, type: type)
         pendingCount += 1
         pendingBytesUsed += term.count
@@ -371,7 +401,7 @@ private struct AnalyzerCore {
         for k in 0..<pendingCount {
             let p = pending[k]
             emit(
-                UnsafeBufferPointer(start: pendingBytes + p.termStart, count: p.termLength), p.hash, p.position,
+                UnsafeBufferPointer(start: p.term, count: p.termLength), p.hash, p.position,
                 p.length, p.start, p.end, p.type, body)
         }
         pendingCount = 0
@@ -431,7 +461,8 @@ private struct AnalyzerCore {
 
 /// A token found and folded, waiting for its term lookup.
 private struct PendingToken {
-    var termStart: Int
+    /// In the analyzed text or the batch's bytes.
+    var term: UnsafePointer<UInt8>
     var termLength: Int
     var hash: UInt64
     var position: Int
@@ -459,6 +490,7 @@ private func isKnownPunctuation(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) ->
 
 @inline(__always) private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
 @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+@inline(__always) private func isUpper(_ b: UInt8) -> Bool { b &- 0x41 < 26 }
 @inline(__always) private func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) &- 0x61 < 26 }
 @inline(__always) private func isAlnum(_ b: UInt8) -> Bool { isAlpha(b) || isDigit(b) }
 
