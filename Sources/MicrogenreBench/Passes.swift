@@ -29,9 +29,11 @@ enum Pass {
             var tokens = 0
             while let record = try reader.next() {
                 titles += 1
-                for text in record.analyzedTexts {
-                    var copy = text
-                    copy.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
+                record.forEachAnalyzedText { values in
+                    for value in values {
+                        var copy = value
+                        copy.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
+                    }
                 }
             }
             bytes = reader.bytesConsumed
@@ -45,11 +47,21 @@ enum Pass {
 
 extension TitleRecord {
     /// The texts the index analyzes, as `IndexDocument` groups them: title, other titles,
-    /// synopses, the people joined, the genres and keywords joined.
+    /// synopses, the people, the genres and keywords. The values of one group are analyzed as
+    /// one text, one after the other.
+    func forEachAnalyzedText(_ body: ([String]) -> Void) {
+        body([title])
+        if let subtitle { body([subtitle]) }
+        if let originalTitle { body([originalTitle]) }
+        for synopsis in synopses { body([synopsis.text]) }
+        if !people.isEmpty { body(people.map(\.name)) }
+        if !genres.isEmpty || !keywords.isEmpty { body(genres + keywords) }
+    }
+
+    /// Every value the index analyzes.
     var analyzedTexts: [String] {
-        var texts = [title] + [subtitle, originalTitle].compactMap { $0 } + synopses.map(\.text)
-        if !people.isEmpty { texts.append(people.map(\.name).joined(separator: ". ")) }
-        if !genres.isEmpty || !keywords.isEmpty { texts.append((genres + keywords).joined(separator: ". ")) }
+        var texts: [String] = []
+        forEachAnalyzedText { texts += $0 }
         return texts
     }
 }

@@ -18,19 +18,26 @@ public struct IndexDocument: Sendable {
         self.facets = facets
     }
 
-    /// The UTF-8 bytes of every field's text: the raw text the index holds.
-    public var fieldTextBytes: Int { fieldTexts.reduce(0) { $0 + $1.1.utf8.count } }
-
-    /// The text of each field.
-    var fieldTexts: [(IndexField, String)] {
-        var texts: [(IndexField, String)] = [(.title, record.title)]
-        for alternate in [record.subtitle, record.originalTitle].compactMap({ $0 }) {
-            texts.append((.alternateTitles, alternate))
+    /// The UTF-8 bytes of every field's text: the raw text the index holds (the values of a
+    /// list counted as if joined by ". ").
+    public var fieldTextBytes: Int {
+        fieldTexts.reduce(0) { total, entry in
+            total + entry.values.reduce(0) { $0 + $1.utf8.count } + 2 * (entry.values.count - 1)
         }
-        for synopsis in record.synopses { texts.append((.synopsis, synopsis.text)) }
-        if !record.people.isEmpty { texts.append((.people, record.people.map(\.name).joined(separator: ". "))) }
+    }
+
+    /// The text of each field. The values of one entry (a title's people, its genres and
+    /// keywords) are analyzed as one text whose positions run on from value to value, without
+    /// joining them into a new string.
+    var fieldTexts: [(field: IndexField, values: [String])] {
+        var texts: [(field: IndexField, values: [String])] = [(.title, [record.title])]
+        for alternate in [record.subtitle, record.originalTitle].compactMap({ $0 }) {
+            texts.append((.alternateTitles, [alternate]))
+        }
+        for synopsis in record.synopses { texts.append((.synopsis, [synopsis.text])) }
+        if !record.people.isEmpty { texts.append((.people, record.people.map(\.name))) }
         let keywords = record.genres + record.keywords
-        if !keywords.isEmpty { texts.append((.keywords, keywords.joined(separator: ". "))) }
+        if !keywords.isEmpty { texts.append((.keywords, keywords)) }
         return texts
     }
 }

@@ -36,18 +36,21 @@ public struct SegmentWriter {
         var positions: [Int32: [UInt32]] = [:]
         var lengths = [Int](repeating: 0, count: IndexField.allCases.count)
         var key: [UInt8] = []
-        for (field, text) in document.fieldTexts {
-            let base = UInt32(lengths[Int(field.rawValue)] + 16)  // a gap between values of one field
-            var copy = text
-            copy.withUTF8 { utf8 in
-                analyzer.analyze(utf8) { token in
-                    if token.type != .compound { lengths[Int(field.rawValue)] = Int(base) + token.position + 1 }
-                    key.removeAll(keepingCapacity: true)
-                    key.append(field.rawValue)
-                    key.append(contentsOf: token.term)
-                    let id = key.withUnsafeBufferPointer { terms.insert($0).id }
-                    positions[id, default: []].append(base + UInt32(token.position))
+        for (field, values) in document.fieldTexts {
+            var base = UInt32(lengths[Int(field.rawValue)] + 16)  // a gap between entries of one field
+            for value in values {
+                var copy = value
+                let used = copy.withUTF8 { utf8 in
+                    analyzer.analyze(utf8) { token in
+                        if token.type != .compound { lengths[Int(field.rawValue)] = Int(base) + token.position + 1 }
+                        key.removeAll(keepingCapacity: true)
+                        key.append(field.rawValue)
+                        key.append(contentsOf: token.term)
+                        let id = key.withUnsafeBufferPointer { terms.insert($0).id }
+                        positions[id, default: []].append(base + UInt32(token.position))
+                    }
                 }
+                base += UInt32(used)  // the next value's positions run on, as if joined by ". "
             }
         }
         for (id, list) in positions {

@@ -60,8 +60,12 @@ public final class Analyzer {
     }
 
     /// Analyzes UTF-8 `text`, calling `body` for every token. Offsets are relative to `text`.
-    public func analyze(_ text: UnsafeBufferPointer<UInt8>, _ body: (TokenView) -> Void) {
+    /// Returns the number of positions the text took, stopwords included: where the positions
+    /// of a text analyzed after it, as if the two were one, continue.
+    @discardableResult
+    public func analyze(_ text: UnsafeBufferPointer<UInt8>, _ body: (TokenView) -> Void) -> Int {
         core.analyze(text, body)
+        return core.position
     }
 
     deinit { core.deallocate() }
