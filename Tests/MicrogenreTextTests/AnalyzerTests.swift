@@ -145,6 +145,31 @@ import Testing
         #expect(shared.terms("termbcdefs termgjjjjs") == ["termbcdef", "termgjjjj"])
     }
 
+    /// Values analyzed one after the other, each starting at the positions the ones before took
+    /// (stopwords included), give the terms and positions of the values joined by ". ".
+    @Test(arguments: [
+        ["Julia Louis-Dreyfus", "Tony Hale", "Anna Chlumsky"],
+        ["The Who", "It", "Amélie Poulain", "東京物語"],
+        ["Drama", "Coming-of-age", "female-led", "U.S. politics"],
+        ["Jean-", "-Luc", "O'", "3.", "5"],
+    ])
+    func valuesRunOnAsIfJoined(values: [String]) throws {
+        let analyzer = try Analyzer()
+        let joined = analyzer.analyze(values.joined(separator: ". ")).map { "\($0.term)@\($0.position)" }
+        var separate: [String] = []
+        var shift = 0
+        for value in values {
+            var copy = value
+            let start = shift
+            shift += copy.withUTF8 { utf8 in
+                analyzer.analyze(utf8) {
+                    separate.append("\(String(decoding: $0.term, as: UTF8.self))@\($0.position + start)")
+                }
+            }
+        }
+        #expect(separate == joined)
+    }
+
     /// The ISO code lists committed in MicrogenreCore are ICU's.
     @Test func isoCodesMatchICU() {
         #expect(ISOCodes.countries == Set(ICULocales.countries))
