@@ -29,11 +29,9 @@ enum Pass {
             var tokens = 0
             while let record = try reader.next() {
                 titles += 1
-                record.forEachAnalyzedText { values in
-                    for value in values {
-                        var copy = value
-                        copy.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
-                    }
+                record.forEachAnalyzedValue { value in
+                    var copy = value
+                    copy.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
                 }
             }
             bytes = reader.bytesConsumed
@@ -56,6 +54,18 @@ extension TitleRecord {
         for synopsis in synopses { body([synopsis.text]) }
         if !people.isEmpty { body(people.map(\.name)) }
         if !genres.isEmpty || !keywords.isEmpty { body(genres + keywords) }
+    }
+
+    /// Calls `body` with every value the index analyzes, in the same order, without building
+    /// the groups.
+    func forEachAnalyzedValue(_ body: (String) -> Void) {
+        body(title)
+        if let subtitle { body(subtitle) }
+        if let originalTitle { body(originalTitle) }
+        for synopsis in synopses { body(synopsis.text) }
+        for person in people { body(person.name) }
+        for genre in genres { body(genre) }
+        for keyword in keywords { body(keyword) }
     }
 
     /// Every value the index analyzes.

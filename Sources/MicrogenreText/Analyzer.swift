@@ -35,8 +35,10 @@ public final class Analyzer {
 
     /// Every buffer and cache lives in one struct, mutated through a single access per call:
     /// accesses to a struct's own fields need no dynamic exclusivity checks, which on class
-    /// properties cost more than the tokenizing itself. (So `analyze` is not reentrant.)
-    private var core: AnalyzerCore
+    /// properties cost more than the tokenizing itself. Even that one check per call is left
+    /// out: a title's people and genres are analyzed value by value, a few words per call.
+    /// (So `analyze` is not reentrant, and an analyzer belongs to one thread.)
+    @exclusivity(unchecked) private var core: AnalyzerCore
 
     /// Creates an analyzer; fails only when ICU's data cannot be loaded.
     public init(options: AnalyzerOptions = .search) throws {
