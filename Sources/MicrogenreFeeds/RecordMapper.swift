@@ -30,10 +30,14 @@ enum Values {
     /// The first four-digit year in text like `1999`, `1999-05-01` or `20151126060000 +0000`.
     static func year(_ text: String?) -> Int? {
         guard let text else { return nil }
-        let digits = text.utf8.prefix(while: { $0 >= 0x30 && $0 <= 0x39 })
-        guard digits.count >= 4, let year = Int(String(decoding: digits.prefix(4), as: UTF8.self)),
-            (1850...2100).contains(year)
-        else { return nil }
+        var year = 0
+        var digits = 0
+        for byte in text.utf8 {
+            guard byte &- 0x30 < 10 else { break }
+            if digits < 4 { year = year * 10 + Int(byte &- 0x30) }
+            digits += 1
+        }
+        guard digits >= 4, (1850...2100).contains(year) else { return nil }
         return year
     }
 

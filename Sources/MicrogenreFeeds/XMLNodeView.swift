@@ -47,6 +47,25 @@ struct XMLNodeView {
         return nil
     }
 
+    /// The value of the attribute with local name `name` looked up in `values`: its id there, or
+    /// nil when the attribute is absent or holds another value (then ``attribute(_:)`` gives its
+    /// text). Values written plainly, the common case, are matched without making a `String`.
+    func attribute(_ name: String, in values: ByteStringTable) -> Int32? {
+        var attr = node.pointee.properties
+        while let a = attr {
+            if equals(a.pointee.name, name) {
+                if let only = a.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
+                    let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+                    let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
+                    if isCollapsed(bytes) { return values.id(of: bytes) }
+                }
+                return attribute(name).flatMap { values.id(of: Array($0.utf8)) }
+            }
+            attr = a.pointee.next
+        }
+        return nil
+    }
+
     /// The `xml:lang` in force at the element, inherited from its ancestors (`xmlNodeGetLang`).
     var language: String? {
         guard let lang = xmlNodeGetLang(node) else { return nil }

@@ -128,6 +128,33 @@ import Testing
         #expect(messages.contains { $0.contains("year 'soon'") })
     }
 
+    /// Kind, synopsis length and role values: matched as written, with white space around
+    /// them, as the kind's synonyms, or warned about and read as the default.
+    @Test func attributeValuesAreMatchedOrWarnedAbout() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                """
+                <title id="a" kind=" series "><name>A</name><synopsis length=" long">Text.</synopsis>
+                  <person role="director">D</person><person role=" writer ">W</person><person>C</person>
+                  <person role="stunts">S</person></title>
+                <title id="b" kind="Feature Film"><name>B</name><synopsis length="huge">Short text.</synopsis></title>
+                """))
+        let result = read(path)
+        let a = try #require(result["a"])
+        #expect(a.kind == .series)
+        #expect(a.synopses.first?.length == .long)
+        #expect(a.people.map(\.role) == [.director, .writer, .cast, .other])
+        let b = try #require(result["b"])
+        #expect(b.kind == .movie)
+        #expect(b.synopses.first?.length == .short)
+        let messages = result.warnings.map(\.message)
+        #expect(messages.contains { $0.contains("unknown person role 'stunts'") })
+        #expect(messages.contains { $0.contains("synopsis length 'huge'") })
+        #expect(!messages.contains { $0.contains("kind") })
+    }
+
     @Test func unknownRootElementIsAnErrorThatNamesTheFormats() throws {
         let directory = TemporaryDirectory()
         let path = directory.write("feed.xml", "<?xml version=\"1.0\"?>\n<listing><programme/></listing>\n")

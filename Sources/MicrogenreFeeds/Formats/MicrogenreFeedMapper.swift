@@ -18,6 +18,10 @@ struct MicrogenreFeedMapper: RecordMapper {
 
     /// Element names looked up as bytes: a `String` per child element cost more than its text.
     static let names = ByteStringTable(Element.allCases.map(\.tag))
+    /// Attribute values looked up as bytes, by the position of their case.
+    static let kinds = ByteStringTable(TitleKind.allCases.map(\.rawValue))
+    static let lengths = ByteStringTable(Synopsis.Length.allCases.map(\.rawValue))
+    static let roles = ByteStringTable(Credit.Role.allCases.map(\.rawValue))
 
     func isRecord(localName: String, depth: Int) -> Bool { depth == 1 && localName == "title" }
 
@@ -28,7 +32,9 @@ struct MicrogenreFeedMapper: RecordMapper {
             return nil
         }
         var kind = TitleKind.movie
-        if let kindName = element.attribute("kind") {
+        if let known = element.attribute("kind", in: Self.kinds) {
+            kind = TitleKind.allCases[Int(known)]
+        } else if let kindName = element.attribute("kind") {
             if let parsed = TitleKind(name: kindName) {
                 kind = parsed
             } else {
@@ -53,10 +59,9 @@ struct MicrogenreFeedMapper: RecordMapper {
                 if record.year == nil { context.warn(line, "title '\(titleID)': year '\(text ?? "")' is not a year") }
             case .synopsis:
                 guard let text = try context.synopsisText(child, "synopsis") else { return }
-                let lengthName = child.attribute("length")
-                let declared = lengthName.flatMap(Synopsis.Length.init(rawValue:))
+                let declared = child.attribute("length", in: Self.lengths).map { Synopsis.Length.allCases[Int($0)] }
                 let length = declared ?? Values.synopsisLength(of: text)
-                if let lengthName, declared == nil {
+                if declared == nil, let lengthName = child.attribute("length") {
                     context.warn(
                         line, "title '\(titleID)': synopsis length '\(lengthName)' is not short, medium or long")
                 }
@@ -70,10 +75,11 @@ struct MicrogenreFeedMapper: RecordMapper {
                 context.append(try context.field(child, "language"), to: &record.languages, "language", line: line)
             case .person:
                 guard let name = try context.field(child, "person") else { return }
-                let roleName = child.attribute("role") ?? "cast"
-                let parsed = Credit.Role(rawValue: roleName)
-                let role = parsed ?? .other
-                if parsed == nil {
+                var role = Credit.Role.cast
+                if let known = child.attribute("role", in: Self.roles) {
+                    role = Credit.Role.allCases[Int(known)]
+                } else if let roleName = child.attribute("role") {
+                    role = .other
                     context.warnOnce("role:\(roleName)", line, "unknown person role '\(roleName)', read as other")
                 }
                 if record.people.count < context.options.maxListEntries {
