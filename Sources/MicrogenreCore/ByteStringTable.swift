@@ -35,11 +35,6 @@ public struct ByteStringTable: Sendable {
         findSlot(key, hash: Self.hash(key)).id
     }
 
-    /// The id of `key` whose ``hash(_:)`` the caller computed already, or nil when absent.
-    public func id(of key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
-        findSlot(key, hash: hash).id
-    }
-
     /// Whether the string with `id` is `key`.
     @inline(__always)
     public func holds(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool { equals(id, key) }
@@ -61,9 +56,7 @@ public struct ByteStringTable: Sendable {
         insert(key, hash: Self.hash(key))
     }
 
-    /// The id of `key`, whose ``hash(_:)`` the caller computed, inserting it when absent.
-    @discardableResult
-    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (id: Int32, inserted: Bool) {
+    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (id: Int32, inserted: Bool) {
         let found = findSlot(key, hash: hash)
         if let id = found.id { return (id, false) }
         let id = Int32(hashes.count)
@@ -148,30 +141,32 @@ public struct ByteStringTable: Sendable {
         }
     }
 
-    /// The table's hash of `key`: FNV-1a, 64 bit, with a final avalanche so that low bits
-    /// spread well for masking. Callers that see the bytes one at a time anyway can compute it
-    /// as they go with ``hashStart``, ``hashStep(_:_:)`` and ``hashFinish(_:)``.
+    /// The table's hash of `key`: eight bytes at a time, then a final avalanche so that every
+    /// bit depends on every byte (tables index by low bits; the analyzer's term cache also uses
+    /// high ones). Not stable across versions: nothing stores it.
     @inline(__always)
     public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h = hashStart
-        for byte in key { h = hashStep(h, byte) }
-        return hashFinish(h)
-    }
-
-    /// The FNV-1a offset basis.
-    public static let hashStart: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    /// Folds one byte into a running hash.
-    @inline(__always)
-    public static func hashStep(_ h: UInt64, _ byte: UInt8) -> UInt64 {
-        (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-    }
-
-    /// Finishes a running hash.
-    @inline(__always)
-    public static func hashFinish(_ h: UInt64) -> UInt64 {
-        var h = h ^ (h >> 33)
-        h &*= 0xff51_afd7_ed55_8ccd
-        return h ^ (h >> 33)
+        let count = key.count
+        var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        var k = 0
+        if let base = key.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while k + 8 <= count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                k += 8
+            }
+        }
+        var last: UInt64 = 0
+        var shift: UInt64 = 0
+        while k < count {
+            last |= UInt64(key[k]) << shift
+            shift &+= 8
+            k += 1
+        }
+        h = (h ^ last) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 32
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        return h ^ (h >> 29)
     }
 }

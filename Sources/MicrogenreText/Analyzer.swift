@@ -313,7 +313,7 @@ private struct AnalyzerCore {
         _ term: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
         _ body: (TokenView) -> Void
     ) {
-        let hash = TermCache.hash(term)
+        let hash = ByteStringTable.hash(term)
         let pos = position
         position += 1
         let type: TokenType = isDigit(term[0]) ? .number : .word
@@ -377,7 +377,7 @@ private struct AnalyzerCore {
         let count = runCount
         runCount = 0
         let joined = UnsafeBufferPointer(start: run, count: runLength)
-        enqueue(joined, TermCache.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
+        enqueue(joined, ByteStringTable.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
     }
 
     /// Queues a compound, copying its bytes into the batch.

@@ -92,32 +92,6 @@ struct TermCache {
             }
     }
 
-    /// The cache's hash of `key`: eight bytes at a time, then a final avalanche so that every
-    /// bit depends on every byte (the front uses high bits, the table low ones).
-    @inline(__always)
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let raw = UnsafeRawPointer(key.baseAddress!)
-        let count = key.count
-        var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
-        var k = 0
-        while k + 8 <= count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
-            k += 8
-        }
-        var last: UInt64 = 0
-        var shift: UInt64 = 0
-        while k < count {
-            last |= UInt64(key[k]) << shift
-            shift &+= 8
-            k += 1
-        }
-        h = (h ^ last) &* 0x94D0_49BB_1331_11EB
-        h ^= h >> 32
-        h &*= 0xFF51_AFD7_ED55_8CCD
-        return h ^ (h >> 29)
-    }
-
     /// Starts loading the buckets a lookup of a key with `hash` will read.
     @inline(__always)
     func prefetch(_ hash: UInt64) {
