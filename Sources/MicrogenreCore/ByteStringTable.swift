@@ -148,21 +148,26 @@ public struct ByteStringTable: Sendable {
     public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let count = key.count
         var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
-        var k = 0
+        var last: UInt64 = 0
         if let base = key.baseAddress {
             let raw = UnsafeRawPointer(base)
+            var k = 0
             while k + 8 <= count {
                 h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
                 h ^= h >> 31
                 k += 8
             }
-        }
-        var last: UInt64 = 0
-        var shift: UInt64 = 0
-        while k < count {
-            last |= UInt64(key[k]) << shift
-            shift &+= 8
-            k += 1
+            // The last 1 to 7 bytes in at most two loads, never past the key (the length, mixed
+            // in above, tells the cases apart): four bytes from each end, or the first, middle
+            // and last byte.
+            let rest = count - k
+            if rest >= 4 {
+                last =
+                    UInt64(raw.loadUnaligned(fromByteOffset: k, as: UInt32.self))
+                    | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+            } else if rest > 0 {
+                last = UInt64(key[k]) << 16 | UInt64(key[k + rest / 2]) << 8 | UInt64(key[count - 1])
+            }
         }
         h = (h ^ last) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 32

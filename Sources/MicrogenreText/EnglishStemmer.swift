@@ -56,6 +56,22 @@ private let s = UInt8(ascii: "s"), t = UInt8(ascii: "t"), apostrophe = UInt8(asc
     c == a || c == e || c == i || c == o || c == u || c == y
 }
 
+/// A step's suffixes, with their positions grouped by last letter: a word is compared only with
+/// the suffixes ending in its own last letter.
+private struct SuffixList {
+    let suffixes: [StaticString]
+    let byLastLetter: [[Int]]
+
+    init(_ suffixes: [StaticString]) {
+        self.suffixes = suffixes
+        var groups = [[Int]](repeating: [], count: 256)
+        for (index, suffix) in suffixes.enumerated() {
+            groups[Int(suffix.utf8Start[suffix.utf8CodeUnitCount - 1])].append(index)
+        }
+        byLastLetter = groups
+    }
+}
+
 /// The word being stemmed, with its regions.
 private struct Word {
     var b: [UInt8]
@@ -69,12 +85,17 @@ private struct Word {
 
     func ends(_ suffix: StaticString) -> Bool {
         let n = suffix.utf8CodeUnitCount
-        guard n <= b.count else { return false }
-        return suffix.withUTF8Buffer { sfx in
+        let count = b.count
+        guard n > 0 else { return true }
+        guard n <= count else { return false }
+        let sfx = suffix.utf8Start
+        return b.withUnsafeBufferPointer { word in
+            // Most suffixes tried differ in the last letter: test it first.
+            if word[count - 1] != sfx[n - 1] { return false }
+            let start = count - n
             var k = 0
-            let start = b.count - n
-            while k < n {
-                if b[start + k] != sfx[k] { return false }
+            while k < n - 1 {
+                if word[start + k] != sfx[k] { return false }
                 k += 1
             }
             return true
@@ -94,11 +115,12 @@ private struct Word {
         }
     }
 
-    /// The longest of `suffixes` the word ends with, and its index in the list.
-    func longest(_ suffixes: [StaticString]) -> (index: Int, length: Int)? {
+    /// The longest of `list`'s suffixes the word ends with, and its index in the list.
+    func longest(_ list: SuffixList) -> (index: Int, length: Int)? {
+        guard let last = b.last else { return nil }
         var best: (Int, Int)?
-        for (index, suffix) in suffixes.enumerated() where ends(suffix) {
-            let n = suffix.utf8CodeUnitCount
+        for index in list.byLastLetter[Int(last)] where ends(list.suffixes[index]) {
+            let n = list.suffixes[index].utf8CodeUnitCount
             if best == nil || n > best!.1 { best = (index, n) }
         }
         return best
@@ -182,8 +204,8 @@ private struct Word {
         return k + 1
     }
 
-    static let step1aSuffixes: [StaticString] = ["sses", "ied", "ies", "s", "us", "ss"]
-    static let step1bSuffixes: [StaticString] = ["eed", "eedly", "ed", "edly", "ing", "ingly"]
+    static let step1aSuffixes = SuffixList(["sses", "ied", "ies", "s", "us", "ss"])
+    static let step1bSuffixes = SuffixList(["eed", "eedly", "ed", "edly", "ing", "ingly"])
     static let doubles: [StaticString] = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"]
 
     mutating func step1a() {
@@ -252,11 +274,11 @@ private struct Word {
         if !isVowel(b[b.count - 2]) { b[b.count - 1] = i }
     }
 
-    static let step2Suffixes: [StaticString] = [
+    static let step2Suffixes = SuffixList([
         "tional", "enci", "anci", "abli", "entli", "izer", "ization", "ational", "ation", "ator",
         "alism", "aliti", "alli", "fulness", "ousli", "ousness", "iveness", "iviti", "biliti", "bli",
         "ogist", "ogi", "fulli", "lessli", "li",
-    ]
+    ])
     static let step2Replacements: [StaticString] = [
         "tion", "ence", "ance", "able", "ent", "ize", "ize", "ate", "ate", "ate",
         "al", "al", "al", "ful", "ous", "ous", "ive", "ive", "ble", "ble",
@@ -276,9 +298,9 @@ private struct Word {
         replaceSuffix(length: n, with: Self.step2Replacements[index])
     }
 
-    static let step3Suffixes: [StaticString] = [
+    static let step3Suffixes = SuffixList([
         "tional", "ational", "alize", "icate", "iciti", "ical", "ful", "ness", "ative",
-    ]
+    ])
     static let step3Replacements: [StaticString] = ["tion", "ate", "al", "ic", "ic", "ic", "", "", ""]
 
     mutating func step3() {
@@ -287,10 +309,10 @@ private struct Word {
         replaceSuffix(length: n, with: Self.step3Replacements[index])
     }
 
-    static let step4Suffixes: [StaticString] = [
+    static let step4Suffixes = SuffixList([
         "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ism", "ate",
         "iti", "ous", "ive", "ize", "ion",
-    ]
+    ])
 
     mutating func step4() {
         guard let (index, n) = longest(Self.step4Suffixes), b.count - n >= p2 else { return }
