@@ -189,42 +189,42 @@ private struct AnalyzerCore {
         while k < to {
             let first = text[k]
             guard isAlnum(first) else {
-                k += 1
+                k &+= 1
                 continue
             }
             let start = k
             // Whether the word differs from its term: an uppercase letter or a typographic apostrophe.
             var changes = isUpper(first)
-            k += 1
+            k &+= 1
             while true {
                 while k < to {
                     let b = text[k]
                     if b &- 0x61 < 26 || isDigit(b) || b == 0x5F {
-                        k += 1
+                        k &+= 1
                     } else if isUpper(b) {
                         changes = true
-                        k += 1
+                        k &+= 1
                     } else {
                         break
                     }
                 }
-                if k + 1 < to {
+                if k &+ 1 < to {
                     let joiner = text[k]
-                    let before = text[k - 1]
-                    let after = text[k + 1]
+                    let before = text[k &- 1]
+                    let after = text[k &+ 1]
                     if (joiner == 0x27 || joiner == 0x2E) && isAlpha(before) && isAlpha(after) {
-                        k += 1
+                        k &+= 1
                         continue
                     }
                     if (joiner == 0x2E || joiner == 0x2C) && isDigit(before) && isDigit(after) {
-                        k += 1
+                        k &+= 1
                         continue
                     }
-                    if joiner == 0xE2 && k + 3 < to && text[k + 1] == 0x80 && text[k + 2] == 0x99 && isAlpha(before)
-                        && isAlpha(text[k + 3])
+                    if joiner == 0xE2 && k &+ 3 < to && text[k &+ 1] == 0x80 && text[k &+ 2] == 0x99 && isAlpha(before)
+                        && isAlpha(text[k &+ 3])
                     {
                         changes = true
-                        k += 3
+                        k &+= 3
                         continue
                     }
                 }
@@ -279,13 +279,13 @@ private struct AnalyzerCore {
             var b = text[k]
             if b == 0xE2 {  // the typographic apostrophe the ASCII path joins on
                 b = 0x27
-                k += 2
+                k &+= 2
             } else if isUpper(b) {
                 b |= 0x20
             }
             dest[count] = b
-            count += 1
-            k += 1
+            count &+= 1
+            k &+= 1
         }
         pendingBytesUsed += count
         queueWord(UnsafeBufferPointer(start: dest, count: count), text, start, end, body)

@@ -82,14 +82,38 @@ struct TermCache {
     @inline(__always)
     private func holds(_ bucket: UnsafeMutableRawPointer, _ key: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> Bool {
         Int(Self.byte(bucket, Self.keyLengthOffset)) == key.count && bucket.load(as: UInt64.self) == hash
-            && withData(bucket) { stored in
-                var k = 0
-                while k < key.count {
-                    if stored[k] != key[k] { return false }
-                    k += 1
+            && withData(bucket) { Self.sameBytes(UnsafeRawPointer($0), UnsafeRawPointer(key.baseAddress!), key.count) }
+    }
+
+    /// Whether the `count` bytes at `a` and `b` are equal: a word at a time, with overlapping
+    /// loads for the last bytes, never reading past either.
+    @inline(__always)
+    private static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+        if count >= 8 {
+            var k = 0
+            while k &+ 8 <= count {
+                if a.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                    != b.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                {
+                    return false
                 }
-                return true
+                k &+= 8
             }
+            return k == count
+                || a.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+                    == b.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+        }
+        if count >= 4 {
+            return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                && a.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)
+        }
+        var k = 0
+        while k < count {
+            if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+            k &+= 1
+        }
+        return true
     }
 
     /// Starts loading the buckets a lookup of a key with `hash` will read.
