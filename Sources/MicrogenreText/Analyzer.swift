@@ -287,7 +287,7 @@ private struct AnalyzerCore {
             count &+= 1
             k &+= 1
         }
-        pendingBytesUsed += count
+        pendingBytesUsed &+= count
         queueWord(UnsafeBufferPointer(start: dest, count: count), text, start, end, body)
     }
 
@@ -315,7 +315,7 @@ private struct AnalyzerCore {
     ) {
         let hash = ByteStringTable.hash(term)
         let pos = position
-        position += 1
+        position &+= 1
         let type: TokenType = isDigit(term[0]) ? .number : .word
         if options.catenateHyphenated {
             // Copy the word into the run only when it is part of a hyphenated compound.
@@ -340,15 +340,15 @@ private struct AnalyzerCore {
         pending[pendingCount] = PendingToken(
             term: term.baseAddress!, termLength: term.count, hash: hash, position: pos, length: 1, start: start,
             end: end, type: type)
-        pendingCount += 1
+        pendingCount &+= 1
         terms.prefetch(hash)
     }
 
     /// Room in the batch for a word of `length` bytes to copy, and for a compound flushed before
     /// it, so that nothing drains the batch between writing the word and queueing it.
     mutating func reserve(_ length: Int, _ body: (TokenView) -> Void) -> UnsafeMutablePointer<UInt8> {
-        let needed = length + runLength
-        if pendingCount + 2 > Self.batchSize || pendingBytesUsed + needed > pendingBytesCapacity {
+        let needed = length &+ runLength
+        if pendingCount &+ 2 > Self.batchSize || pendingBytesUsed &+ needed > pendingBytesCapacity {
             drain(body)
             if needed > pendingBytesCapacity {
                 pendingBytes.deallocate()
@@ -404,20 +404,23 @@ private struct AnalyzerCore {
     }
 
     mutating func drain(_ body: (TokenView) -> Void) {
-        for k in 0..<pendingCount {
-            let p = pending[k]
-            emit(
-                UnsafeBufferPointer(start: p.term, count: p.termLength), p.hash, p.position,
-                p.length, p.start, p.end, p.type, body)
+        var k = 0
+        while k < pendingCount {
+            emit(pending + k, body)
+            k &+= 1
         }
         pendingCount = 0
         pendingBytesUsed = 0
     }
 
-    mutating func emit(
-        _ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ position: Int, _ length: Int, _ start: Int, _ end: Int,
-        _ type: TokenType, _ body: (TokenView) -> Void
-    ) {
+    mutating func emit(_ token: UnsafePointer<PendingToken>, _ body: (TokenView) -> Void) {
+        let term = UnsafeBufferPointer(start: token.pointee.term, count: token.pointee.termLength)
+        let hash = token.pointee.hash
+        let position = token.pointee.position
+        let length = token.pointee.length
+        let start = token.pointee.start
+        let end = token.pointee.end
+        let type = token.pointee.type
         var slot = terms.find(term, hash: hash)
         if slot.found {
             let isStopword = type == .word && terms.isStopword(slot.bucket)
