@@ -96,16 +96,19 @@ public struct ByteStringTable: Sendable {
     }
 
     private func findSlot(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (slot: Int, id: Int32?) {
-        var slot = Int(truncatingIfNeeded: hash) & mask
         let tag = hash >> 32
-        while true {
-            let entry = slots[slot]
-            if entry == Self.empty { return (slot, nil) }
-            if entry >> 32 == tag {
-                let id = Int32(truncatingIfNeeded: entry)
-                if equals(id, key) { return (slot, id) }
+        let mask = self.mask
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == Self.empty { return (slot, nil) }
+                if entry >> 32 == tag {
+                    let id = Int32(truncatingIfNeeded: entry)
+                    if equals(id, key) { return (slot, id) }
+                }
+                slot = (slot &+ 1) & mask
             }
-            slot = (slot + 1) & mask
         }
     }
 
@@ -117,16 +120,17 @@ public struct ByteStringTable: Sendable {
     }
 
     private func equals(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[Int(id)]
-        let end = starts[Int(id) + 1]
-        guard end - start == key.count else { return false }
-        return arena.withUnsafeBufferPointer { base in
-            var k = 0
-            while k < key.count {
-                if base[start + k] != key[k] { return false }
-                k += 1
+        starts.withUnsafeBufferPointer { starts in
+            let start = starts[Int(id)]
+            guard starts[Int(id) &+ 1] &- start == key.count else { return false }
+            return arena.withUnsafeBufferPointer { base in
+                var k = 0
+                while k < key.count {
+                    if base[start &+ k] != key[k] { return false }
+                    k &+= 1
+                }
+                return true
             }
-            return true
         }
     }
 
