@@ -84,13 +84,20 @@ struct XMLNodeView {
         return result
     }
 
-    /// Calls `body` with each child element, in document order.
-    func forEachChild(_ body: (XMLNodeView) throws -> Void) rethrows {
-        var child = node.pointee.children
-        while let c = child {
-            if c.pointee.type == XML_ELEMENT_NODE { try body(XMLNodeView(node: c)) }
-            child = c.pointee.next
+    /// The first child element, for walking children without a closure:
+    /// `var child = element.firstChild; while let c = child { ...; child = c.nextSibling }`.
+    var firstChild: XMLNodeView? { Self.element(from: node.pointee.children) }
+
+    /// The next sibling element.
+    var nextSibling: XMLNodeView? { Self.element(from: node.pointee.next) }
+
+    private static func element(from start: xmlNodePtr?) -> XMLNodeView? {
+        var node = start
+        while let n = node {
+            if n.pointee.type == XML_ELEMENT_NODE { return XMLNodeView(node: n) }
+            node = n.pointee.next
         }
+        return nil
     }
 
     /// The child elements named `name`.

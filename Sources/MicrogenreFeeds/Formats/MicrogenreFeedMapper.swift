@@ -42,11 +42,14 @@ struct MicrogenreFeedMapper: RecordMapper {
             }
         }
         var record = TitleRecord(id: titleID, kind: kind, title: title, source: context.location(element.line))
-        try element.forEachChild { child in
+        // A loop, not a closure: a closure capturing `record` copied the whole record per child.
+        var next = element.firstChild
+        while let child = next {
+            next = child.nextSibling
             guard let known = child.nameID(in: Self.names).flatMap(Element.init(rawValue:)) else {
                 let line = child.line
                 context.warnOnce("element:\(child.name)", line, "unknown element <\(child.name)> in <title> ignored")
-                return
+                continue
             }
             let line = child.line
             switch known {
@@ -58,7 +61,7 @@ struct MicrogenreFeedMapper: RecordMapper {
                 record.year = Values.year(text)
                 if record.year == nil { context.warn(line, "title '\(titleID)': year '\(text ?? "")' is not a year") }
             case .synopsis:
-                guard let text = try context.synopsisText(child, "synopsis") else { return }
+                guard let text = try context.synopsisText(child, "synopsis") else { continue }
                 let declared = child.attribute("length", in: Self.lengths).map { Synopsis.Length.allCases[Int($0)] }
                 let length = declared ?? Values.synopsisLength(of: text)
                 if declared == nil, let lengthName = child.attribute("length") {
@@ -74,7 +77,7 @@ struct MicrogenreFeedMapper: RecordMapper {
             case .language:
                 context.append(try context.field(child, "language"), to: &record.languages, "language", line: line)
             case .person:
-                guard let name = try context.field(child, "person") else { return }
+                guard let name = try context.field(child, "person") else { continue }
                 var role = Credit.Role.cast
                 if let known = child.attribute("role", in: Self.roles) {
                     role = Credit.Role.allCases[Int(known)]
