@@ -188,12 +188,16 @@ struct XMLNodeView {
 /// Whether the NUL-terminated libxml2 string `pointer` spells `name`.
 @inline(__always)
 func equals(_ pointer: UnsafePointer<xmlChar>, _ name: String) -> Bool {
-    var p = pointer
-    for byte in name.utf8 {
-        if p.pointee != byte { return false }
-        p += 1
+    // Through the name's contiguous bytes: walking a String's UTF-8 view costs more per byte.
+    var name = name
+    return name.withUTF8 { bytes in
+        var k = 0
+        while k < bytes.count {
+            if pointer[k] != bytes[k] { return false }
+            k &+= 1
+        }
+        return pointer[k] == 0
     }
-    return p.pointee == 0
 }
 
 /// True when `bytes` has no leading or trailing white space and no white space but single spaces.
