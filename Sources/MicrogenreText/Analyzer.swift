@@ -403,6 +403,7 @@ private struct AnalyzerCore {
         terms.prefetch(hash)
     }
 
+    @inline(__always)
     mutating func drain(_ body: (TokenView) -> Void) {
         var k = 0
         while k < pendingCount {
@@ -413,6 +414,7 @@ private struct AnalyzerCore {
         pendingBytesUsed = 0
     }
 
+    @inline(__always)
     mutating func emit(_ token: UnsafePointer<PendingToken>, _ body: (TokenView) -> Void) {
         let term = UnsafeBufferPointer(start: token.pointee.term, count: token.pointee.termLength)
         let hash = token.pointee.hash
