@@ -35,10 +35,6 @@ public struct ByteStringTable: Sendable {
         findSlot(key, hash: Self.hash(key)).id
     }
 
-    /// Whether the string with `id` is `key`.
-    @inline(__always)
-    public func holds(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool { equals(id, key) }
-
     /// The id of `bytes`, or nil when absent.
     public func id(of bytes: [UInt8]) -> Int32? {
         bytes.withUnsafeBufferPointer { id(of: $0) }

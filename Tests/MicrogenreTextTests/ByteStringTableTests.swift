@@ -22,7 +22,6 @@ import Testing
         for (key, expected) in zip(keys, ids) {
             #expect(id(table, key) == expected)
             #expect(table.withBytes(of: expected) { Array($0) } == key)
-            #expect(key.withUnsafeBufferPointer { table.holds(expected, $0) })
         }
         #expect(table.count == Set(keys).count)
         // Near misses are absent.
