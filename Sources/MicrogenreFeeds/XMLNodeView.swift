@@ -26,44 +26,43 @@ struct XMLNodeView {
 
     /// The value of the attribute with local name `name`, whatever its namespace.
     func attribute(_ name: String) -> String? {
-        var attr = node.pointee.properties
-        while let a = attr {
-            if equals(a.pointee.name, name) {
-                if let only = a.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
-                    let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-                    let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
-                    if isCollapsed(bytes) { return String(decoding: bytes, as: UTF8.self) }
-                }
-                var bytes: [UInt8] = []
-                var child = a.pointee.children
-                while let c = child {
-                    if let content = c.pointee.content { appendCString(content, to: &bytes) }
-                    child = c.pointee.next
-                }
-                return collapsedString(bytes)
-            }
-            attr = a.pointee.next
+        guard let found = findAttribute(name) else { return nil }
+        if let plain = Self.plainValue(found) { return String(decoding: plain, as: UTF8.self) }
+        var bytes: [UInt8] = []
+        var child = found.pointee.children
+        while let c = child {
+            if let content = c.pointee.content { appendCString(content, to: &bytes) }
+            child = c.pointee.next
         }
-        return nil
+        return collapsedString(bytes)
     }
 
     /// The value of the attribute with local name `name` looked up in `values`: its id there, or
     /// nil when the attribute is absent or holds another value (then ``attribute(_:)`` gives its
     /// text). Values written plainly, the common case, are matched without making a `String`.
     func attribute(_ name: String, in values: ByteStringTable) -> Int32? {
+        guard let found = findAttribute(name) else { return nil }
+        if let plain = Self.plainValue(found) { return values.id(of: plain) }
+        return attribute(name).flatMap { values.id(of: Array($0.utf8)) }
+    }
+
+    private func findAttribute(_ name: String) -> xmlAttrPtr? {
         var attr = node.pointee.properties
         while let a = attr {
-            if equals(a.pointee.name, name) {
-                if let only = a.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
-                    let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-                    let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
-                    if isCollapsed(bytes) { return values.id(of: bytes) }
-                }
-                return attribute(name).flatMap { values.id(of: Array($0.utf8)) }
-            }
+            if equals(a.pointee.name, name) { return a }
             attr = a.pointee.next
         }
         return nil
+    }
+
+    /// An attribute's value as libxml2 holds it, when it is one text node with no white space
+    /// to collapse (the common case).
+    private static func plainValue(_ attribute: xmlAttrPtr) -> UnsafeBufferPointer<UInt8>? {
+        guard let only = attribute.pointee.children, only.pointee.next == nil, let content = only.pointee.content
+        else { return nil }
+        let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+        let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
+        return isCollapsed(bytes) ? bytes : nil
     }
 
     /// The `xml:lang` in force at the element, inherited from its ancestors (`xmlNodeGetLang`).
