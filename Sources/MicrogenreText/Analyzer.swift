@@ -41,11 +41,17 @@ public final class Analyzer {
     @exclusivity(unchecked) private var core: AnalyzerCore
 
     /// Creates an analyzer; fails only when ICU's data cannot be loaded.
-    public init(options: AnalyzerOptions = .search) throws {
+    public convenience init(options: AnalyzerOptions = .search) throws {
+        try self.init(options: options, termCacheLimit: 1 << 19)
+    }
+
+    /// Creates an analyzer whose term cache is emptied when it holds `termCacheLimit` distinct
+    /// words (about 32 MB at the default; tests set it low to exercise the emptying).
+    init(options: AnalyzerOptions, termCacheLimit: Int) throws {
         self.options = options
         core = AnalyzerCore(
             options: options, folder: try UnicodeFolder(), breaker: try WordBreaker(),
-            stopwords: ByteStringTable(Stopwords.english))
+            stopwords: ByteStringTable(Stopwords.english), termCacheLimit: termCacheLimit)
     }
 
     /// Analyzes `text` into owned tokens, in position order.
@@ -108,10 +114,15 @@ private struct AnalyzerCore {
     var runStart = 0
     var runEnd = 0
 
-    static let termCacheLimit = 1 << 19
+    /// Distinct words the term cache holds before it is emptied and starts again.
+    let termCacheLimit: Int
 
-    init(options: AnalyzerOptions, folder: UnicodeFolder, breaker: WordBreaker, stopwords: ByteStringTable) {
+    init(
+        options: AnalyzerOptions, folder: UnicodeFolder, breaker: WordBreaker, stopwords: ByteStringTable,
+        termCacheLimit: Int
+    ) {
         self.options = options
+        self.termCacheLimit = termCacheLimit
         self.folder = folder
         self.breaker = breaker
         self.stopwords = stopwords
@@ -438,7 +449,7 @@ private struct AnalyzerCore {
         computeOutput(term, type)
         stemScratch.withUnsafeBufferPointer { output in
             guard TermCache.canStore(term, output: output) else { return }
-            if terms.count >= Self.termCacheLimit {
+            if terms.count >= termCacheLimit {
                 terms.removeAll()
                 slot = terms.find(term, hash: hash)
             }

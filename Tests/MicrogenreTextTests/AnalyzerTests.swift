@@ -1,6 +1,7 @@
 import MicrogenreCore
-import MicrogenreText
 import Testing
+
+@testable import MicrogenreText
 
 @Suite struct AnalyzerTests {
     /// Folding and segmentation across scripts, without stemming or stopwords.
@@ -168,6 +169,14 @@ import Testing
             }
         }
         #expect(separate == joined)
+    }
+
+    /// A term cache that fills up is emptied and starts again, and tokens come out the same.
+    @Test func fullTermCacheStartsAgain() throws {
+        let words = (0..<500).map { "word\(String($0, radix: 26))ing" }.joined(separator: " ")
+        let small = try Analyzer(options: .search, termCacheLimit: 64)
+        let expected = try Analyzer().analyze(words)
+        for _ in 0..<3 { #expect(small.analyze(words) == expected) }
     }
 
     /// The ISO code lists committed in MicrogenreCore are ICU's.
