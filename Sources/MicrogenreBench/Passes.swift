@@ -44,20 +44,9 @@ enum Pass {
 }
 
 extension TitleRecord {
-    /// The texts the index analyzes, as `IndexDocument` groups them: title, other titles,
-    /// synopses, the people, the genres and keywords. The values of one group are analyzed as
-    /// one text, one after the other.
-    func forEachAnalyzedText(_ body: ([String]) -> Void) {
-        body([title])
-        if let subtitle { body([subtitle]) }
-        if let originalTitle { body([originalTitle]) }
-        for synopsis in synopses { body([synopsis.text]) }
-        if !people.isEmpty { body(people.map(\.name)) }
-        if !genres.isEmpty || !keywords.isEmpty { body(genres + keywords) }
-    }
-
-    /// Calls `body` with every value the index analyzes, in the same order, without building
-    /// the groups.
+    /// Calls `body` with every value the index analyzes, in its order: title, other titles,
+    /// synopses, the people, the genres and keywords (`IndexDocument` runs the positions of a
+    /// title's people, and of its genres and keywords, on from value to value).
     func forEachAnalyzedValue(_ body: (String) -> Void) {
         body(title)
         if let subtitle { body(subtitle) }
@@ -71,7 +60,7 @@ extension TitleRecord {
     /// Every value the index analyzes.
     var analyzedTexts: [String] {
         var texts: [String] = []
-        forEachAnalyzedText { texts += $0 }
+        forEachAnalyzedValue { texts.append($0) }
         return texts
     }
 }

@@ -82,13 +82,13 @@ public struct TagModel: Sendable {
             kept.append((k, probability))
         }
         var top = [[(feature: Int32, weight: Float)]](repeating: [], count: kept.count)
+        // Ties go to the lower feature index, so the order features come in does not matter.
+        let stronger = { (a: (feature: Int32, weight: Float), b: (feature: Int32, weight: Float)) in
+            a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature
+        }
         for feature in features {
             for (classifier, weight) in postings[Int(feature)] where weight > 0 && slot[Int(classifier)] >= 0 {
                 let s = slot[Int(classifier)]
-                // Ties go to the lower feature index, so the order features come in does not matter.
-                let stronger = { (a: (feature: Int32, weight: Float), b: (feature: Int32, weight: Float)) in
-                    a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature
-                }
                 if top[s].count < 3 {
                     top[s].append((feature, weight))
                     top[s].sort(by: stronger)

@@ -361,13 +361,17 @@ private struct AnalyzerCore {
         let needed = length &+ runLength
         if pendingCount &+ 2 > Self.batchSize || pendingBytesUsed &+ needed > pendingBytesCapacity {
             drain(body)
-            if needed > pendingBytesCapacity {
-                pendingBytes.deallocate()
-                pendingBytesCapacity = needed * 2
-                pendingBytes = .allocate(capacity: pendingBytesCapacity)
-            }
+            ensurePendingCapacity(needed)
         }
         return pendingBytes + pendingBytesUsed
+    }
+
+    /// Room for `needed` bytes in the (drained, empty) batch.
+    mutating func ensurePendingCapacity(_ needed: Int) {
+        guard needed > pendingBytesCapacity else { return }
+        pendingBytes.deallocate()
+        pendingBytesCapacity = needed * 2
+        pendingBytes = .allocate(capacity: pendingBytesCapacity)
     }
 
     mutating func appendToRun(_ term: UnsafeBufferPointer<UInt8>) {
@@ -398,11 +402,7 @@ private struct AnalyzerCore {
     ) {
         if pendingCount == Self.batchSize || pendingBytesUsed + term.count > pendingBytesCapacity {
             drain(body)
-            if term.count > pendingBytesCapacity {
-                pendingBytes.deallocate()
-                pendingBytesCapacity = term.count * 2
-                pendingBytes = .allocate(capacity: pendingBytesCapacity)
-            }
+            ensurePendingCapacity(term.count)
         }
         let copy = pendingBytes + pendingBytesUsed
         copy.update(from: term.baseAddress!, count: term.count)

@@ -42,7 +42,6 @@ struct MicrogenreFeedMapper: RecordMapper {
             }
         }
         var record = TitleRecord(id: titleID, kind: kind, title: title, source: context.location(element.line))
-        // A loop, not a closure: a closure capturing `record` copied the whole record per child.
         var next = element.firstChild
         while let child = next {
             next = child.nextSibling
