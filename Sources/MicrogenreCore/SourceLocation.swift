@@ -8,7 +8,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var column: Int?
 
     /// Creates a location.
-    public init(file: String, line: Int, column: Int? = nil) {
+    @inlinable public init(file: String, line: Int, column: Int? = nil) {
         self.file = file
         self.line = line
         self.column = column

@@ -4,7 +4,7 @@ public struct TitleID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var rawValue: String
 
     /// Wraps an identifier string.
-    public init(_ rawValue: String) { self.rawValue = rawValue }
+    @inlinable public init(_ rawValue: String) { self.rawValue = rawValue }
 
     public var description: String { rawValue }
 

@@ -37,8 +37,9 @@ public struct TitleRecord: Sendable, Hashable {
     /// Where the record starts in its feed.
     public var source: SourceLocation?
 
-    /// Creates a record; everything but id, kind and title is optional.
-    public init(
+    /// Creates a record; everything but id, kind and title is optional. Inlinable, so that a
+    /// feed mapper builds the record in place instead of copying every field through a call.
+    @inlinable public init(
         id: TitleID, kind: TitleKind, title: String, subtitle: String? = nil, originalTitle: String? = nil,
         year: Int? = nil,
         synopses: [Synopsis] = [], genres: [String] = [], keywords: [String] = [], people: [Credit] = [],
@@ -88,7 +89,7 @@ public struct Synopsis: Sendable, Hashable {
     public var text: String
 
     /// Creates a synopsis.
-    public init(length: Length, language: String? = nil, text: String) {
+    @inlinable public init(length: Length, language: String? = nil, text: String) {
         self.length = length
         self.language = language
         self.text = text
@@ -110,7 +111,7 @@ public struct Credit: Sendable, Hashable {
     public var character: String?
 
     /// Creates a credit.
-    public init(name: String, role: Role, character: String? = nil) {
+    @inlinable public init(name: String, role: Role, character: String? = nil) {
         self.name = name
         self.role = role
         self.character = character
@@ -125,7 +126,7 @@ public struct MaturityRating: Sendable, Hashable {
     public var value: String
 
     /// Creates a rating.
-    public init(system: String, value: String) {
+    @inlinable public init(system: String, value: String) {
         self.system = system
         self.value = value
     }

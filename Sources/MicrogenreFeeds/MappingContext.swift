@@ -10,6 +10,8 @@ struct MappingContext {
     private var expansionLeft: Int
     private var truncatedLists: Set<String> = []
     private var warnedOnce: Set<String> = []
+    /// A mapper's list of a record's named children, kept from record to record for its storage.
+    var childScratch: [(XMLNodeView, MicrogenreFeedMapper.Element)] = []
 
     init(file: String, options: FeedOptions) {
         self.file = file
@@ -44,7 +46,7 @@ struct MappingContext {
     }
 
     /// An attribute value as a short field.
-    mutating func attribute(_ element: XMLNodeView, _ attribute: String, _ name: String) -> String? {
+    mutating func attribute(_ element: XMLNodeView, _ attribute: StaticString, _ name: String) -> String? {
         limited(element.attribute(attribute), name, line: element.line, limit: options.maxFieldBytes)
     }
 
@@ -54,26 +56,32 @@ struct MappingContext {
     }
 
     /// `value` cut to `limit` bytes at a character boundary, with a warning; nil when empty.
-    mutating func limited(_ value: String?, _ name: String, line: Int, limit: Int) -> String? {
+    /// `line` is computed only for the warning: libxml2 finds a node's line by walking the tree.
+    mutating func limited(_ value: String?, _ name: String, line: @autoclosure () -> Int, limit: Int) -> String? {
         guard let value, !value.isEmpty else { return nil }
         let utf8 = value.utf8
         guard utf8.count > limit else { return value }
         var end = utf8.index(utf8.startIndex, offsetBy: limit)
         while end > utf8.startIndex && (utf8[end] & 0xC0) == 0x80 { end = utf8.index(before: end) }
-        warn(line, "\(name) is \(utf8.count) bytes, over the limit of \(limit); truncated")
+        warn(line(), "\(name) is \(utf8.count) bytes, over the limit of \(limit); truncated")
         return String(value[..<end])
     }
 
     /// Appends `value` to `list` unless it is empty, a repeat, or past the list limit.
-    mutating func append(_ value: String?, to list: inout [String], _ name: String, line: Int) {
-        guard let value, !value.isEmpty, !list.contains(value) else { return }
-        guard list.count < options.maxListEntries else {
-            if truncatedLists.insert(name).inserted {
-                warn(line, "more than \(options.maxListEntries) \(name) entries; the rest are dropped")
-            }
-            return
-        }
+    mutating func append(_ value: String?, to list: inout [String], _ name: String, line: @autoclosure () -> Int) {
+        guard let value, !value.isEmpty, !list.contains(value), hasRoom(list.count, in: name, line: line())
+        else { return }
         list.append(value)
+    }
+
+    /// Whether a list already holding `count` entries may take one more. Past the list limit,
+    /// warns once per record and list that the rest are dropped.
+    mutating func hasRoom(_ count: Int, in name: String, line: @autoclosure () -> Int) -> Bool {
+        guard count >= options.maxListEntries else { return true }
+        if truncatedLists.insert(name).inserted {
+            warn(line(), "more than \(options.maxListEntries) \(name) entries; the rest are dropped")
+        }
+        return false
     }
 
     // MARK: - Entities

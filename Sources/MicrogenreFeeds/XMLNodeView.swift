@@ -25,7 +25,7 @@ struct XMLNodeView {
     var line: Int { Int(xmlGetLineNo(node)) }
 
     /// The value of the attribute with local name `name`, whatever its namespace.
-    func attribute(_ name: String) -> String? {
+    func attribute(_ name: StaticString) -> String? {
         guard let found = findAttribute(name) else { return nil }
         if let plain = Self.plainValue(found) { return String(decoding: plain, as: UTF8.self) }
         var bytes: [UInt8] = []
@@ -40,13 +40,14 @@ struct XMLNodeView {
     /// The value of the attribute with local name `name` looked up in `values`: its id there, or
     /// nil when the attribute is absent or holds another value (then ``attribute(_:)`` gives its
     /// text). Values written plainly, the common case, are matched without making a `String`.
-    func attribute(_ name: String, in values: ByteStringTable) -> Int32? {
+    func attribute(_ name: StaticString, in values: ByteStringTable) -> Int32? {
         guard let found = findAttribute(name) else { return nil }
         if let plain = Self.plainValue(found) { return values.id(of: plain) }
         return attribute(name).flatMap { values.id(of: Array($0.utf8)) }
     }
 
-    private func findAttribute(_ name: String) -> xmlAttrPtr? {
+    /// Attribute names are static: compared through their bytes, with no `String` to unpack.
+    private func findAttribute(_ name: StaticString) -> xmlAttrPtr? {
         var attr = node.pointee.properties
         while let a = attr {
             if equals(a.pointee.name, name) { return a }
@@ -182,6 +183,19 @@ struct XMLNodeView {
             child = c.pointee.next
         }
     }
+}
+
+/// Whether the NUL-terminated libxml2 string `pointer` spells `name`.
+@inline(__always)
+func equals(_ pointer: UnsafePointer<xmlChar>, _ name: StaticString) -> Bool {
+    let bytes = name.utf8Start
+    let count = name.utf8CodeUnitCount
+    var k = 0
+    while k < count {
+        if pointer[k] != bytes[k] { return false }
+        k &+= 1
+    }
+    return pointer[k] == 0
 }
 
 /// Whether the NUL-terminated libxml2 string `pointer` spells `name`.

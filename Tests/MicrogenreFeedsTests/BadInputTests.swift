@@ -162,6 +162,38 @@ import Testing
         #expect(result.warnings.allSatisfy { $0.message.contains("truncated") })
     }
 
+    @Test func listsPastTheLimitAreCutWithOneWarningEach() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.write(
+            "feed.xml",
+            catalog(
+                """
+                <title id="a">
+                  <name>A</name>
+                  <genre>One</genre>
+                  <genre>Two</genre>
+                  <genre>Three</genre>
+                  <genre>Four</genre>
+                  <person>P1</person>
+                  <person role="director">P2</person>
+                  <person>P3</person>
+                </title>
+                <title id="b">
+                  <name>B</name>
+                  <person>Q1</person>
+                  <person>Q2</person>
+                  <person>Q3</person>
+                </title>
+                """))
+        let result = read(path, options: FeedOptions(maxListEntries: 2))
+        #expect(result.records.map(\.genres) == [["One", "Two"], []])
+        #expect(result.records.map { $0.people.map(\.name) } == [["P1", "P2"], ["Q1", "Q2"]])
+        #expect(result.records[0].people.map(\.role) == [.cast, .director])
+        // The first dropped entry's line, once per list and record.
+        #expect(result.warnings.map(\.location.line) == [7, 11, 17])
+        #expect(result.warnings.allSatisfy { $0.message.contains("the rest are dropped") })
+    }
+
     /// Feeds too deep or with text nodes beyond libxml2's hard limits are refused cleanly.
     @Test func giganticTextNodeIsAnErrorNotACrash() throws {
         let directory = TemporaryDirectory()

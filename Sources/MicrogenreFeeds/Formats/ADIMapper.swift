@@ -101,7 +101,7 @@ struct ADIMapper: RecordMapper {
         }
         for (value, _) in values["Producer", default: []] { people.append((value, .producer)) }
         for (person, role) in people where !record.people.contains(where: { $0.name == person && $0.role == role }) {
-            if record.people.count < context.options.maxListEntries {
+            if context.hasRoom(record.people.count, in: "person", line: element.line) {
                 record.people.append(Credit(name: person, role: role))
             }
         }
@@ -134,7 +134,7 @@ struct ADIMapper: RecordMapper {
             ] {
                 for person in localized.children(name) {
                     if let full = context.attribute(person, "fullName", name),
-                        record.people.count < context.options.maxListEntries
+                        context.hasRoom(record.people.count, in: "person", line: person.line)
                     {
                         record.people.append(Credit(name: full, role: role))
                     }

@@ -36,7 +36,8 @@ struct MediaRSSMapper: RecordMapper {
             }
         }
         for credit in element.children("credit") + (content?.children("credit") ?? []) {
-            guard let name = try context.field(credit, "credit"), record.people.count < context.options.maxListEntries
+            guard let name = try context.field(credit, "credit"),
+                context.hasRoom(record.people.count, in: "person", line: credit.line)
             else { continue }
             let role: Credit.Role =
                 switch credit.attribute("role")?.lowercased() {

@@ -42,15 +42,41 @@ struct MicrogenreFeedMapper: RecordMapper {
             }
         }
         var record = TitleRecord(id: titleID, kind: kind, title: title, source: context.location(element.line))
+        // Name the children first and count the repeated ones, so that each list is allocated
+        // once at its size rather than grown append by append.
+        var children: [(XMLNodeView, Element)] = []
+        swap(&children, &context.childScratch)
+        defer {
+            children.removeAll(keepingCapacity: true)
+            swap(&children, &context.childScratch)
+        }
+        var counts = (synopses: 0, genres: 0, keywords: 0, people: 0, countries: 0, languages: 0)
         var next = element.firstChild
         while let child = next {
             next = child.nextSibling
             guard let known = child.nameID(in: Self.names).flatMap(Element.init(rawValue:)) else {
-                let line = child.line
-                context.warnOnce("element:\(child.name)", line, "unknown element <\(child.name)> in <title> ignored")
+                context.warnOnce(
+                    "element:\(child.name)", child.line, "unknown element <\(child.name)> in <title> ignored")
                 continue
             }
-            let line = child.line
+            switch known {
+            case .synopsis: counts.synopses += 1
+            case .genre: counts.genres += 1
+            case .keyword: counts.keywords += 1
+            case .person: counts.people += 1
+            case .country: counts.countries += 1
+            case .language: counts.languages += 1
+            default: break
+            }
+            children.append((child, known))
+        }
+        record.synopses.reserveCapacity(counts.synopses)
+        record.genres.reserveCapacity(counts.genres)
+        record.keywords.reserveCapacity(counts.keywords)
+        record.people.reserveCapacity(min(counts.people, context.options.maxListEntries))
+        record.countries.reserveCapacity(counts.countries)
+        record.languages.reserveCapacity(counts.languages)
+        for (child, known) in children {
             switch known {
             case .name: break
             case .subtitle: record.subtitle = try context.field(child, "subtitle")
@@ -58,23 +84,27 @@ struct MicrogenreFeedMapper: RecordMapper {
             case .year:
                 let text = try context.field(child, "year")
                 record.year = Values.year(text)
-                if record.year == nil { context.warn(line, "title '\(titleID)': year '\(text ?? "")' is not a year") }
+                if record.year == nil {
+                    context.warn(child.line, "title '\(titleID)': year '\(text ?? "")' is not a year")
+                }
             case .synopsis:
                 guard let text = try context.synopsisText(child, "synopsis") else { continue }
                 let declared = child.attribute("length", in: Self.lengths).map { Synopsis.Length.allCases[Int($0)] }
                 let length = declared ?? Values.synopsisLength(of: text)
                 if declared == nil, let lengthName = child.attribute("length") {
                     context.warn(
-                        line, "title '\(titleID)': synopsis length '\(lengthName)' is not short, medium or long")
+                        child.line, "title '\(titleID)': synopsis length '\(lengthName)' is not short, medium or long")
                 }
                 record.synopses.append(Synopsis(length: length, language: child.attribute("lang"), text: text))
-            case .genre: context.append(try context.field(child, "genre"), to: &record.genres, "genre", line: line)
+            case .genre:
+                context.append(try context.field(child, "genre"), to: &record.genres, "genre", line: child.line)
             case .keyword:
-                context.append(try context.field(child, "keyword"), to: &record.keywords, "keyword", line: line)
+                context.append(try context.field(child, "keyword"), to: &record.keywords, "keyword", line: child.line)
             case .country:
-                context.append(try context.field(child, "country"), to: &record.countries, "country", line: line)
+                context.append(try context.field(child, "country"), to: &record.countries, "country", line: child.line)
             case .language:
-                context.append(try context.field(child, "language"), to: &record.languages, "language", line: line)
+                context.append(
+                    try context.field(child, "language"), to: &record.languages, "language", line: child.line)
             case .person:
                 guard let name = try context.field(child, "person") else { continue }
                 var role = Credit.Role.cast
@@ -82,9 +112,9 @@ struct MicrogenreFeedMapper: RecordMapper {
                     role = Credit.Role.allCases[Int(known)]
                 } else if let roleName = child.attribute("role") {
                     role = .other
-                    context.warnOnce("role:\(roleName)", line, "unknown person role '\(roleName)', read as other")
+                    context.warnOnce("role:\(roleName)", child.line, "unknown person role '\(roleName)', read as other")
                 }
-                if record.people.count < context.options.maxListEntries {
+                if context.hasRoom(record.people.count, in: "person", line: child.line) {
                     record.people.append(Credit(name: name, role: role, character: child.attribute("character")))
                 }
             case .rating:

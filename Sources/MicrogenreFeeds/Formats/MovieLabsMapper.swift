@@ -93,7 +93,7 @@ struct MovieLabsMapper: RecordMapper {
                 continue
             }
             let key = function.lowercased().filter { $0 != " " && $0 != "-" }
-            guard record.people.count < context.options.maxListEntries else { break }
+            guard context.hasRoom(record.people.count, in: "person", line: people.line) else { break }
             record.people.append(
                 Credit(
                     name: name, role: Self.jobRoles[key] ?? .other,

@@ -59,7 +59,7 @@ struct TVAnytimeMapper: RecordMapper {
         for item in description.child("CreditsList")?.children("CreditsItem") ?? [] {
             guard let name = try personName(item.child("PersonName"), &context) else { continue }
             let character = try personName(item.child("Character"), &context)
-            if record.people.count < context.options.maxListEntries {
+            if context.hasRoom(record.people.count, in: "person", line: item.line) {
                 record.people.append(Credit(name: name, role: role(item.attribute("role") ?? ""), character: character))
             }
         }

@@ -90,7 +90,7 @@ struct XMLTVMapper: RecordMapper {
                 case "presenter", "commentator": .presenter
                 default: .other
                 }
-            guard record.people.count < context.options.maxListEntries else { break }
+            guard context.hasRoom(record.people.count, in: "person", line: person.line) else { break }
             record.people.append(Credit(name: name, role: role, character: person.attribute("role")))
         }
     }
