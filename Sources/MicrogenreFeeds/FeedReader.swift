@@ -111,6 +111,9 @@ public final class FeedReader {
         return (reader.bytesConsumed, elements)
     }
 
+    /// Replaces the element-name cache with one of `size` slots (tests: names evicting each other).
+    func useNameCache(size: Int) { context.elementNames = InternedNameCache(size: size) }
+
     /// Bytes of (decompressed) XML consumed so far, for progress reports.
     public var bytesConsumed: Int { Int(xmlTextReaderByteConsumed(reader)) }
 

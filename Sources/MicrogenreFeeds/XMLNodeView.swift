@@ -21,6 +21,13 @@ struct XMLNodeView {
                 start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
     }
 
+    /// The id of the element's local name in `names`, remembered in `cache` by the address
+    /// libxml2 interned the name at.
+    @inline(__always)
+    func nameID(in names: @autoclosure () -> ByteStringTable, cache: InternedNameCache) -> Int32? {
+        cache.id(of: node, in: names())
+    }
+
     /// The 1-based line the element starts on.
     var line: Int { Int(xmlGetLineNo(node)) }
 
@@ -276,4 +283,66 @@ func collapsedString(_ bytes: [UInt8]) -> String {
         }
     }
     return String(decoding: out, as: UTF8.self)
+}
+
+/// Ids of element names in one ``ByteStringTable``, by the address of the name. libxml2 interns
+/// the names of a document in its dictionary, so an address stands for one name as long as the
+/// dictionary lives: a name met before then costs one comparison instead of a hash lookup.
+/// Only names the dictionary owns are remembered (another address could be freed and reused for
+/// another name), and the memory starts again with another dictionary. A class over fixed
+/// buffers, so that the lookup writes no copy-on-write storage.
+final class InternedNameCache {
+    /// Slots: a power of two.
+    private let size: Int
+    private let names: UnsafeMutablePointer<UInt>
+    private let ids: UnsafeMutablePointer<Int32>
+    /// The dictionary the remembered names belong to.
+    private let dictionary = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: 1)
+
+    /// A cache of `size` slots (tests make it tiny, so that names evict each other).
+    init(size: Int = 256) {
+        precondition(size > 0 && size & (size - 1) == 0, "the size must be a power of two")
+        self.size = size
+        names = .allocate(capacity: size)
+        ids = .allocate(capacity: size)
+        names.initialize(repeating: 0, count: size)
+        ids.initialize(repeating: -1, count: size)
+        dictionary.initialize(to: nil)
+    }
+
+    deinit {
+        names.deallocate()
+        ids.deallocate()
+        dictionary.deallocate()
+    }
+
+    @inline(__always)
+    func id(of node: xmlNodePtr, in table: @autoclosure () -> ByteStringTable) -> Int32? {
+        let name = node.pointee.name!
+        let address = UInt(bitPattern: name)
+        let slot = Int(truncatingIfNeeded: address ^ (address &>> 8)) & (size - 1)
+        let owner = node.pointee.doc?.pointee.dict
+        if names[slot] == address && owner == dictionary.pointee && owner != nil {
+            let id = ids[slot]
+            return id < 0 ? nil : id
+        }
+        return lookUp(name, slot, owner, in: table())
+    }
+
+    private func lookUp(
+        _ name: UnsafePointer<xmlChar>, _ slot: Int, _ owner: OpaquePointer?, in table: ByteStringTable
+    ) -> Int32? {
+        let address = UInt(bitPattern: name)
+        let id = table.id(
+            of: UnsafeBufferPointer(
+                start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
+        guard let owner, xmlDictOwns(owner, name) == 1 else { return id }
+        if owner != dictionary.pointee {
+            dictionary.pointee = owner
+            names.update(repeating: 0, count: size)
+        }
+        names[slot] = address
+        ids[slot] = id ?? -1
+        return id
+    }
 }

@@ -128,6 +128,36 @@ import Testing
         #expect(messages.contains { $0.contains("year 'soon'") })
     }
 
+    /// Element names are remembered by the address libxml2 interned them at: across many
+    /// records, names that share prefixes or lengths, unknown ones and namespaced ones must
+    /// still map to their own fields.
+    @Test(arguments: [256, 2, 1]) func elementNamesMapTheSameInEveryRecord(cacheSize: Int) throws {
+        let titles = (0..<300).map { k in
+            """
+            <title id="t\(k)"><name>N\(k)</name><season>\(k % 7)</season><genre>G\(k)</genre>\
+            <person role="director">P\(k)</person><parent id="p\(k)"/><personal>x</personal>\
+            <episode>\(k % 5)</episode><country>C\(k % 3)</country><x:genre xmlns:x="urn:x">X</x:genre>\
+            <keyword>K\(k)</keyword><language>L\(k % 2)</language><runtime>\(90 + k % 9)</runtime></title>
+            """
+        }
+        let path = TemporaryDirectory().write("feed.xml", catalog(titles.joined(separator: "\n")))
+        let result = read(path, nameCacheSize: cacheSize)
+        try #require(result.records.count == 300)
+        for (k, record) in result.records.enumerated() {
+            #expect(record.title == "N\(k)")
+            #expect(record.seasonNumber == k % 7)
+            #expect(record.episodeNumber == k % 5)
+            #expect(record.genres == ["G\(k)", "X"])
+            #expect(record.keywords == ["K\(k)"])
+            #expect(record.people == [Credit(name: "P\(k)", role: .director)])
+            #expect(record.parentID == TitleID("p\(k)"))
+            #expect(record.countries == ["C\(k % 3)"])
+            #expect(record.languages == ["L\(k % 2)"])
+            #expect(record.runtimeMinutes == 90 + k % 9)
+        }
+        #expect(result.warnings.map(\.message).filter { $0.contains("<personal>") }.count == 1)
+    }
+
     /// Kind, synopsis length and role values: matched as written, with white space around
     /// them, as the kind's synonyms, or warned about and read as the default.
     @Test func attributeValuesAreMatchedOrWarnedAbout() throws {

@@ -1,6 +1,7 @@
 import MicrogenreCore
-import MicrogenreFeeds
 import Testing
+
+@testable import MicrogenreFeeds
 
 #if canImport(Glibc)
     import Glibc
@@ -47,10 +48,11 @@ struct ReadResult {
     subscript(id: String) -> TitleRecord? { records.first { $0.id.rawValue == id } }
 }
 
-func read(_ path: String, options: FeedOptions = FeedOptions()) -> ReadResult {
+func read(_ path: String, options: FeedOptions = FeedOptions(), nameCacheSize: Int? = nil) -> ReadResult {
     var result = ReadResult()
     do {
         let reader = try FeedReader(path: path, options: options)
+        if let nameCacheSize { reader.useNameCache(size: nameCacheSize) }
         do {
             while let record = try reader.next() { result.records.append(record) }
         } catch let error as FeedError {

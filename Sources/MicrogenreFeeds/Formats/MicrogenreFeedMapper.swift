@@ -54,7 +54,8 @@ struct MicrogenreFeedMapper: RecordMapper {
         var next = element.firstChild
         while let child = next {
             next = child.nextSibling
-            guard let known = child.nameID(in: Self.names).flatMap(Element.init(rawValue:)) else {
+            guard let known = child.nameID(in: Self.names, cache: context.elementNames).flatMap(Element.init(rawValue:))
+            else {
                 context.warnOnce(
                     "element:\(child.name)", child.line, "unknown element <\(child.name)> in <title> ignored")
                 continue
