@@ -221,39 +221,47 @@ func equals(_ pointer: UnsafePointer<xmlChar>, _ name: String) -> Bool {
 }
 
 /// True when `bytes` has no leading or trailing white space and no white space but single spaces.
-/// Eight bytes at a time: it runs over every synopsis.
+/// Eight bytes at a time, the last eight (or, for short values, two overlapping fours) in one
+/// more step: it runs over every field and synopsis.
 @inline(__always)
 private func isCollapsed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let first = bytes.first, let last = bytes.last, first > 0x20, last > 0x20 else { return bytes.isEmpty }
+    let count = bytes.count
+    let raw = UnsafeRawPointer(bytes.baseAddress!)
+    if count < 8 {
+        if count < 4 { return count < 3 || bytes[1] >= 0x20 }
+        // Where the two fours meet, a pair of spaces may be seen that is not there: a false
+        // "not collapsed" only sends the value the slow way, which gives the same text.
+        let word =
+            UInt64(raw.loadUnaligned(as: UInt32.self))
+            | UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self)) &<< 32
+        return !hasControlOrDoubleSpace(word, afterSpace: false)
+    }
+    var afterSpace = false
+    var k = 0
+    while k &+ 8 <= count {
+        let word = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+        if hasControlOrDoubleSpace(word, afterSpace: afterSpace) { return false }
+        afterSpace = word &>> 56 == 0x20
+        k &+= 8
+    }
+    // The last bytes, in the last eight: pairs already checked are checked again, harmlessly.
+    return k == count
+        || !hasControlOrDoubleSpace(raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self), afterSpace: false)
+}
+
+/// Whether eight bytes hold a byte below 0x20 (tab, line feed, carriage return: XML allows no
+/// other controls) or a space right after a space (the byte before them one when `afterSpace`).
+@inline(__always)
+private func hasControlOrDoubleSpace(_ word: UInt64, afterSpace: Bool) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
     let highs: UInt64 = 0x8080_8080_8080_8080
-    let raw = UnsafeRawPointer(bytes.baseAddress!)
-    var previousSpace = false
-    var k = 0
-    while k + 8 <= bytes.count {
-        let word = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-        // Any byte below 0x20 (tab, line feed, carriage return; XML allows no other controls).
-        if (word &- ones &* 0x20) & ~word & highs != 0 { return false }
-        // Exactly the bytes that are spaces, as their high bits; then a space right after one.
-        let spaceBits = word ^ (ones &* 0x20)
-        let spaces = ~(((spaceBits & lows) &+ lows) | spaceBits) & highs
-        if spaces & ((spaces << 8) | (previousSpace ? 0x80 : 0)) != 0 { return false }
-        previousSpace = spaces >> 63 != 0
-        k += 8
-    }
-    while k < bytes.count {
-        let b = bytes[k]
-        if b == 0x20 {
-            if previousSpace { return false }
-            previousSpace = true
-        } else {
-            if b == 0x0A || b == 0x09 || b == 0x0D { return false }
-            previousSpace = false
-        }
-        k += 1
-    }
-    return true
+    if (word &- ones &* 0x20) & ~word & highs != 0 { return true }
+    // Exactly the bytes that are spaces, as their high bits; then a space right after one.
+    let spaceBits = word ^ (ones &* 0x20)
+    let spaces = ~(((spaceBits & lows) &+ lows) | spaceBits) & highs
+    return spaces & ((spaces &<< 8) | (afterSpace ? 0x80 : 0)) != 0
 }
 
 func appendCString(_ pointer: UnsafePointer<xmlChar>, to bytes: inout [UInt8]) {

@@ -62,6 +62,40 @@ import Testing
         #expect(record.synopses.map(\.text) == [expected])
     }
 
+    /// Every short length and every position of a single space, a double space, a tab or a
+    /// line feed: element text and attribute values both come out collapsed and trimmed.
+    @Test func whiteSpaceCollapsesAtEveryPositionOfShortValues() throws {
+        let letters = Array("abcdefghijklmnopqrstu")
+        var cases: [String] = []
+        for length in 1...19 {
+            let word = String(letters[..<length])
+            cases.append(word)
+            for position in 0...length {
+                for insert in [" ", "  ", "\t", "\n", " \n"] {
+                    var chars = Array(word)
+                    chars.insert(contentsOf: insert, at: position)
+                    cases.append(String(chars))
+                }
+                if position > 0 && position < length - 1 {
+                    var chars = Array(word)
+                    chars[position] = " "
+                    cases.append(String(chars))
+                }
+            }
+        }
+        let titles = cases.enumerated().map { k, raw in
+            "<title id=\"t\(k)\"><name>\(raw)</name><person character=\"\(raw)\">P</person></title>"
+        }
+        let result = read(TemporaryDirectory().write("feed.xml", catalog(titles.joined(separator: "\n"))))
+        try #require(result.records.count == cases.count)
+        for (record, raw) in zip(result.records, cases) {
+            // XML turns a tab or line feed in an attribute value into a space before we see it.
+            let expected = raw.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).joined(separator: " ")
+            #expect(record.title == expected, "\(raw.debugDescription)")
+            #expect(record.people.first?.character == expected, "\(raw.debugDescription)")
+        }
+    }
+
     @Test func gzippedFeedReadsTheSame() {
         let plain = read(fixturePath("complete.xml"))
         let gzipped = read(fixturePath("complete.xml.gz"))
