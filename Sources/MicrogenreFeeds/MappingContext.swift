@@ -59,13 +59,18 @@ struct MappingContext {
 
     /// `value` cut to `limit` bytes at a character boundary, with a warning; nil when empty.
     /// `line` is computed only for the warning: libxml2 finds a node's line by walking the tree.
+    @inline(__always)
     mutating func limited(_ value: String?, _ name: String, line: @autoclosure () -> Int, limit: Int) -> String? {
         guard let value, !value.isEmpty else { return nil }
+        guard value.utf8.count > limit else { return value }
+        return truncated(value, name, line: line(), limit: limit)
+    }
+
+    private mutating func truncated(_ value: String, _ name: String, line: Int, limit: Int) -> String {
         let utf8 = value.utf8
-        guard utf8.count > limit else { return value }
         var end = utf8.index(utf8.startIndex, offsetBy: limit)
         while end > utf8.startIndex && (utf8[end] & 0xC0) == 0x80 { end = utf8.index(before: end) }
-        warn(line(), "\(name) is \(utf8.count) bytes, over the limit of \(limit); truncated")
+        warn(line, "\(name) is \(utf8.count) bytes, over the limit of \(limit); truncated")
         return String(value[..<end])
     }
 
