@@ -94,7 +94,8 @@ private struct AnalyzerCore {
     static let batchSize = 32
     var pending = UnsafeMutablePointer<PendingToken>.allocate(capacity: batchSize)
     var pendingCount = 0
-    var pendingBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    /// The batch's copied words; eight bytes of slack past its capacity take whole-word writes.
+    var pendingBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096 + 8)
     var pendingBytesCapacity = 4096
     var pendingBytesUsed = 0
     /// The output of the current token when it comes from `terms`.
@@ -286,6 +287,18 @@ private struct AnalyzerCore {
         }
         var count = 0
         var k = start
+        // Eight ASCII bytes at a time, uppercase letters lowered by setting their 0x20 bit. Bytes
+        // past the word are written too, into the batch's slack, and overwritten later.
+        let raw = UnsafeRawPointer(text.baseAddress!)
+        while k < end && k &+ 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }  // a typographic apostrophe, say: byte by byte
+            let uppercase = lettersFromAToZ(word)
+            UnsafeMutableRawPointer(dest + count).storeBytes(of: word | uppercase &>> 2, as: UInt64.self)
+            let taken = min(8, end &- k)
+            count &+= taken
+            k &+= taken
+        }
         while k < end {
             var b = text[k]
             if b == 0xE2 {  // the typographic apostrophe the ASCII path joins on
@@ -371,7 +384,7 @@ private struct AnalyzerCore {
         guard needed > pendingBytesCapacity else { return }
         pendingBytes.deallocate()
         pendingBytesCapacity = needed * 2
-        pendingBytes = .allocate(capacity: pendingBytesCapacity)
+        pendingBytes = .allocate(capacity: pendingBytesCapacity + 8)
     }
 
     mutating func appendToRun(_ term: UnsafeBufferPointer<UInt8>) {
@@ -508,6 +521,15 @@ private func isKnownPunctuation(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) ->
     case 0x90...0x94, 0x98, 0x99, 0x9C, 0x9D, 0xA6: return true
     default: return false
     }
+}
+
+/// The high bit of each byte of `word` (all ASCII) that is an uppercase letter.
+@inline(__always)
+private func lettersFromAToZ(_ word: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let atLeastA = word &+ ones &* (0x80 - 0x41)
+    let aboveZ = word &+ ones &* (0x7F - 0x5A)
+    return atLeastA & ~aboveZ & (ones &* 0x80)
 }
 
 @inline(__always) private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }

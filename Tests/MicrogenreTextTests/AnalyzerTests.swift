@@ -30,6 +30,28 @@ import Testing
         #expect(analyzer.terms(text) == terms)
     }
 
+    /// Capitalized ASCII words are lowered eight bytes at a time where the text allows: words of
+    /// every length, at every distance from the end of the text, with and without a typographic
+    /// apostrophe, lower the same as byte by byte.
+    @Test func uppercaseIsLoweredAtEveryLengthAndPlace() throws {
+        let analyzer = try Analyzer(options: .exact)
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for length in 1...30 {
+            // Every letter at every place in a word: the alphabet, started anew at each length.
+            let word = String((0..<length).map { letters[($0 + length) % 26] })
+            for tail in ["", "x", "xyz", " tail words here"] {
+                for text in [word + tail, "Mixed" + word + tail, word + "’S" + tail] {
+                    let expected = text.split(separator: " ").map {
+                        String($0).lowercased().replacingOccurrences("’", with: "'")
+                    }
+                    #expect(analyzer.terms(text) == expected, "\(text)")
+                }
+            }
+        }
+        // Brackets and quotes next to letters are not letters: they split words.
+        #expect(analyzer.terms("@AZ[`az{") == ["az", "az"])
+    }
+
     /// The search chain: stopwords out, English stems, compounds joined.
     @Test(arguments: [
         ("Dark Witty Workplace Comedies", ["dark", "witti", "workplac", "comedi"]),
@@ -185,5 +207,11 @@ import Testing
         #expect(ISOCodes.languages == Set(ICULocales.languages))
         #expect(ISOCodes.isLanguageTag("en-GB") && ISOCodes.isLanguageTag("cmn-Hans-CN"))
         #expect(!ISOCodes.isLanguageTag("HK") && !ISOCodes.isLanguageTag("english") && !ISOCodes.isLanguageTag(""))
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
