@@ -52,6 +52,26 @@ import Testing
         #expect(analyzer.terms("@AZ[`az{") == ["az", "az"])
     }
 
+    /// ASCII words end where a byte is not a letter, digit or `_`, found eight bytes at a time:
+    /// every separator class at every distance from the word's start and the text's end.
+    @Test func wordsEndAtEverySeparatorAndPlace() throws {
+        let analyzer = try Analyzer(
+            options: AnalyzerOptions(stem: false, removeStopwords: false, catenateHyphenated: false))
+        let alphabet = Array("aZ9_bY0_cX")
+        // Neighbours of the ranges the scan tests: '/' ':' '@' '[' '`' '{', and DEL, '!', '~'.
+        for separator in ["/", ":", "@", "[", "`", "{", "\u{7F}", "!", "~", " ", ",", "-"] {
+            for length in 1...19 {
+                // A word starts with a letter or digit; `_` only continues one.
+                let word = "W" + String((1..<length).map { alphabet[($0 + length) % alphabet.count] })
+                for tail in ["", "z", "tail1", "longer_tail_word"] {
+                    let text = word + separator + tail
+                    let expected = [word.lowercased()] + (tail.isEmpty ? [] : [tail])
+                    #expect(analyzer.terms(text) == expected, "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     /// The search chain: stopwords out, English stems, compounds joined.
     @Test(arguments: [
         ("Dark Witty Workplace Comedies", ["dark", "witti", "workplac", "comedi"]),
