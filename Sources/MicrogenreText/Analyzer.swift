@@ -76,6 +76,9 @@ public final class Analyzer {
         return core.position
     }
 
+    /// The distinct words the term cache holds (tests).
+    var cachedTermCount: Int { core.terms.count }
+
     deinit { core.deallocate() }
 }
 
@@ -361,7 +364,11 @@ private struct AnalyzerCore {
         _ term: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
         _ body: (TokenView) -> Void
     ) {
-        let hash = ByteStringTable.hash(term)
+        // Eight bytes can be read from the term when it was copied into the batch (which has
+        // slack) or when the text goes on for eight bytes.
+        let readable = start &+ 8 <= text.count || term.baseAddress != text.baseAddress! + start
+        let first = TermCache.firstWord(term, eightReadable: readable)
+        let hash = TermCache.hash(term, first: first)
         let pos = position
         position &+= 1
         let type: TokenType = isDigit(term[0]) ? .number : .word
@@ -386,8 +393,8 @@ private struct AnalyzerCore {
         }
         lastEnd = end
         pending[pendingCount] = PendingToken(
-            term: term.baseAddress!, termLength: term.count, hash: hash, position: pos, length: 1, start: start,
-            end: end, type: type)
+            term: term.baseAddress!, termLength: term.count, hash: hash, first: first, position: pos, length: 1,
+            start: start, end: end, type: type)
         pendingCount &+= 1
         terms.prefetch(hash)
     }
@@ -429,13 +436,16 @@ private struct AnalyzerCore {
         let count = runCount
         runCount = 0
         let joined = UnsafeBufferPointer(start: run, count: runLength)
-        enqueue(joined, ByteStringTable.hash(joined), runPosition, count, runStart, runEnd, .compound, body)
+        // The run's buffer holds at least 256 bytes: eight can always be read.
+        let first = TermCache.firstWord(joined, eightReadable: true)
+        enqueue(
+            joined, TermCache.hash(joined, first: first), first, runPosition, count, runStart, runEnd, .compound, body)
     }
 
     /// Queues a compound, copying its bytes into the batch.
     mutating func enqueue(
-        _ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ position: Int, _ length: Int, _ start: Int, _ end: Int,
-        _ type: TokenType, _ body: (TokenView) -> Void
+        _ term: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ first: UInt64, _ position: Int, _ length: Int,
+        _ start: Int, _ end: Int, _ type: TokenType, _ body: (TokenView) -> Void
     ) {
         if pendingCount == Self.batchSize || pendingBytesUsed + term.count > pendingBytesCapacity {
             drain(body)
@@ -444,7 +454,7 @@ private struct AnalyzerCore {
         let copy = pendingBytes + pendingBytesUsed
         copy.update(from: term.baseAddress!, count: term.count)
         pending[pendingCount] = PendingToken(
-            term: copy, termLength: term.count, hash: hash, position: position, length: length,
+            term: copy, termLength: term.count, hash: hash, first: first, position: position, length: length,
             start: start, end: end, type: type)
         pendingCount += 1
         pendingBytesUsed += term.count
@@ -466,12 +476,13 @@ private struct AnalyzerCore {
     mutating func emit(_ token: UnsafePointer<PendingToken>, _ body: (TokenView) -> Void) {
         let term = UnsafeBufferPointer(start: token.pointee.term, count: token.pointee.termLength)
         let hash = token.pointee.hash
+        let first = token.pointee.first
         let position = token.pointee.position
         let length = token.pointee.length
         let start = token.pointee.start
         let end = token.pointee.end
         let type = token.pointee.type
-        var slot = terms.find(term, hash: hash)
+        var slot = terms.find(term, hash: hash, first: first)
         if slot.found {
             let isStopword = type == .word && terms.isStopword(slot.bucket)
             if options.removeStopwords && isStopword { return }
@@ -488,7 +499,7 @@ private struct AnalyzerCore {
             guard TermCache.canStore(term, output: output) else { return }
             if terms.count >= termCacheLimit {
                 terms.removeAll()
-                slot = terms.find(term, hash: hash)
+                slot = terms.find(term, hash: hash, first: first)
             }
             terms.insert(term, hash: hash, output: output, isStopword: stopword, at: slot)
         }
@@ -524,6 +535,8 @@ private struct PendingToken {
     var term: UnsafePointer<UInt8>
     var termLength: Int
     var hash: UInt64
+    /// The term's first eight bytes, as `TermCache.firstWord` reads them.
+    var first: UInt64
     var position: Int
     var length: Int
     var start: Int

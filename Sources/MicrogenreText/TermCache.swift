@@ -79,10 +79,22 @@ struct TermCache {
         return body(UnsafePointer((bucket + Self.dataOffset).assumingMemoryBound(to: UInt8.self)))
     }
 
+    /// Whether `bucket` holds `key`. A key of up to eight bytes stored inline is compared as
+    /// one masked word with `first` (see ``firstWord(_:eightReadable:)``), with no branch on
+    /// its length.
     @inline(__always)
-    private func holds(_ bucket: UnsafeMutableRawPointer, _ key: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> Bool {
-        Int(Self.byte(bucket, Self.keyLengthOffset)) == key.count && bucket.load(as: UInt64.self) == hash
-            && withData(bucket) { Self.sameBytes(UnsafeRawPointer($0), UnsafeRawPointer(key.baseAddress!), key.count) }
+    private func holds(
+        _ bucket: UnsafeMutableRawPointer, _ key: UnsafeBufferPointer<UInt8>, _ hash: UInt64, _ first: UInt64
+    ) -> Bool {
+        let count = key.count
+        guard Int(Self.byte(bucket, Self.keyLengthOffset)) == count && bucket.load(as: UInt64.self) == hash else {
+            return false
+        }
+        if count <= 8 && Self.byte(bucket, Self.flagsOffset) & Self.overflowFlag == 0 {
+            return bucket.loadUnaligned(fromByteOffset: Self.dataOffset, as: UInt64.self) & Self.lowBytes(count)
+                == first
+        }
+        return withData(bucket) { Self.sameBytes(UnsafeRawPointer($0), UnsafeRawPointer(key.baseAddress!), count) }
     }
 
     /// Whether the `count` bytes at `a` and `b` are equal: a word at a time, with overlapping
@@ -116,6 +128,59 @@ struct TermCache {
         return true
     }
 
+    /// The hash of a key (never empty). Every bit depends on every byte: the main table indexes
+    /// by low bits and the front by high ones. A key of up to eight bytes (most words) is read in
+    /// one load, masked to its length, when `eightReadable` says eight bytes may be read from its
+    /// start: no branch on its length, which varies from word to word and so would be mispredicted.
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>, first: UInt64) -> UInt64 {
+        let count = key.count
+        return count > 8 ? longHash(first, UnsafeRawPointer(key.baseAddress!), count) : mix(first, count)
+    }
+
+    /// The key's first eight bytes (fewer, zero-extended, for a shorter key) as one word, for
+    /// ``hash(_:first:)`` and ``find(_:hash:first:)``.
+    @inline(__always)
+    static func firstWord(_ key: UnsafeBufferPointer<UInt8>, eightReadable: Bool) -> UInt64 {
+        let count = key.count
+        let raw = UnsafeRawPointer(key.baseAddress!)
+        if eightReadable || count >= 8 { return raw.loadUnaligned(as: UInt64.self) & lowBytes(count) }
+        var first: UInt64 = 0
+        withUnsafeMutableBytes(of: &first) { $0.copyMemory(from: UnsafeRawBufferPointer(start: raw, count: count)) }
+        return first
+    }
+
+    /// A mask of the low `count` bytes of a word (all eight from eight on).
+    @inline(__always)
+    private static func lowBytes(_ count: Int) -> UInt64 { ~0 &>> UInt64(64 &- min(count, 8) &* 8) }
+
+    @inline(__always)
+    private static func mix(_ first: UInt64, _ count: Int) -> UInt64 {
+        var h = (UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15) ^ first
+        h &*= 0xBF58_476D_1CE4_E5B9
+        h ^= h &>> 31
+        h &*= 0x94D0_49BB_1331_11EB
+        h ^= h &>> 32
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        return h ^ (h &>> 29)
+    }
+
+    /// Keys over eight bytes: the rest eight bytes at a time, the last eight overlapping.
+    private static func longHash(_ first: UInt64, _ raw: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        var h = first
+        var k = 8
+        while k &+ 8 <= count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h &>> 31
+            k &+= 8
+        }
+        if k < count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)) &* 0xD6E8_FEB8_6659_FD93
+            h ^= h &>> 29
+        }
+        return mix(h, count)
+    }
+
     /// Starts loading the buckets a lookup of a key with `hash` will read.
     @inline(__always)
     func prefetch(_ hash: UInt64) {
@@ -123,16 +188,16 @@ struct TermCache {
         cicu_prefetch(buckets + (Int(truncatingIfNeeded: hash) & mask) &* Self.bucketSize)
     }
 
-    /// Finds `key`, whose ``ByteStringTable/hash(_:)`` is `hash`.
+    /// Finds `key`, whose ``hash(_:first:)`` is `hash` and ``firstWord(_:eightReadable:)`` `first`.
     @inline(__always)
-    func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Slot {
+    func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, first: UInt64) -> Slot {
         let cached = front + (Int(truncatingIfNeeded: hash >> 40) & (Self.frontSize - 1)) &* Self.bucketSize
-        if holds(cached, key, hash) { return Slot(bucket: cached, found: true) }
+        if holds(cached, key, hash, first) { return Slot(bucket: cached, found: true) }
         var index = Int(truncatingIfNeeded: hash) & mask
         while true {
             let bucket = buckets + index &* Self.bucketSize
             if Self.byte(bucket, Self.keyLengthOffset) == 0 { return Slot(bucket: bucket, found: false) }
-            if holds(bucket, key, hash) {
+            if holds(bucket, key, hash, first) {
                 cached.copyMemory(from: bucket, byteCount: Self.bucketSize)
                 return Slot(bucket: cached, found: true)
             }
@@ -185,7 +250,7 @@ struct TermCache {
         var bucket = slot.bucket
         if (count + 1) * 2 > mask + 1 {
             grow()
-            bucket = find(key, hash: hash).bucket
+            bucket = find(key, hash: hash, first: Self.firstWord(key, eightReadable: false)).bucket
         }
         bucket.storeBytes(of: hash, as: UInt64.self)
         bucket.storeBytes(of: UInt8(key.count), toByteOffset: Self.keyLengthOffset, as: UInt8.self)

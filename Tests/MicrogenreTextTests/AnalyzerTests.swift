@@ -221,6 +221,26 @@ import Testing
         for _ in 0..<3 { #expect(small.analyze(words) == expected) }
     }
 
+    /// A word is hashed from one eight-byte load where eight bytes can be read, byte by byte
+    /// at the very end of a text: both must find the same cache entry, at every length, as
+    /// must copies (capitalized words) and compounds.
+    @Test func aWordHasOneCacheEntryWhereverItStands() throws {
+        let analyzer = try Analyzer(options: .exact)
+        for length in 1...20 {
+            let word = String(String("abcdefghijklmnopqrstuvwxyz").prefix(length))
+            let capitalized = word.prefix(1).uppercased() + word.dropFirst()
+            for text in [word, "x \(word)", "\(word) and more words", capitalized, "x \(capitalized) x"] {
+                _ = analyzer.analyze(text)
+            }
+        }
+        // The twenty words, "x", and "and", "more", "words".
+        #expect(analyzer.cachedTermCount == 24)
+        let compounds = try Analyzer(options: .exact)
+        _ = compounds.analyze("female-led")
+        _ = compounds.analyze("a female-led story")
+        #expect(compounds.cachedTermCount == 5)  // female, led, femaleled, a, story
+    }
+
     /// The ISO code lists committed in MicrogenreCore are ICU's.
     @Test func isoCodesMatchICU() {
         #expect(ISOCodes.countries == Set(ICULocales.countries))
