@@ -122,6 +122,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Scratch directories for the tests, removed when the test process exits.
+        .target(name: "MicrogenreTestSupport", path: "Tests/MicrogenreTestSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "MicrogenreTextTests",
             dependencies: ["MicrogenreText", "MicrogenreCore"],
@@ -130,13 +132,15 @@ let package = Package(
         ),
         .testTarget(
             name: "MicrogenreFeedsTests",
-            dependencies: ["MicrogenreFeeds", "MicrogenreCore"],
+            dependencies: ["MicrogenreTestSupport", "MicrogenreFeeds", "MicrogenreCore"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "MicrogenreTaggingTests",
-            dependencies: ["MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore", "MicrogenreText"],
+            dependencies: [
+                "MicrogenreTestSupport", "MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore", "MicrogenreText",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -147,6 +151,7 @@ let package = Package(
         .testTarget(
             name: "MicrogenreIndexTests",
             dependencies: [
+                "MicrogenreTestSupport",
                 "MicrogenreIndex", "MicrogenreQuery", "MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore",
             ],
             exclude: ["Fixtures"],
@@ -155,6 +160,7 @@ let package = Package(
         .testTarget(
             name: "MicrogenrePersonalizationTests",
             dependencies: [
+                "MicrogenreTestSupport",
                 "MicrogenrePersonalization", "MicrogenreEvents", "MicrogenreIndex", "MicrogenreTagging",
                 "MicrogenreTaxonomy", "MicrogenreCore",
             ],
@@ -162,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MicrogenreCLITests",
-            dependencies: ["microgenre"],
+            dependencies: ["MicrogenreTestSupport", "microgenre"],
             swiftSettings: strictSettings
         ),
     ]

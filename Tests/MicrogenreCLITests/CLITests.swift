@@ -1,4 +1,5 @@
 import Foundation
+import MicrogenreTestSupport
 import Testing
 
 /// End-to-end tests: the built `microgenre` executable on real files.
@@ -39,11 +40,9 @@ import Testing
     }
 
     func temporaryFile(_ name: String, _ contents: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let file = directory.appendingPathComponent(name)
-        try contents.write(to: file, atomically: true, encoding: .utf8)
-        return file.path
+        let file = Scratch.directory("cli") + "/" + name
+        try contents.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
     }
 
     @Test func ingestJSONPrintsOneObjectPerTitle() throws {
@@ -98,8 +97,7 @@ import Testing
     }
 
     @Test func indexThenSearch() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-index-\(UUID())")
-            .path
+        let directory = Scratch.file("cli-index")
         let indexed = try run([
             "index", "--no-model", "--index", directory, "Tests/MicrogenreFeedsTests/Fixtures/complete.xml",
         ])
@@ -118,8 +116,7 @@ import Testing
     /// A second run upserts: changed titles replace, new ones add, the rest stay; --delete
     /// removes; --replace keeps only the given feeds' titles.
     @Test func upsertDeleteAndReplace() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-upsert-\(UUID())")
-            .path
+        let directory = Scratch.file("cli-upsert")
         let fixture = "Tests/MicrogenreFeedsTests/Fixtures/complete.xml"
         #expect(try run(["index", "--no-model", "--index", directory, fixture]).status == 0)
         let update = directory + "-update.xml"
@@ -160,8 +157,7 @@ import Testing
 
     /// A writer killed at any moment leaves a complete index: the old one or the new one.
     @Test func killedIndexingLeavesAReadableIndex() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-cli-kill-\(UUID())")
-            .path
+        let directory = Scratch.file("cli-kill")
         let small = try run([
             "index", "--no-model", "--index", directory, "Tests/MicrogenreFeedsTests/Fixtures/complete.xml",
         ])

@@ -1,4 +1,5 @@
 import MicrogenreCore
+import MicrogenreTestSupport
 import Testing
 
 @testable import MicrogenreFeeds
@@ -23,8 +24,7 @@ struct TemporaryDirectory {
     let path: String
 
     init() {
-        var template = Array("/tmp/microgenre-test-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        path = Scratch.directory("feed")
     }
 
     /// Writes `bytes` to a file in the directory and returns its path.

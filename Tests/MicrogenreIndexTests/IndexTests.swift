@@ -3,6 +3,7 @@ import MicrogenreIndex
 import MicrogenreQuery
 import MicrogenreTagging
 import MicrogenreTaxonomy
+import MicrogenreTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -16,8 +17,7 @@ let taxonomy: Taxonomy = {
 }()
 
 func temporaryDirectory() -> String {
-    var template = Array("/tmp/microgenre-index-XXXXXX".utf8CString)
-    return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    Scratch.directory("index")
 }
 
 /// A small catalog with known answers.

@@ -1,5 +1,6 @@
 import Foundation
 import MicrogenreCore
+import MicrogenreTestSupport
 import Testing
 
 @testable import MicrogenreEvents
@@ -86,7 +87,7 @@ import Testing
                 ? "u\(k),T\(k),never,complete,\n" : "user-\(k % 97),title-\(k),\(1_767_225_600 + k),play,\(k % 5000)\n"
         }
         text += "last,T,1767225600,thumb_up,"  // no final newline
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID()).csv").path
+        let path = Scratch.file("events", suffix: ".csv")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var events: [ViewingEvent] = []
@@ -111,9 +112,7 @@ import Testing
         let text =
             "user,title,timestamp,event,value\n"
             + (0..<5000).map { "u\($0 % 7),t\($0),\(1_767_225_600 + $0),complete,\n" }.joined()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("events-gz-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = URL(fileURLWithPath: Scratch.directory("events-gz"))
         let plain = directory.appendingPathComponent("events.csv").path
         try text.write(toFile: plain, atomically: true, encoding: .utf8)
         let gzip = Process()
@@ -144,7 +143,7 @@ import Testing
 
 @Suite struct EventStoreTests {
     func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("microgenre-events-\(UUID()).sqlite").path
+        Scratch.file("events", suffix: ".sqlite")
     }
 
     @Test func reimportingChangesNothing() throws {

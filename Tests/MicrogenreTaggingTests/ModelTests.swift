@@ -1,6 +1,7 @@
 import MicrogenreCore
 import MicrogenreTagging
 import MicrogenreTaxonomy
+import MicrogenreTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -47,9 +48,7 @@ import Testing
     }
 
     func temporaryPath() -> String {
-        var template = Array("/tmp/microgenre-model-XXXXXX".utf8CString)
-        let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-        return directory + "/model.mgtm"
+        Scratch.file("model", suffix: ".mgtm")
     }
 
     func smallModel() -> TagModel {
