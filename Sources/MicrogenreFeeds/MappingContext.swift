@@ -12,8 +12,6 @@ struct MappingContext {
     private var warnedOnce: Set<String> = []
     /// The ids of element names in the mapper's table of them (a feed has one mapper).
     var elementNames = InternedNameCache()
-    /// A mapper's list of a record's named children, kept from record to record for its storage.
-    var childScratch: [(XMLNodeView, MicrogenreFeedMapper.Element)] = []
 
     init(file: String, options: FeedOptions) {
         self.file = file

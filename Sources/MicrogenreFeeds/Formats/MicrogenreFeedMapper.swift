@@ -42,15 +42,6 @@ struct MicrogenreFeedMapper: RecordMapper {
             }
         }
         var record = TitleRecord(id: titleID, kind: kind, title: title, source: context.location(element.line))
-        // Name the children first and count the repeated ones, so that each list is allocated
-        // once at its size rather than grown append by append.
-        var children: [(XMLNodeView, Element)] = []
-        swap(&children, &context.childScratch)
-        defer {
-            children.removeAll(keepingCapacity: true)
-            swap(&children, &context.childScratch)
-        }
-        var counts = (synopses: 0, genres: 0, keywords: 0, people: 0, countries: 0, languages: 0)
         var next = element.firstChild
         while let child = next {
             next = child.nextSibling
@@ -60,24 +51,6 @@ struct MicrogenreFeedMapper: RecordMapper {
                     "element:\(child.name)", child.line, "unknown element <\(child.name)> in <title> ignored")
                 continue
             }
-            switch known {
-            case .synopsis: counts.synopses += 1
-            case .genre: counts.genres += 1
-            case .keyword: counts.keywords += 1
-            case .person: counts.people += 1
-            case .country: counts.countries += 1
-            case .language: counts.languages += 1
-            default: break
-            }
-            children.append((child, known))
-        }
-        record.synopses.reserveCapacity(counts.synopses)
-        record.genres.reserveCapacity(counts.genres)
-        record.keywords.reserveCapacity(counts.keywords)
-        record.people.reserveCapacity(min(counts.people, context.options.maxListEntries))
-        record.countries.reserveCapacity(counts.countries)
-        record.languages.reserveCapacity(counts.languages)
-        for (child, known) in children {
             switch known {
             case .name: break
             case .subtitle: record.subtitle = try context.field(child, "subtitle")
