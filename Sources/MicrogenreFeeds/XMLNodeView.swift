@@ -13,16 +13,8 @@ struct XMLNodeView {
     /// The local name, without namespace prefix.
     var name: String { String(cString: node.pointee.name) }
 
-    /// The id of the element's local name in `names`, without making a `String` of it.
-    func nameID(in names: ByteStringTable) -> Int32? {
-        let name = node.pointee.name!
-        return names.id(
-            of: UnsafeBufferPointer(
-                start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
-    }
-
-    /// The id of the element's local name in `names`, remembered in `cache` by the address
-    /// libxml2 interned the name at.
+    /// The id of the element's local name in `names`, without making a `String` of it; remembered
+    /// in `cache` by the address libxml2 interned the name at.
     @inline(__always)
     func nameID(in names: @autoclosure () -> ByteStringTable, cache: InternedNameCache) -> Int32? {
         cache.id(of: node, in: names())
