@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "CZlib", "MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy", "MicrogenreQuery", "MicrogenreFeeds",
             ],
+            exclude: ["FORMAT.md"],
             swiftSettings: strictSettings
         ),
 

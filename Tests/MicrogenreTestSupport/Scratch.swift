@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Temporary files for tests. Every directory a test asks for lives under one root per test
 /// process, removed when the process exits, so runs leave nothing behind in `/tmp`.
