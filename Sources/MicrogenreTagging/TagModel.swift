@@ -45,19 +45,54 @@ public struct TagModel: Sendable {
     public let classifiers: [Classifier]
     /// Term lookup without allocation.
     public let termTable: ByteStringTable
-    /// For each feature, the classifiers that weigh it: (classifier index, weight).
-    private let postings: [[(classifier: Int32, weight: Float)]]
+    /// For each feature, the classifiers that weigh it, in classifier order, as one flat list:
+    /// feature `f`'s are `postings[postingStarts[f] ..< postingStarts[f + 1]]`. (An array per
+    /// feature cost a retain and release per feature of every title predicted.)
+    private let postingStarts: [Int32]
+    private let postings: [Posting]
+
+    private struct Posting {
+        let classifier: Int32
+        let weight: Float
+    }
 
     /// Creates a model.
     public init(terms: [String], classifiers: [Classifier]) {
         self.terms = terms
         self.classifiers = classifiers
         termTable = ByteStringTable(terms)
-        var postings = [[(classifier: Int32, weight: Float)]](repeating: [], count: terms.count)
-        for (k, classifier) in classifiers.enumerated() {
-            for (feature, weight) in classifier.weights { postings[Int(feature)].append((Int32(k), weight)) }
+        var starts = [Int32](repeating: 0, count: terms.count + 1)
+        for classifier in classifiers {
+            for (feature, _) in classifier.weights { starts[Int(feature) + 1] += 1 }
         }
+        for f in 0..<terms.count { starts[f + 1] += starts[f] }
+        var next = starts
+        var postings = [Posting](repeating: Posting(classifier: 0, weight: 0), count: Int(starts[terms.count]))
+        for (k, classifier) in classifiers.enumerated() {
+            for (feature, weight) in classifier.weights {
+                postings[Int(next[Int(feature)])] = Posting(classifier: Int32(k), weight: weight)
+                next[Int(feature)] += 1
+            }
+        }
+        postingStarts = starts
         self.postings = postings
+    }
+
+    /// Calls `body` with the postings of each of `features`, in order.
+    @inline(__always)
+    private func forEachPosting(of features: [Int32], _ body: (Int32, Int32, Float) -> Void) {
+        postingStarts.withUnsafeBufferPointer { starts in
+            postings.withUnsafeBufferPointer { postings in
+                for feature in features {
+                    var k = Int(starts[Int(feature)])
+                    let end = Int(starts[Int(feature) + 1])
+                    while k < end {
+                        body(feature, postings[k].classifier, postings[k].weight)
+                        k += 1
+                    }
+                }
+            }
+        }
     }
 
     /// The probability of each classifier's tag for a title with these distinct features, for
@@ -68,9 +103,7 @@ public struct TagModel: Sendable {
     )] {
         var sums = classifiers.map { Double($0.bias) }
         sums.withUnsafeMutableBufferPointer { sum in
-            for feature in features {
-                for (classifier, weight) in postings[Int(feature)] { sum[Int(classifier)] += Double(weight) }
-            }
+            forEachPosting(of: features) { _, classifier, weight in sum[Int(classifier)] += Double(weight) }
         }
         // The classifiers kept, then one pass over the postings for their strongest features.
         var slot = [Int](repeating: -1, count: classifiers.count)
@@ -86,16 +119,15 @@ public struct TagModel: Sendable {
         let stronger = { (a: (feature: Int32, weight: Float), b: (feature: Int32, weight: Float)) in
             a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature
         }
-        for feature in features {
-            for (classifier, weight) in postings[Int(feature)] where weight > 0 && slot[Int(classifier)] >= 0 {
-                let s = slot[Int(classifier)]
-                if top[s].count < 3 {
-                    top[s].append((feature, weight))
-                    top[s].sort(by: stronger)
-                } else if stronger((feature, weight), top[s][2]) {
-                    top[s][2] = (feature, weight)
-                    top[s].sort(by: stronger)
-                }
+        forEachPosting(of: features) { feature, classifier, weight in
+            guard weight > 0 && slot[Int(classifier)] >= 0 else { return }
+            let s = slot[Int(classifier)]
+            if top[s].count < 3 {
+                top[s].append((feature, weight))
+                top[s].sort(by: stronger)
+            } else if stronger((feature, weight), top[s][2]) {
+                top[s][2] = (feature, weight)
+                top[s].sort(by: stronger)
             }
         }
         return kept.enumerated().map { s, item in (item.classifier, item.probability, top[s].map(\.feature)) }
