@@ -137,10 +137,12 @@ public struct ByteStringTable: Sendable {
         return word
     }
 
-    /// Whether the string with `id` (of the same length as `key`) matches it past byte eight.
+    /// Whether the string with `id`, whose first eight bytes match `key`'s, matches it all. Its
+    /// length is checked here: a slot records lengths only up to 255.
     private func equalsAfterEight(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         starts.withUnsafeBufferPointer { starts in
             let start = starts[Int(id)]
+            guard starts[Int(id) &+ 1] &- start == key.count else { return false }
             return arena.withUnsafeBufferPointer { base in
                 var k = 8
                 while k < key.count {
@@ -167,10 +169,10 @@ public struct ByteStringTable: Sendable {
     }
 
     /// The table's hash of `key`: eight bytes at a time, then a final avalanche so that every
-    /// bit depends on every byte (tables index by low bits; the analyzer's term cache also uses
-    /// high ones). Not stable across versions: nothing stores it.
+    /// bit depends on every byte (slots are found by the low bits and tagged with the high ones).
+    /// Not stable across versions: nothing stores it.
     @inline(__always)
-    public static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         let count = key.count
         var h = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
         var last: UInt64 = 0

@@ -58,11 +58,7 @@ struct XMLNodeView {
     /// An attribute's value as libxml2 holds it, when it is one text node with no white space
     /// to collapse (the common case).
     private static func plainValue(_ attribute: xmlAttrPtr) -> UnsafeBufferPointer<UInt8>? {
-        guard let only = attribute.pointee.children, only.pointee.next == nil, let content = only.pointee.content
-        else { return nil }
-        let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-        let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
-        return isCollapsed(bytes) ? bytes : nil
+        attribute.pointee.children.flatMap(plainContent)
     }
 
     /// The `xml:lang` in force at the element, inherited from its ancestors (`xmlNodeGetLang`).
@@ -143,13 +139,11 @@ struct XMLNodeView {
     /// references are expanded within the context's budget; external ones are never loaded.
     func text(_ context: inout MappingContext) throws -> String {
         // The common case: one text node that needs no white space collapsed.
-        if let only = node.pointee.children, only.pointee.next == nil,
+        if let only = node.pointee.children,
             only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE,
-            let content = only.pointee.content
+            let plain = plainContent(only)
         {
-            let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
-            let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
-            if isCollapsed(bytes) { return String(decoding: bytes, as: UTF8.self) }
+            return String(decoding: plain, as: UTF8.self)
         }
         var bytes: [UInt8] = []
         try appendText(of: node, to: &bytes, &context)
@@ -184,17 +178,19 @@ struct XMLNodeView {
     }
 }
 
+/// The content of `node`, the only child of its parent, when it needs no white space collapsed.
+@inline(__always)
+private func plainContent(_ node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+    guard node.pointee.next == nil, let content = node.pointee.content else { return nil }
+    let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
+    let bytes = UnsafeBufferPointer(start: UnsafePointer(content), count: length)
+    return isCollapsed(bytes) ? bytes : nil
+}
+
 /// Whether the NUL-terminated libxml2 string `pointer` spells `name`.
 @inline(__always)
 func equals(_ pointer: UnsafePointer<xmlChar>, _ name: StaticString) -> Bool {
-    let bytes = name.utf8Start
-    let count = name.utf8CodeUnitCount
-    var k = 0
-    while k < count {
-        if pointer[k] != bytes[k] { return false }
-        k &+= 1
-    }
-    return pointer[k] == 0
+    equals(pointer, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
 }
 
 /// Whether the NUL-terminated libxml2 string `pointer` spells `name`.
@@ -202,14 +198,17 @@ func equals(_ pointer: UnsafePointer<xmlChar>, _ name: StaticString) -> Bool {
 func equals(_ pointer: UnsafePointer<xmlChar>, _ name: String) -> Bool {
     // Through the name's contiguous bytes: walking a String's UTF-8 view costs more per byte.
     var name = name
-    return name.withUTF8 { bytes in
-        var k = 0
-        while k < bytes.count {
-            if pointer[k] != bytes[k] { return false }
-            k &+= 1
-        }
-        return pointer[k] == 0
+    return name.withUTF8 { equals(pointer, $0) }
+}
+
+@inline(__always)
+private func equals(_ pointer: UnsafePointer<xmlChar>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var k = 0
+    while k < bytes.count {
+        if pointer[k] != bytes[k] { return false }
+        k &+= 1
     }
+    return pointer[k] == 0
 }
 
 /// True when `bytes` has no leading or trailing white space and no white space but single spaces.

@@ -12,6 +12,8 @@ import Testing
             Array($0.utf8)
         }
         for k in 0..<5000 { keys.append(Array("word\(k)-\(k * 7919 % 1000)".utf8)) }
+        // Long keys sharing their first bytes, around the 255 bytes a slot records as a length.
+        for n in 250...300 { keys.append(Array(String(repeating: "x", count: n).utf8)) }
         var ids: [Int32] = []
         for key in keys {
             let result = key.withUnsafeBufferPointer { table.insert($0) }
