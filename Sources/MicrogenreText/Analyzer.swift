@@ -392,11 +392,18 @@ private struct AnalyzerCore {
             runEnd = end
         }
         lastEnd = end
-        pending[pendingCount] = PendingToken(
-            term: term.baseAddress!, termLength: term.count, hash: hash, first: first, position: pos, length: 1,
-            start: start, end: end, type: type)
+        push(
+            PendingToken(
+                term: term.baseAddress!, termLength: term.count, hash: hash, first: first, position: pos, length: 1,
+                start: start, end: end, type: type))
+    }
+
+    /// Adds `token` to the batch (which has room) and starts loading its cache buckets.
+    @inline(__always)
+    mutating func push(_ token: PendingToken) {
+        pending[pendingCount] = token
         pendingCount &+= 1
-        terms.prefetch(hash)
+        terms.prefetch(token.hash)
     }
 
     /// Room in the batch for a word of `length` bytes to copy, and for a compound flushed before
@@ -453,12 +460,11 @@ private struct AnalyzerCore {
         }
         let copy = pendingBytes + pendingBytesUsed
         copy.update(from: term.baseAddress!, count: term.count)
-        pending[pendingCount] = PendingToken(
-            term: copy, termLength: term.count, hash: hash, first: first, position: position, length: length,
-            start: start, end: end, type: type)
-        pendingCount += 1
         pendingBytesUsed += term.count
-        terms.prefetch(hash)
+        push(
+            PendingToken(
+                term: copy, termLength: term.count, hash: hash, first: first, position: position, length: length,
+                start: start, end: end, type: type))
     }
 
     @inline(__always)

@@ -128,10 +128,10 @@ struct TermCache {
         return true
     }
 
-    /// The hash of a key (never empty). Every bit depends on every byte: the main table indexes
-    /// by low bits and the front by high ones. A key of up to eight bytes (most words) is read in
-    /// one load, masked to its length, when `eightReadable` says eight bytes may be read from its
-    /// start: no branch on its length, which varies from word to word and so would be mispredicted.
+    /// The hash of a key (never empty) whose ``firstWord(_:eightReadable:)`` is `first`. Every
+    /// bit depends on every byte: the main table indexes by low bits and the front by high ones.
+    /// A key of up to eight bytes (most words) is mixed from `first` alone, with no branch on its
+    /// length, which varies from word to word and so would be mispredicted.
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>, first: UInt64) -> UInt64 {
         let count = key.count
@@ -139,7 +139,8 @@ struct TermCache {
     }
 
     /// The key's first eight bytes (fewer, zero-extended, for a shorter key) as one word, for
-    /// ``hash(_:first:)`` and ``find(_:hash:first:)``.
+    /// ``hash(_:first:)`` and ``find(_:hash:first:)``: one load masked to the key's length when
+    /// `eightReadable` says eight bytes may be read from its start.
     @inline(__always)
     static func firstWord(_ key: UnsafeBufferPointer<UInt8>, eightReadable: Bool) -> UInt64 {
         let count = key.count
@@ -181,17 +182,23 @@ struct TermCache {
         return mix(h, count)
     }
 
+    /// The front's bucket for a key with `hash`.
+    @inline(__always)
+    private func frontBucket(_ hash: UInt64) -> UnsafeMutableRawPointer {
+        front + (Int(truncatingIfNeeded: hash >> 40) & (Self.frontSize - 1)) &* Self.bucketSize
+    }
+
     /// Starts loading the buckets a lookup of a key with `hash` will read.
     @inline(__always)
     func prefetch(_ hash: UInt64) {
-        cicu_prefetch(front + (Int(truncatingIfNeeded: hash >> 40) & (Self.frontSize - 1)) &* Self.bucketSize)
+        cicu_prefetch(frontBucket(hash))
         cicu_prefetch(buckets + (Int(truncatingIfNeeded: hash) & mask) &* Self.bucketSize)
     }
 
     /// Finds `key`, whose ``hash(_:first:)`` is `hash` and ``firstWord(_:eightReadable:)`` `first`.
     @inline(__always)
     func find(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, first: UInt64) -> Slot {
-        let cached = front + (Int(truncatingIfNeeded: hash >> 40) & (Self.frontSize - 1)) &* Self.bucketSize
+        let cached = frontBucket(hash)
         if holds(cached, key, hash, first) { return Slot(bucket: cached, found: true) }
         var index = Int(truncatingIfNeeded: hash) & mask
         while true {
