@@ -333,11 +333,30 @@ public final class Tagger {
             guard k > 0 else { continue }  // the title feeds the model only; its phrases were read above
             let bytes = Array(text.utf8)
             let leadEnd = firstSentenceEnd(bytes)
-            for match in Self.outermost(taxonomy.cues.matches(in: tokens, overlapping: true)) {
+            var names: [Range<Int>]?
+            let matches = Self.outermost(taxonomy.cues.matches(in: tokens, overlapping: true))
+            for match in matches {
+                // Words of the title or of a credited person's name ("Karen Black", "King Vidor",
+                // "The Dakota Kid") name them, not what the title is about; the title's own words
+                // were read above, by the title's rules.
+                if names == nil { names = Self.nameSpans(of: record, in: bytes) }
+                if names!.contains(where: { $0.lowerBound <= match.start && match.end <= $0.upperBound }) { continue }
                 let phrase = String(decoding: bytes[match.start..<match.end], as: UTF8.self)
                 let negated = isNegated(match, tokens: tokens, bytes: bytes)
                 let lead = match.start < leadEnd
                 for entry in match.entries {
+                    if entry.isAgainst {
+                        // "box office bomb" speaks against Blockbuster as "not a blockbuster" would;
+                        // "not a box office bomb" says nothing, nor does the "flop" inside "not a
+                        // box office flop".
+                        if !negated && !Self.insideLongerAgainst(match, of: entry.tag, in: matches) {
+                            scores.add(
+                                entry.tag,
+                                Evidence(
+                                    source: .negated, field: "synopsis", text: phrase, offset: match.start, weight: 0))
+                        }
+                        continue
+                    }
                     // Where a title comes from is a fact of its lead sentence ("is a 1995 British film"),
                     // not of places its plot visits.
                     if taxonomy.tags[entry.tag].slot == .region && !(lead && entry.isNaming) { continue }
@@ -354,6 +373,41 @@ public final class Tagger {
             }
         }
         return features.sorted()  // a fixed order: the same title always gets the same sums and evidence
+    }
+
+    /// Where the title and the credited people's names occur in `bytes` (exact, case-sensitive).
+    static func nameSpans(of record: TitleRecord, in bytes: [UInt8]) -> [Range<Int>] {
+        var spans: [Range<Int>] = []
+        let names = [record.title] + record.people.prefix(maximumPeopleFeatures).map(\.name)
+        for name in names where name.utf8.count >= 3 {
+            let needle = Array(name.utf8)
+            var from = 0
+            while let found = firstRange(of: needle, in: bytes, from: from) {
+                spans.append(found)
+                from = found.upperBound
+            }
+        }
+        return spans
+    }
+
+    /// The first occurrence of `needle` in `bytes` at or after `from`, on word boundaries.
+    static func firstRange(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Range<Int>? {
+        guard let first = needle.first, needle.count <= bytes.count else { return nil }
+        var k = from
+        let last = bytes.count - needle.count
+        while k <= last {
+            if bytes[k] == first && bytes[k..<(k + needle.count)].elementsEqual(needle) {
+                let before = k == 0 ? 0x20 : bytes[k - 1]
+                let after = k + needle.count == bytes.count ? 0x20 : bytes[k + needle.count]
+                if !isWordByte(before) && !isWordByte(after) { return k..<(k + needle.count) }
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x30 && byte <= 0x39 || byte >= 0x80
     }
 
     /// The end of the first sentence: the first ". " (or "! ", "? ") after 20 bytes.
@@ -379,6 +433,16 @@ public final class Tagger {
                     && outer.end - outer.start > inner.end - inner.start
                     && !outer.entries.contains { entry in inner.entries.contains { $0.tag == entry.tag } }
             }
+        }
+    }
+
+    /// Whether a longer phrase speaking against `tag` holds `match`.
+    static func insideLongerAgainst(_ match: PhraseMatcher.Match, of tag: Int, in matches: [PhraseMatcher.Match])
+        -> Bool
+    {
+        matches.contains { outer in
+            outer.start <= match.start && outer.end >= match.end && outer.end - outer.start > match.end - match.start
+                && outer.entries.contains { $0.tag == tag && $0.isAgainst }
         }
     }
 

@@ -15,6 +15,8 @@ public struct PhraseMatcher: Sendable {
         public var isNaming: Bool
         /// The phrase as written in the taxonomy.
         public var phrase: String
+        /// Whether the phrase speaks against the tag (a taxonomy `against` phrase) instead.
+        public var isAgainst = false
     }
 
     /// A token ready for matching.

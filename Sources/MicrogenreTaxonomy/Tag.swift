@@ -50,9 +50,16 @@ public struct Tag: Sendable, Hashable {
     /// Whether the tagger may infer the tag from synopsis text; tags such as "Movies" come
     /// from metadata only.
     public var inferredFromText: Bool = true
+    /// Phrases that name the tag in micro-genre names, queries, feed genres and keywords, but
+    /// that a synopsis uses for other things ("black" in "black-and-white", "hit" in "hit man"):
+    /// synonyms the tagger does not read in synopses.
+    public var nameSynonyms: [String] = []
+    /// Phrases in a synopsis that speak against the tag, as a negation does ("box office bomb"
+    /// against Blockbuster).
+    public var against: [String] = []
     /// Where the tag is defined.
     public var location: SourceLocation
 
-    /// Every phrase that names the tag: its forms and synonyms.
-    public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms }
+    /// Every phrase that names the tag: its forms and synonyms, name-only ones included.
+    public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms + nameSynonyms }
 }

@@ -121,6 +121,8 @@ struct TaxonomyReader {
         case "modifier": tags[index].modifier = value
         case "synonyms": tags[index].synonyms += list
         case "cues": tags[index].cues += list
+        case "name-synonyms": tags[index].nameSynonyms += list
+        case "against": tags[index].against += list
         case "parents": tags[index].parents += list.map(TagID.init)
         case "countries": tags[index].countries += list.map { $0.uppercased() }
         case "languages": tags[index].languages += list.map { $0.lowercased() }
@@ -135,7 +137,7 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, cues, parents, countries, languages, slot, inferred)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, cues, against, parents, countries, languages, slot, inferred)"
             )
         }
     }
@@ -187,7 +189,10 @@ struct TaxonomyReader {
                 let variants = names.add(phrase, entry, analyzer: analyzer)
                 // A genre's modifier ("Family", "War") names it in a micro-genre name, but alone in
                 // a synopsis it is too common a word to count; synonyms and cues say when it does.
-                if tag.inferredFromText && phrase != tag.modifier { cues.add(phrase, entry, analyzer: analyzer) }
+                // Name-only synonyms are not read in synopses either.
+                if tag.inferredFromText && phrase != tag.modifier && !tag.nameSynonyms.contains(phrase) {
+                    cues.add(phrase, entry, analyzer: analyzer)
+                }
                 if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
                 for terms in variants {
                     if let owner = owners[terms], owner.tag != index {
@@ -203,9 +208,33 @@ struct TaxonomyReader {
             for phrase in tag.cues where tag.inferredFromText {
                 cues.add(phrase, PhraseMatcher.Entry(tag: index, isNaming: false, phrase: phrase), analyzer: analyzer)
             }
+            addAgainst(tag, index, to: &cues, analyzer: analyzer)
         }
         if !problems.isEmpty { throw TaxonomyError(problems) }
         return Taxonomy(facets: facets, tags: tags, names: names, cues: cues)
+    }
+
+    /// The tag's `against` phrases, as cue entries that speak against it. A phrase cannot both
+    /// suggest a tag and speak against it.
+    private mutating func addAgainst(_ tag: Tag, _ index: Int, to cues: inout PhraseMatcher, analyzer: Analyzer) {
+        guard !tag.against.isEmpty else { return }
+        let supporting = Set(
+            (tag.namingPhrases + tag.cues).flatMap { PhraseMatcher.termVariants($0, analyzer: analyzer) })
+        for phrase in tag.against {
+            let variants = PhraseMatcher.termVariants(phrase, analyzer: analyzer)
+            if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
+            if variants.contains(where: supporting.contains) {
+                fail(
+                    tag.location,
+                    "phrase '\(phrase)' of tag '\(tag.id)' both names or cues the tag and speaks against it")
+                continue
+            }
+            if tag.inferredFromText {
+                cues.add(
+                    phrase, PhraseMatcher.Entry(tag: index, isNaming: false, phrase: phrase, isAgainst: true),
+                    analyzer: analyzer)
+            }
+        }
     }
 
     private mutating func checkCycles(_ byID: [TagID: Int]) {

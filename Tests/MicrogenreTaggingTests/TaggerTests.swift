@@ -37,6 +37,42 @@ import Testing
         #expect(score(record, "workplace") == nil)
     }
 
+    @Test func anAgainstPhraseSpeaksAgainstItsTag() throws {
+        let hit = film("a", synopsis: "A quiet drama. It was a box office success, earning millions.")
+        #expect((score(hit, "blockbuster")?.score ?? 0) >= 0.5)
+        let bomb = film(
+            "b", synopsis: "A quiet drama. It was a box office success in Ohio but a box office bomb overall.")
+        let blockbuster = try #require(score(bomb, "blockbuster"))
+        #expect(blockbuster.score < 0.2)
+        #expect(blockbuster.evidence.contains { $0.source == .negated && $0.text == "box office bomb" })
+        // "not a box office bomb" says nothing against it.
+        let notBomb = film("c", synopsis: "A quiet drama. It was a box office success in Ohio, not a box office bomb.")
+        #expect((score(notBomb, "blockbuster")?.score ?? 0) >= 0.5)
+        let notFlop = film("d", synopsis: "A quiet drama. It was a box office success in Ohio, not a box office flop.")
+        #expect((score(notFlop, "blockbuster")?.score ?? 0) >= 0.5)
+        // The distant supervision takes no label from a title speaking against the tag.
+        let blockbusterIndex = try #require(repositoryTaxonomy.index(of: TagID("blockbuster")))
+        #expect(tagger.explicitTags(hit).contains(blockbusterIndex))
+        #expect(!tagger.explicitTags(bomb).contains(blockbusterIndex))
+    }
+
+    @Test func wordsOfTheTitleOrACreditedNameAreNotCues() throws {
+        var credited = film(
+            "a", synopsis: "A 1940 Western film. It stars Bob Steele and Charles King as rival ranchers.")
+        let uncredited = credited
+        credited.people = [Credit(name: "Charles King", role: .cast)]
+        #expect((score(uncredited, "royalty")?.score ?? 0) > 0)
+        #expect(score(credited, "royalty") == nil)
+        // The title's words in its synopsis are read once, by the title's rules (0.3 here).
+        let titled = film("b", "King of the Jungle", synopsis: "King of the Jungle is a 1933 adventure film.")
+        let royalty = try #require(score(titled, "royalty"))
+        #expect(royalty.score < 0.5 && !royalty.evidence.contains { $0.source == .synopsis })
+        #expect(royalty.evidence.contains { $0.source == .title })
+        // Elsewhere in the synopsis the same words still count.
+        let later = film("c", "King of the Jungle", synopsis: "King of the Jungle is a 1933 film. A king is lost.")
+        #expect(score(later, "royalty")?.evidence.contains { $0.source == .synopsis } == true)
+    }
+
     @Test func negationStopsAtTheSentence() {
         let record = film("a", synopsis: "Nobody wins and nothing ends well, not at all. A comedy of errors follows.")
         #expect((score(record, "comedies")?.score ?? 0) >= 0.5)

@@ -1,5 +1,6 @@
 import MicrogenreCore
 import MicrogenreTaxonomy
+import MicrogenreText
 import Testing
 
 @Suite struct TaxonomyTests {
@@ -50,11 +51,39 @@ import Testing
             "t.taxonomy:3: error: genre tag 'a' needs a noun or a modifier"
         ),
         ("facet f\n  slot: middle\n", "t.taxonomy:2: error: unknown slot 'middle'"),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  synonyms: grim\ntag b\n  form: B\n  name-synonyms: grims\n",
+            "t.taxonomy:6: error: phrase 'grims' of tag 'b' already names tag 'a'"
+        ),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  cues: box office flop\n  against: box-office flops\n",
+            "t.taxonomy:3: error: phrase 'box-office flops' of tag 'a' both names or cues the tag and speaks against it"
+        ),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  against: the, of\n",
+            "t.taxonomy:3: error: phrase 'the' of tag 'a' holds only stopwords"
+        ),
         ("  form: A\n", "t.taxonomy:1: error: field 'form' outside a facet or tag block"),
     ])
     func validationErrorsNameFileAndLine(text: String, expected: String) {
         let found = problems(text)
         #expect(found.contains { $0.contains(expected) }, "\(found)")
+    }
+
+    @Test func nameSynonymsNameTheTagInNamesButNotInSynopses() throws {
+        let taxonomy = try Taxonomy.parse([
+            (
+                file: "t.taxonomy",
+                text: "facet f\n  slot: tone\ntag a\n  form: Zany\n  name-synonyms: odd\n"
+            )
+        ])
+        let analyzer = try Analyzer()
+        func found(_ matcher: PhraseMatcher, _ text: String) -> Bool {
+            !matcher.matches(in: matcher.tokens(of: text, analyzer: analyzer)).isEmpty
+        }
+        #expect(found(taxonomy.names, "odd") && found(taxonomy.names, "zany"))
+        #expect(!found(taxonomy.cues, "an odd story") && found(taxonomy.cues, "a zany story"))
+        #expect(taxonomy.tags[0].namingPhrases.contains("odd"))
     }
 
     @Test func synonymsMatchPluralsHyphensAndCompounds() throws {
