@@ -60,6 +60,12 @@ public struct Tag: Sendable, Hashable {
     /// Where the tag is defined.
     public var location: SourceLocation
 
+    /// Whether `phrase` names the tag only in names and queries, not in a synopsis: one of its
+    /// name-only synonyms, in any case (a form listed there too, as "Deadly", is name-only).
+    public func isNameOnly(_ phrase: String) -> Bool {
+        nameSynonyms.contains { $0.lowercased() == phrase.lowercased() }
+    }
+
     /// Every phrase that names the tag: its forms and synonyms, name-only ones included.
     public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms + nameSynonyms }
 }

@@ -190,7 +190,7 @@ struct TaxonomyReader {
                 // A genre's modifier ("Family", "War") names it in a micro-genre name, but alone in
                 // a synopsis it is too common a word to count; synonyms and cues say when it does.
                 // Name-only synonyms are not read in synopses either.
-                if tag.inferredFromText && phrase != tag.modifier && !tag.nameSynonyms.contains(phrase) {
+                if tag.inferredFromText && phrase != tag.modifier && !tag.isNameOnly(phrase) {
                     cues.add(phrase, entry, analyzer: analyzer)
                 }
                 if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }

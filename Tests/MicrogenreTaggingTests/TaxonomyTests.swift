@@ -75,6 +75,7 @@ import Testing
             (
                 file: "t.taxonomy",
                 text: "facet f\n  slot: tone\ntag a\n  form: Zany\n  name-synonyms: odd\n"
+                    + "tag b\n  form: Deadly\n  name-synonyms: deadly\n  cues: lethal\n"
             )
         ])
         let analyzer = try Analyzer()
@@ -84,6 +85,9 @@ import Testing
         #expect(found(taxonomy.names, "odd") && found(taxonomy.names, "zany"))
         #expect(!found(taxonomy.cues, "an odd story") && found(taxonomy.cues, "a zany story"))
         #expect(taxonomy.tags[0].namingPhrases.contains("odd"))
+        // A form listed among the name-only synonyms (any case) is name-only too.
+        #expect(found(taxonomy.names, "Deadly Thrillers"))
+        #expect(!found(taxonomy.cues, "a deadly virus") && found(taxonomy.cues, "a lethal virus"))
     }
 
     @Test func synonymsMatchPluralsHyphensAndCompounds() throws {
