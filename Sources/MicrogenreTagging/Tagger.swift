@@ -339,8 +339,13 @@ public final class Tagger {
                 // Words of the title or of a credited person's name ("Karen Black", "King Vidor",
                 // "The Dakota Kid") name them, not what the title is about; the title's own words
                 // were read above, by the title's rules.
-                if names == nil { names = Self.nameSpans(of: record, in: bytes) }
-                if names!.contains(where: { $0.lowerBound <= match.start && match.end <= $0.upperBound }) { continue }
+                // (Names are capitalized, so only capitalized matches are looked up.)
+                if Self.isCapitalized(bytes[match.start]) {
+                    if names == nil { names = Self.nameSpans(of: record, in: bytes) }
+                    if names!.contains(where: { $0.lowerBound <= match.start && match.end <= $0.upperBound }) {
+                        continue
+                    }
+                }
                 let phrase = String(decoding: bytes[match.start..<match.end], as: UTF8.self)
                 let negated = isNegated(match, tokens: tokens, bytes: bytes)
                 let lead = match.start < leadEnd
@@ -387,23 +392,89 @@ public final class Tagger {
                 from = found.upperBound
             }
         }
+        for trigger in creditTriggers {
+            var from = 0
+            while let found = firstRange(of: trigger, in: bytes, from: from) {
+                spans += creditedNames(in: bytes, from: found.upperBound)
+                from = found.upperBound
+            }
+        }
         return spans
     }
 
+    /// Phrases a synopsis puts before the people it credits ("directed by Mike Judge"); not
+    /// "produced by", which is as often followed by a studio ("Walt Disney Productions").
+    static let creditTriggers: [[UInt8]] = [
+        "directed by", "written by", "co-written by", "screenplay by", "music by", "starring", "co-starring",
+        "stars", "narrated by",
+    ].map { Array($0.utf8) }
+
+    /// The names after a credit trigger at `start`: capitalized words ("Burton L. King", "Vincent
+    /// D'Onofrio"), one name or a list of them joined by commas and "and".
+    static func creditedNames(in bytes: [UInt8], from start: Int) -> [Range<Int>] {
+        var spans: [Range<Int>] = []
+        var k = start
+        while k + 1 < bytes.count && bytes[k] == 0x20 && isCapitalized(bytes[k + 1]) {
+            k += 1
+            let nameStart = k
+            var endsSentence = false
+            while true {
+                var end = k
+                while end < bytes.count && !isNameBreak(bytes[end]) { end += 1 }
+                // A period after a word longer than an initial ("L.") ends the sentence.
+                if bytes[end - 1] == 0x2E && end - k > 2 {
+                    k = end - 1
+                    endsSentence = true
+                    break
+                }
+                k = end
+                guard k + 1 < bytes.count, bytes[k] == 0x20, isCapitalized(bytes[k + 1]) else { break }
+                k += 1
+            }
+            spans.append(nameStart..<k)
+            if endsSentence { break }
+            if bytes[k...].starts(with: ", and".utf8) {
+                k += 5
+            } else if bytes[k...].starts(with: ",".utf8) {
+                k += 1
+            } else if bytes[k...].starts(with: " and".utf8) {
+                k += 4
+            } else {
+                break
+            }
+        }
+        return spans
+    }
+
+    private static func isNameBreak(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x2C || byte == 0x3B || byte == 0x28 || byte == 0x29
+    }
+
+    static func isCapitalized(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A || byte >= 0xC3 }
+
     /// The first occurrence of `needle` in `bytes` at or after `from`, on word boundaries.
     static func firstRange(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Range<Int>? {
-        guard let first = needle.first, needle.count <= bytes.count else { return nil }
-        var k = from
-        let last = bytes.count - needle.count
-        while k <= last {
-            if bytes[k] == first && bytes[k..<(k + needle.count)].elementsEqual(needle) {
-                let before = k == 0 ? 0x20 : bytes[k - 1]
-                let after = k + needle.count == bytes.count ? 0x20 : bytes[k + needle.count]
-                if !isWordByte(before) && !isWordByte(after) { return k..<(k + needle.count) }
+        guard !needle.isEmpty, from + needle.count <= bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                let base = haystack.baseAddress!
+                let last = haystack.count - needle.count  // the last place a match can start
+                var k = from
+                while k <= last {
+                    // memchr finds the first byte's candidates.
+                    guard let hit = memchr(base + k, Int32(needle[0]), last - k + 1) else { return nil }
+                    let start = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                    let end = start + needle.count
+                    if memcmp(base + start, needle.baseAddress!, needle.count) == 0 {
+                        let before = start == 0 ? 0x20 : haystack[start - 1]
+                        let after = end == haystack.count ? 0x20 : haystack[end]
+                        if !isWordByte(before) && !isWordByte(after) { return start..<end }
+                    }
+                    k = start + 1
+                }
+                return nil
             }
-            k += 1
         }
-        return nil
     }
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
@@ -526,3 +597,7 @@ struct ScoreSheet {
         return results.sorted { $0.score != $1.score ? $0.score > $1.score : $0.tag < $1.tag }
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

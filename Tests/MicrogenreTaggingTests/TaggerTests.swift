@@ -58,7 +58,7 @@ import Testing
 
     @Test func wordsOfTheTitleOrACreditedNameAreNotCues() throws {
         var credited = film(
-            "a", synopsis: "A 1940 Western film. It stars Bob Steele and Charles King as rival ranchers.")
+            "a", synopsis: "A 1940 Western film. Bob Steele and Charles King play rival ranchers.")
         let uncredited = credited
         credited.people = [Credit(name: "Charles King", role: .cast)]
         #expect((score(uncredited, "royalty")?.score ?? 0) > 0)
@@ -71,6 +71,20 @@ import Testing
         // Elsewhere in the synopsis the same words still count.
         let later = film("c", "King of the Jungle", synopsis: "King of the Jungle is a 1933 film. A king is lost.")
         #expect(score(later, "royalty")?.evidence.contains { $0.source == .synopsis } == true)
+    }
+
+    @Test func namesAfterACreditAreNamesToo() {
+        // "directed by King Vidor", and a list after "starring", uncredited in the feed.
+        let directed = film("a", synopsis: "A 1924 drama film directed by King Vidor. It follows a farmer.")
+        #expect(score(directed, "royalty") == nil)
+        let listed = film(
+            "b", synopsis: "A 1940 Western. It stars Bob Steele, Lois January and Charles King as rivals.")
+        #expect(score(listed, "royalty") == nil)
+        let initial = film("d", synopsis: "A 1940 Western. It stars Bob Steele, Lois January, and Burton L. King.")
+        #expect(score(initial, "royalty") == nil)
+        // The name ends with its sentence: the King after it still counts.
+        let after = film("c", synopsis: "A 1924 drama film directed by John English. King George of England dies.")
+        #expect(score(after, "royalty")?.evidence.contains { $0.source == .synopsis && $0.text == "King" } == true)
     }
 
     @Test func negationStopsAtTheSentence() {
