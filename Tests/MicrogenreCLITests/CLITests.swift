@@ -189,6 +189,35 @@ import Testing
         #expect(killed > 0)
     }
 
+    @Test func tagAuditSaysWhatDecidesEachTag() throws {
+        let feed = try temporaryFile(
+            "audit.xml",
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <catalog xmlns="urn:microgenre:feed:1" version="1">
+              <title id="a" kind="movie"><name>One</name><year>1999</year>
+                <synopsis>One is a 1999 heist film. A crew plans a robbery.</synopsis></title>
+              <title id="b" kind="movie"><name>Two</name><year>2001</year>
+                <synopsis>Two is a 2001 heist film about a casino.</synopsis></title>
+              <title id="c" kind="movie"><name>Three</name><genre>Heist</genre>
+                <synopsis>A quiet story.</synopsis></title>
+            </catalog>
+            """)
+        let result = try run(["tag", "--audit", "--json", "--no-model", feed])
+        #expect(result.status == 0)
+        let objects = try result.lines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let heist = try #require(objects.first { $0["tag"] as? String == "heist" })
+        #expect(heist["titles"] as? Int == 3)
+        #expect(heist["sources"] as? [String: Int] == ["synopsis": 2, "genre": 1])
+        let phrases = try #require(heist["phrases"] as? [[String: Any]])
+        #expect(phrases.first?["titles"] as? Int == 2)
+        #expect(phrases.first?["examples"] as? [String] == ["a", "b"])
+        let text = try run(["tag", "--audit", "--no-model", feed])
+        #expect(text.lines.contains { $0.hasPrefix("heist") && $0.hasSuffix("3 titles: synopsis 2, genre 1") })
+    }
+
     @Test func missingFeedFails() throws {
         let result = try run(["ingest", "no-such-feed.xml"])
         #expect(result.status == 1)

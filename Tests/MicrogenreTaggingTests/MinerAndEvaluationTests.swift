@@ -55,3 +55,38 @@ import Testing
         #expect(abs(evaluation.macro.recall - (2.0 / 3 + 0.5) / 2) < 1e-9)
     }
 }
+
+@Suite struct TagAuditTests {
+    func score(_ tag: String, _ value: Double, _ evidence: [Evidence]) -> TagScore {
+        TagScore(tag: TagID(tag), score: value, evidence: evidence)
+    }
+
+    func phrase(_ text: String, _ weight: Double, _ source: Evidence.Source = .synopsis) -> Evidence {
+        Evidence(source: source, field: "synopsis", text: text, offset: 0, weight: weight)
+    }
+
+    @Test func countsTitlesBySourceAndDecidingPhrase() throws {
+        var audit = TagAudit(threshold: 0.5, examplesPerPhrase: 2)
+        audit.add(TitleID("a"), [score("royalty", 0.9, [phrase("King", 0.9)])])
+        audit.add(TitleID("b"), [score("royalty", 0.9, [phrase("king", 0.9), phrase("queen", 0.2)])])
+        audit.add(TitleID("c"), [score("royalty", 0.55, [phrase("King", 0.55)])])
+        audit.add(
+            TitleID("d"),
+            [score("royalty", 0.95, [Evidence(source: .genre, field: "genre", text: "Royalty", weight: 0.95)])])
+        // Below the threshold, or only a negation: not counted.
+        audit.add(TitleID("e"), [score("royalty", 0.4, [phrase("king", 0.4)])])
+        audit.add(
+            TitleID("f"), [score("dark", 0.6, [Evidence(source: .negated, field: "synopsis", text: "bomb", weight: 0)])]
+        )
+        audit.add(TitleID("g"), [score("dark", 0.6, [phrase("grim", 0.6, .title)])])
+        let report = audit.report
+        #expect(report.map(\.tag) == [TagID("royalty"), TagID("dark")])
+        let royalty = try #require(report.first)
+        #expect(royalty.titles == 4)
+        #expect(royalty.bySource == [.synopsis: 3, .genre: 1])
+        #expect(royalty.phrases.map(\.phrase) == ["king"])
+        #expect(royalty.phrases.first?.titles == 3)
+        #expect(royalty.phrases.first?.examples == [TitleID("a"), TitleID("b")])
+        #expect(report[1].titles == 1 && report[1].phrases.first?.phrase == "grim")
+    }
+}

@@ -88,6 +88,17 @@ struct TagCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per title (JSON Lines).")
     var json = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Print what decides each tag instead of the titles.",
+            discussion:
+                "For each tag, the titles at or above --threshold, by the source of their strongest evidence, and the synopsis and title phrases that decided the most of them (with --json, also example title ids)."
+        ))
+    var audit = false
+
+    @Option(help: "Deciding phrases shown per tag with --audit.")
+    var phrases = 8
+
     func run() throws {
         let tagger = try tagging.makeTagger()
         let loaded = try input.load(feeds)
@@ -102,10 +113,13 @@ struct TagCommand: ParsableCommand {
         if limit > 0 { records = Array(records.prefix(limit)) }
         let start = Output.now()
         var tagged = 0
+        var tagAudit = TagAudit(threshold: threshold)
         for record in records {
             let scores = tagger.tag(record)
             tagged += 1
-            if json {
+            if audit {
+                tagAudit.add(record.id, scores)
+            } else if json {
                 var writer = JSONWriter()
                 writer.beginObject()
                 writer.string(record.id.rawValue, "id")
@@ -144,10 +158,47 @@ struct TagCommand: ParsableCommand {
                 }
             }
         }
+        if audit { printAudit(tagAudit) }
         let seconds = Output.now() - start
         Output.error(
             "tagged \(tagged.grouped) titles in \(String(format2: seconds)) s (\(Int(Double(tagged) / max(seconds, 1e-9)).grouped) titles/s)"
         )
         if loaded.failedFeeds > 0 { throw ExitCode(1) }
+    }
+
+    private func printAudit(_ audit: TagAudit) {
+        for entry in audit.report {
+            let sources = entry.bySource.sorted {
+                $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue
+            }
+            let top = entry.phrases.prefix(phrases)
+            if json {
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.string(entry.tag.rawValue, "tag")
+                writer.number(entry.titles, "titles")
+                writer.beginObject("sources")
+                for (source, count) in sources { writer.number(count, source.rawValue) }
+                writer.endObject()
+                writer.beginArray("phrases")
+                for phrase in top {
+                    writer.beginObject()
+                    writer.string(phrase.phrase, "phrase")
+                    writer.number(phrase.titles, "titles")
+                    writer.strings(phrase.examples.map(\.rawValue), "examples")
+                    writer.endObject()
+                }
+                writer.endArray()
+                writer.endObject()
+                Output.line(bytes: writer.bytes)
+            } else {
+                Output.line(
+                    entry.tag.rawValue.padded(24) + "\(entry.titles.grouped) titles: "
+                        + sources.map { "\($0.key.rawValue) \($0.value.grouped)" }.joined(separator: ", "))
+                if !top.isEmpty {
+                    Output.line("    " + top.map { "\($0.phrase) \($0.titles.grouped)" }.joined(separator: ", "))
+                }
+            }
+        }
     }
 }
