@@ -406,7 +406,7 @@ public final class Tagger {
     /// "produced by", which is as often followed by a studio ("Walt Disney Productions").
     static let creditTriggers: [[UInt8]] = [
         "directed by", "written by", "co-written by", "screenplay by", "music by", "starring", "co-starring",
-        "stars", "narrated by",
+        "stars", "co-stars", "starred", "featuring", "voices of", "narrated by", "cinematography by", "edited by",
     ].map { Array($0.utf8) }
 
     /// The names after a credit trigger at `start`: capitalized words ("Burton L. King", "Vincent
