@@ -112,7 +112,9 @@ public struct TagModelTrainer {
                 // rules reach through the same words.
                 var words: Set<String> = []
                 for phraseTag in [tag] + taxonomy.descendants(of: tag) + taxonomy.ancestors(of: tag) {
-                    let phrases = taxonomy.tags[phraseTag].namingPhrases + taxonomy.tags[phraseTag].cues
+                    let phrases =
+                        taxonomy.tags[phraseTag].namingPhrases + taxonomy.tags[phraseTag].textSynonyms
+                        + taxonomy.tags[phraseTag].cues
                     for phrase in phrases {
                         for token in analyzer?.analyze(phrase) ?? [] where token.type != .compound {
                             words.insert(token.term)

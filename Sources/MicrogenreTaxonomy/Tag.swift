@@ -57,6 +57,10 @@ public struct Tag: Sendable, Hashable {
     /// Phrases in a synopsis that speak against the tag, as a negation does ("box office bomb"
     /// against Blockbuster).
     public var against: [String] = []
+    /// Phrases that name the tag in a synopsis only, not in names and queries, where they would
+    /// hide another facet ("black comedy" names Dark in a synopsis, but "Black Comedies" is Dark
+    /// and Comedies).
+    public var textSynonyms: [String] = []
     /// Where the tag is defined.
     public var location: SourceLocation
 

@@ -123,6 +123,7 @@ struct TaxonomyReader {
         case "cues": tags[index].cues += list
         case "name-synonyms": tags[index].nameSynonyms += list
         case "against": tags[index].against += list
+        case "text-synonyms": tags[index].textSynonyms += list
         case "parents": tags[index].parents += list.map(TagID.init)
         case "countries": tags[index].countries += list.map { $0.uppercased() }
         case "languages": tags[index].languages += list.map { $0.lowercased() }
@@ -137,7 +138,7 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, cues, against, parents, countries, languages, slot, inferred)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, parents, countries, languages, slot, inferred)"
             )
         }
     }
@@ -208,6 +209,11 @@ struct TaxonomyReader {
             for phrase in tag.cues where tag.inferredFromText {
                 cues.add(phrase, PhraseMatcher.Entry(tag: index, isNaming: false, phrase: phrase), analyzer: analyzer)
             }
+            for phrase in tag.textSynonyms where tag.inferredFromText {
+                let variants = cues.add(
+                    phrase, PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase), analyzer: analyzer)
+                if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
+            }
             addAgainst(tag, index, to: &cues, analyzer: analyzer)
         }
         if !problems.isEmpty { throw TaxonomyError(problems) }
@@ -219,7 +225,9 @@ struct TaxonomyReader {
     private mutating func addAgainst(_ tag: Tag, _ index: Int, to cues: inout PhraseMatcher, analyzer: Analyzer) {
         guard !tag.against.isEmpty else { return }
         let supporting = Set(
-            (tag.namingPhrases + tag.cues).flatMap { PhraseMatcher.termVariants($0, analyzer: analyzer) })
+            (tag.namingPhrases + tag.textSynonyms + tag.cues).flatMap {
+                PhraseMatcher.termVariants($0, analyzer: analyzer)
+            })
         for phrase in tag.against {
             let variants = PhraseMatcher.termVariants(phrase, analyzer: analyzer)
             if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }

@@ -76,6 +76,7 @@ import Testing
                 file: "t.taxonomy",
                 text: "facet f\n  slot: tone\ntag a\n  form: Zany\n  name-synonyms: odd\n"
                     + "tag b\n  form: Deadly\n  name-synonyms: deadly\n  cues: lethal\n"
+                    + "tag c\n  form: Grim\n  text-synonyms: grim farce\n"
             )
         ])
         let analyzer = try Analyzer()
@@ -88,6 +89,14 @@ import Testing
         // A form listed among the name-only synonyms (any case) is name-only too.
         #expect(found(taxonomy.names, "Deadly Thrillers"))
         #expect(!found(taxonomy.cues, "a deadly virus") && found(taxonomy.cues, "a lethal virus"))
+        // A text-only synonym names its tag in a synopsis, but is no name: "Grim Farce" stays
+        // two words in a micro-genre name.
+        let farce = taxonomy.cues.matches(in: taxonomy.cues.tokens(of: "a grim farce", analyzer: analyzer))
+        #expect(farce.contains { $0.entries.contains { $0.tag == 2 && $0.isNaming && $0.phrase == "grim farce" } })
+        #expect(
+            !taxonomy.names.matches(in: taxonomy.names.tokens(of: "grim farce", analyzer: analyzer)).contains {
+                $0.entries.contains { $0.phrase == "grim farce" }
+            })
     }
 
     @Test func synonymsMatchPluralsHyphensAndCompounds() throws {
