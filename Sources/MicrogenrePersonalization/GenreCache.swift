@@ -17,14 +17,12 @@ public enum GenreCache {
 
     /// FNV-1a over `parts`: a key for the cache.
     public static func key(_ parts: [[UInt8]]) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hasher = FNV1a()
         for part in parts {
-            for byte in part + [0] {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
+            hasher.add(part)
+            hasher.add(0)
         }
-        return hash
+        return hasher.value
     }
 
     /// The cache file's bytes for `genres`.

@@ -228,11 +228,7 @@ extension TagModel {
     }
 }
 
-func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-    return h
-}
+func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 { FNV1a.hash(bytes) }
 
 extension [UInt8] {
     mutating func appendLE<T: FixedWidthInteger>(_ value: T) {

@@ -76,7 +76,7 @@ public struct TagModelTrainer {
             } else {
                 labels.append(tagger.explicitTags(record))
             }
-            heldOut.append(holdout > 0 && Double(fnv(record.id.rawValue) % 10_000) / 10_000 < holdout)
+            heldOut.append(holdout > 0 && Double(FNV1a.hash(record.id.rawValue.utf8) % 10_000) / 10_000 < holdout)
         }
         // The vocabulary: terms in enough titles, but not in too many.
         var documentFrequency: [String: Int] = [:]
@@ -182,12 +182,6 @@ public struct TagModelTrainer {
         let kept = weights.enumerated().filter { $0.element != 0 }.sorted { abs($0.element) > abs($1.element) }
             .prefix(maximumWeights).map { (feature: Int32($0.offset), weight: Float($0.element)) }
         return (Float(bias), kept.sorted { $0.feature < $1.feature })
-    }
-
-    private func fnv(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        return h
     }
 }
 
