@@ -37,6 +37,10 @@ echo "\$ microgenre tag Corpus/films.xml.gz --id Groundhog_Day_\(film\) --id Hea
 "$bin" tag Corpus/films.xml.gz --max-warnings 0 --id "Groundhog_Day_(film)" --id "Heat_(1995_film)"
 
 echo
+echo "\$ microgenre tag Corpus/films.xml.gz --audit --phrases 5 | grep -A1 -E '^(dark|royalty|blockbuster) '   # what decides each tag"
+"$bin" tag Corpus/films.xml.gz --audit --phrases 5 --max-warnings 0 2>/dev/null | grep -A1 -E '^(dark|royalty|blockbuster) '
+
+echo
 echo "\$ microgenre genres Corpus/films.xml.gz --min-titles 20 --limit 25"
 "$bin" genres Corpus/films.xml.gz --max-warnings 0 --min-titles 20 --limit 25
 
