@@ -112,10 +112,7 @@ public struct TagModelTrainer {
                 // rules reach through the same words.
                 var words: Set<String> = []
                 for phraseTag in [tag] + taxonomy.descendants(of: tag) + taxonomy.ancestors(of: tag) {
-                    let phrases =
-                        taxonomy.tags[phraseTag].namingPhrases + taxonomy.tags[phraseTag].textSynonyms
-                        + taxonomy.tags[phraseTag].cues
-                    for phrase in phrases {
+                    for phrase in taxonomy.tags[phraseTag].supportingPhrases {
                         for token in analyzer?.analyze(phrase) ?? [] where token.type != .compound {
                             words.insert(token.term)
                         }

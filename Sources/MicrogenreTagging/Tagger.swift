@@ -381,7 +381,7 @@ public final class Tagger {
     }
 
     /// Where the title and the credited people's names occur in `bytes` (exact, case-sensitive).
-    static func nameSpans(of record: TitleRecord, in bytes: [UInt8]) -> [Range<Int>] {
+    private static func nameSpans(of record: TitleRecord, in bytes: [UInt8]) -> [Range<Int>] {
         var spans: [Range<Int>] = []
         let names = [record.title] + record.people.prefix(maximumPeopleFeatures).map(\.name)
         for name in names where name.utf8.count >= 3 {
@@ -403,15 +403,16 @@ public final class Tagger {
     }
 
     /// Phrases a synopsis puts before the people it credits ("directed by Mike Judge"); not
-    /// "produced by", which is as often followed by a studio ("Walt Disney Productions").
-    static let creditTriggers: [[UInt8]] = [
-        "directed by", "written by", "co-written by", "screenplay by", "music by", "starring", "co-starring",
-        "stars", "co-stars", "starred", "featuring", "voices of", "narrated by", "cinematography by", "edited by",
+    /// "produced by", which is as often followed by a studio ("Walt Disney Productions"). A hyphen
+    /// is a word boundary, so "written by" also finds "co-written by", and "starring" "co-starring".
+    private static let creditTriggers: [[UInt8]] = [
+        "directed by", "written by", "screenplay by", "music by", "starring", "stars", "starred", "featuring",
+        "voices of", "narrated by", "cinematography by", "edited by",
     ].map { Array($0.utf8) }
 
     /// The names after a credit trigger at `start`: capitalized words ("Burton L. King", "Vincent
     /// D'Onofrio"), one name or a list of them joined by commas and "and".
-    static func creditedNames(in bytes: [UInt8], from start: Int) -> [Range<Int>] {
+    private static func creditedNames(in bytes: [UInt8], from start: Int) -> [Range<Int>] {
         var spans: [Range<Int>] = []
         var k = start
         while k + 1 < bytes.count && bytes[k] == 0x20 && isCapitalized(bytes[k + 1]) {
@@ -450,10 +451,10 @@ public final class Tagger {
         byte == 0x20 || byte == 0x2C || byte == 0x3B || byte == 0x28 || byte == 0x29
     }
 
-    static func isCapitalized(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A || byte >= 0xC3 }
+    private static func isCapitalized(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A || byte >= 0xC3 }
 
     /// The first occurrence of `needle` in `bytes` at or after `from`, on word boundaries.
-    static func firstRange(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Range<Int>? {
+    private static func firstRange(of needle: [UInt8], in bytes: [UInt8], from: Int) -> Range<Int>? {
         guard !needle.isEmpty, from + needle.count <= bytes.count else { return nil }
         return bytes.withUnsafeBufferPointer { haystack in
             needle.withUnsafeBufferPointer { needle in
@@ -508,7 +509,9 @@ public final class Tagger {
     }
 
     /// Whether a longer phrase speaking against `tag` holds `match`.
-    static func insideLongerAgainst(_ match: PhraseMatcher.Match, of tag: Int, in matches: [PhraseMatcher.Match])
+    private static func insideLongerAgainst(
+        _ match: PhraseMatcher.Match, of tag: Int, in matches: [PhraseMatcher.Match]
+    )
         -> Bool
     {
         matches.contains { outer in

@@ -72,4 +72,8 @@ public struct Tag: Sendable, Hashable {
 
     /// Every phrase that names the tag: its forms and synonyms, name-only ones included.
     public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms + nameSynonyms }
+
+    /// Every phrase that names or suggests the tag anywhere: naming phrases, text-only synonyms
+    /// and cues (not the phrases that speak against it).
+    public var supportingPhrases: [String] { namingPhrases + textSynonyms + cues }
 }

@@ -143,6 +143,10 @@ struct TaxonomyReader {
         }
     }
 
+    private mutating func failStopwordsOnly(_ phrase: String, of tag: Tag) {
+        fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords")
+    }
+
     private mutating func unknownSlot(_ value: String, _ location: SourceLocation) {
         fail(location, "unknown slot '\(value)' (known: \(Slot.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
@@ -194,7 +198,7 @@ struct TaxonomyReader {
                 if tag.inferredFromText && phrase != tag.modifier && !tag.isNameOnly(phrase) {
                     cues.add(phrase, entry, analyzer: analyzer)
                 }
-                if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
+                if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
                 for terms in variants {
                     if let owner = owners[terms], owner.tag != index {
                         fail(
@@ -212,7 +216,7 @@ struct TaxonomyReader {
             for phrase in tag.textSynonyms where tag.inferredFromText {
                 let variants = cues.add(
                     phrase, PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase), analyzer: analyzer)
-                if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
+                if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
             }
             addAgainst(tag, index, to: &cues, analyzer: analyzer)
         }
@@ -224,13 +228,10 @@ struct TaxonomyReader {
     /// suggest a tag and speak against it.
     private mutating func addAgainst(_ tag: Tag, _ index: Int, to cues: inout PhraseMatcher, analyzer: Analyzer) {
         guard !tag.against.isEmpty else { return }
-        let supporting = Set(
-            (tag.namingPhrases + tag.textSynonyms + tag.cues).flatMap {
-                PhraseMatcher.termVariants($0, analyzer: analyzer)
-            })
+        let supporting = Set(tag.supportingPhrases.flatMap { PhraseMatcher.termVariants($0, analyzer: analyzer) })
         for phrase in tag.against {
             let variants = PhraseMatcher.termVariants(phrase, analyzer: analyzer)
-            if variants.isEmpty { fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords") }
+            if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
             if variants.contains(where: supporting.contains) {
                 fail(
                     tag.location,

@@ -24,9 +24,7 @@ struct TaxonomyCommand: ParsableCommand {
             )
             for facet in taxonomy.facets {
                 let tags = taxonomy.tags(inFacet: facet.id)
-                let phrases = tags.reduce(0) {
-                    $0 + $1.namingPhrases.count + $1.textSynonyms.count + $1.cues.count + $1.against.count
-                }
+                let phrases = tags.reduce(0) { $0 + $1.supportingPhrases.count + $1.against.count }
                 Output.line("  " + facet.id.padded(12) + "\(tags.count) tags, \(phrases) phrases")
             }
         }
