@@ -1,4 +1,5 @@
 public import MicrogenreCore
+import MicrogenreText
 
 /// A snapshot of an index: its live segments, read as one, with the titles each segment's
 /// deletion set removes left out. Documents are numbered across segments: segment k's document
@@ -47,6 +48,12 @@ public final class IndexReader: @unchecked Sendable {
             let sum = segments.reduce(0) { $0 + $1.fieldTotals[Int(field.rawValue)] }
             return total > 0 ? max(1, sum / Double(total)) : 1
         }
+    }
+
+    /// The segments whose terms another analyzer version than this build's made: queries may
+    /// miss words there until the titles are analyzed again (`index --merge`).
+    public var segmentsFromOtherAnalyzers: [Segment] {
+        segments.filter { $0.analyzerVersion != Analyzer.version }
     }
 
     /// Whether document `doc` is not deleted.

@@ -1,5 +1,6 @@
 public import MicrogenreCore
 public import MicrogenreTaxonomy
+import MicrogenreText
 
 /// One run of `microgenre index`: titles to upsert, ids to delete, and how to fold them in.
 ///
@@ -43,6 +44,8 @@ public struct IndexUpdateSummary: Sendable {
     public var missing: [TitleID] = []
     /// Whether every segment was merged into one.
     public var merged = false
+    /// Whether the merge analyzed titles again because another analyzer version made them.
+    public var reanalyzed = false
     /// Titles written into the new segment.
     public var written = 0
     /// Bytes of the new segment.
@@ -110,14 +113,20 @@ extension IndexDirectory {
                 / Double(max(1, snapshot.count + incoming.count))
             let segmentsAfter = snapshot.segments.count + (incoming.isEmpty ? 0 : 1)
             let mergeable = snapshot.segments.allSatisfy { $0.formatVersion >= 2 }
+            // Segments another analyzer version made are analyzed again by a merge, so that
+            // every term in the index is one this build's queries look up.
+            let reanalyze = !snapshot.segmentsFromOtherAnalyzers.isEmpty
             if update.merge
-                || (mergeable && (segmentsAfter > update.maximumSegments || deletedShare > update.maximumDeletedShare))
+                || (mergeable
+                    && (segmentsAfter > update.maximumSegments || deletedShare > update.maximumDeletedShare
+                        || reanalyze))
             {
                 // Every live title but the replaced and deleted ones, then the incoming ones.
                 let records = try snapshot.liveRecords().filter {
                     !updatedIDs.contains($0.id) && !update.deletions.contains($0.id)
                 }
                 summary.merged = true
+                summary.reanalyzed = reanalyze
                 return Change(replaceAll: true, segment: try write(records + incoming))
             }
             return Change(deletions: deletions, segment: incoming.isEmpty ? nil : try write(incoming))

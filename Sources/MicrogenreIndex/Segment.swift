@@ -16,6 +16,10 @@ public final class Segment: @unchecked Sendable {
     public let count: Int
     /// The format version the file was written in.
     public let formatVersion: UInt32
+    /// The version of the analyzer that made the segment's terms (``Analyzer/version``): 1 for
+    /// segments older than format version 3. Terms made by another version than this build's
+    /// are not all found by its queries.
+    public let analyzerVersion: UInt32
 
     private let base: UnsafeMutableRawPointer
     private let size: Int
@@ -87,8 +91,17 @@ public final class Segment: @unchecked Sendable {
             }
             formatVersion = version
             sections = found
-            for section in SegmentFormat.Section.allCases where found[section] == nil && section != .records {
+            for section in SegmentFormat.Section.allCases where found[section] == nil {
+                // Records may be missing (format version 1); the analyzer's version is
+                // recorded from format version 3 on.
+                if section == .records || section == .analysis && version < 3 { continue }
                 throw IndexError(path: path, "section \(section) is missing")
+            }
+            if let analysis = found[.analysis] {
+                guard analysis.count == 4 else { throw IndexError(path: path, "damaged analysis section") }
+                analyzerVersion = analysis.little(0, as: UInt32.self)
+            } else {
+                analyzerVersion = 1
             }
             termCount = Int(found[.terms]!.little(0, as: UInt32.self))
             facetCount = Int(found[.facets]!.little(0, as: UInt32.self))

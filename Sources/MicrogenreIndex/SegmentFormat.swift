@@ -3,9 +3,9 @@ enum SegmentFormat {
     /// The four bytes that start and end every segment file.
     static let magic: [UInt8] = Array("MGIX".utf8)
     /// The format version this build writes and reads.
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     /// Older versions this build still reads.
-    static let readableVersions: ClosedRange<UInt32> = 1...2
+    static let readableVersions: ClosedRange<UInt32> = 1...3
 
     /// Section kinds, in file order.
     enum Section: UInt32, CaseIterable {
@@ -19,6 +19,9 @@ enum SegmentFormat {
         /// Version 2: every title record in full, in Microgenre's feed format, zlib-compressed,
         /// so that indexing again can upsert and delete by id.
         case records = 8
+        /// Version 3: the version of the analyzer that made the terms (`u32`); older segments
+        /// were made by analyzer version 1.
+        case analysis = 9
     }
 
     /// Bytes of the trailer: table offset (8), table checksum (8), magic (4).

@@ -21,6 +21,8 @@ public struct SegmentWriter {
     private var stored: [[UInt8]] = []
     private var records: [UInt8] = []
     private var recordOffsets: [UInt32] = [0]
+    /// The analyzer version the segment records (tests set an older one).
+    var analyzerVersion = Analyzer.version
 
     /// Creates a writer.
     public init() throws {
@@ -177,6 +179,9 @@ public struct SegmentWriter {
         facetSection += tagKeys
         sections.append((.facets, facetSection))
         sections.append((.records, compressedRecords()))
+        var analysis: [UInt8] = []
+        analysis.append(little: analyzerVersion)
+        sections.append((.analysis, analysis))
         return assemble(sections)
     }
 

@@ -1,5 +1,6 @@
 public import MicrogenreCore
 public import MicrogenreTaxonomy
+public import MicrogenreText
 
 /// Per-tag logistic regression over the analyzed terms of a title's synopses and title: the
 /// part of the tagger that generalizes past explicit cues. Built by ``TagModelTrainer`` and
@@ -41,6 +42,9 @@ public struct TagModel: Sendable {
 
     /// The feature terms (analyzed stems), by index.
     public let terms: [String]
+    /// The version of the analyzer that made the terms (``Analyzer/version``). A model trained
+    /// under another version misses the features whose terms changed: train it again.
+    public let analyzerVersion: UInt32
     /// The classifiers.
     public let classifiers: [Classifier]
     /// Term lookup without allocation.
@@ -56,9 +60,10 @@ public struct TagModel: Sendable {
         let weight: Float
     }
 
-    /// Creates a model.
-    public init(terms: [String], classifiers: [Classifier]) {
+    /// Creates a model whose terms `analyzerVersion` made.
+    public init(terms: [String], classifiers: [Classifier], analyzerVersion: UInt32 = Analyzer.version) {
         self.terms = terms
+        self.analyzerVersion = analyzerVersion
         self.classifiers = classifiers
         termTable = ByteStringTable(terms)
         var starts = [Int32](repeating: 0, count: terms.count + 1)
@@ -139,14 +144,15 @@ public struct TagModel: Sendable {
 /// The model file: magic `MGTM`, format version, the terms, the classifiers, and an FNV-1a
 /// checksum of everything before it. All integers little-endian.
 ///
-///     "MGTM" u32 version=1
+///     "MGTM" u32 version=2
+///     u32 analyzerVersion (version 2 on; version 1 files: analyzer version 1)
 ///     u32 termCount, termCount x (u16 length, UTF-8 bytes)
 ///     u32 classifierCount, classifierCount x (u16 idLength, id, u8 replacesRules, f32 bias,
 ///         u32 n, n x (u32 feature, f32 weight))
 ///     u64 checksum
 extension TagModel {
     /// The file format version this build reads and writes.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     /// A model file that cannot be used: missing, foreign, of another version, or damaged.
     public struct FileError: Error, Sendable, CustomStringConvertible {
@@ -162,6 +168,7 @@ extension TagModel {
     public func write(to path: String) throws {
         var out: [UInt8] = Array("MGTM".utf8)
         out.appendLE(Self.formatVersion)
+        out.appendLE(analyzerVersion)
         out.appendLE(UInt32(terms.count))
         for term in terms { out.appendString(term) }
         out.appendLE(UInt32(classifiers.count))
@@ -193,7 +200,7 @@ extension TagModel {
         var reader = ByteReader(bytes: bytes[..<(bytes.count - 8)], path: path)
         reader.offset = 4
         let version = try reader.u32()
-        guard version == formatVersion else {
+        guard (1...formatVersion).contains(version) else {
             throw FileError(
                 path: path, message: "model format version \(version), this build reads version \(formatVersion)")
         }
@@ -202,6 +209,7 @@ extension TagModel {
         guard try tail.u64() == checksum(bytes[..<(bytes.count - 8)]) else {
             throw FileError(path: path, message: "checksum mismatch: the file is damaged or truncated")
         }
+        let analyzerVersion = version >= 2 ? try reader.u32() : 1
         let termCount = Int(try reader.u32())
         var terms: [String] = []
         terms.reserveCapacity(termCount)
@@ -224,7 +232,7 @@ extension TagModel {
             }
             classifiers.append(Classifier(tag: tag, bias: bias, weights: weights, replacesRules: replacesRules))
         }
-        return TagModel(terms: terms, classifiers: classifiers)
+        return TagModel(terms: terms, classifiers: classifiers, analyzerVersion: analyzerVersion)
     }
 }
 

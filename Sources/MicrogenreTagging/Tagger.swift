@@ -336,6 +336,8 @@ public final class Tagger {
             var names: [Range<Int>]?
             let matches = Self.outermost(taxonomy.cues.matches(in: tokens, overlapping: true))
             for match in matches {
+                // A phrase does not run from one sentence into the next ("... in the war. The film").
+                if Self.crossesSentenceEnd(bytes[match.start..<match.end]) { continue }
                 // Words of the title or of a credited person's name ("Karen Black", "King Vidor",
                 // "The Dakota Kid") name them, not what the title is about; the title's own words
                 // were read above, by the title's rules.
@@ -480,6 +482,26 @@ public final class Tagger {
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
         (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x30 && byte <= 0x39 || byte >= 0x80
+    }
+
+    /// Whether `span` holds the end of a sentence: "!", "?" or ";" before a space, or a period
+    /// before a space after a word of three letters or more (not an initial as in "L. B. Mayer",
+    /// nor "vs." or "Dr.").
+    static func crossesSentenceEnd(_ span: ArraySlice<UInt8>) -> Bool {
+        var k = span.startIndex
+        while k + 1 < span.endIndex {
+            let b = span[k]
+            if span[k + 1] == 0x20 {
+                if b == 0x21 || b == 0x3F || b == 0x3B { return true }
+                if b == 0x2E {
+                    var start = k
+                    while start > span.startIndex && isWordByte(span[start - 1]) { start -= 1 }
+                    if k - start >= 3 { return true }
+                }
+            }
+            k += 1
+        }
+        return false
     }
 
     /// The end of the first sentence: the first ". " (or "! ", "? ") after 20 bytes.

@@ -30,6 +30,12 @@ public struct AnalyzerOptions: Sendable, Hashable {
 /// the Snowball English stemmer. ICU objects, buffers and a stem cache are reused across calls,
 /// so an analyzer is not thread-safe: make one per thread.
 public final class Analyzer {
+    /// The version of the analysis chain: raised whenever the terms it produces for some text
+    /// change (a stopword, a stem exception). Indexes and tag models record it, because terms
+    /// written by one version are not all found by another.
+    /// Version 2: derived words kept apart from the words tags are named by (`StemExceptions`).
+    public static let version: UInt32 = 2
+
     /// The options this analyzer applies.
     public let options: AnalyzerOptions
 
@@ -523,7 +529,12 @@ private struct AnalyzerCore {
     mutating func computeOutput(_ term: UnsafeBufferPointer<UInt8>, _ type: TokenType) {
         stemScratch.removeAll(keepingCapacity: true)
         if options.stem && type != .number && isStemmable(term) {
-            if let exception = stemExceptions.id(of: term) {
+            // An exception holds for the possessive too ("industry's" is "industry").
+            var base = term
+            if term.count > 2 && term[term.count - 2] == 0x27 && term[term.count - 1] == 0x73 {
+                base = UnsafeBufferPointer(rebasing: term[..<(term.count - 2)])
+            }
+            if let exception = stemExceptions.id(of: base) {
                 stemScratch.append(contentsOf: StemExceptions.english[stemExceptions.string(of: exception)]!.utf8)
             } else {
                 stemScratch.append(contentsOf: term)

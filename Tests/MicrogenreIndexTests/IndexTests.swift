@@ -1,10 +1,12 @@
 import MicrogenreCore
-import MicrogenreIndex
 import MicrogenreQuery
 import MicrogenreTagging
 import MicrogenreTaxonomy
 import MicrogenreTestSupport
+import MicrogenreText
 import Testing
+
+@testable import MicrogenreIndex
 
 #if canImport(Glibc)
     import Glibc
@@ -127,6 +129,7 @@ func buildIndex() throws -> (IndexReader, String) {
         directory = String(directory[..<directory.lastIndex(of: "/")!])
         let index = try IndexDirectory(path: directory + "/Fixtures/index-v1").open()
         #expect(index.count == 2)
+        #expect(index.segments[0].analyzerVersion == 1)
         #expect(index.titleID(1) == TitleID("veep-s5e4"))
         let parsed = try QueryParser(taxonomy: taxonomy).parse("selina thanksgiving")
         #expect(Searcher(index: index).search(parsed, limit: 5).first?.id == TitleID("veep-s5e4"))
@@ -135,7 +138,7 @@ func buildIndex() throws -> (IndexReader, String) {
     /// Version 2 segments keep every record in full, so an upsert can index them again.
     @Test func recordsRoundTrip() throws {
         let (index, _) = try buildIndex()
-        #expect(index.segments[0].formatVersion == 2)
+        #expect(index.segments[0].formatVersion == 3)
         let records = try index.liveRecords().map { record in
             var record = record
             record.source = nil
@@ -248,6 +251,34 @@ func buildIndex() throws -> (IndexReader, String) {
         #expect(reader.count == 5 && reader.liveCount == 5)
         #expect(try search("zanzibar", in: directory).map(\.id) == [TitleID("western")])
         #expect(try FileSystem.list(directory.path).filter { $0.hasPrefix("deletes-") }.isEmpty)
+    }
+
+    /// A segment an older analyzer made is reported, and the next update analyzes it again.
+    @Test func segmentsFromAnOlderAnalyzerAreAnalyzedAgain() throws {
+        let tagger = try Tagger(taxonomy: taxonomy)
+        var writer = try SegmentWriter()
+        writer.analyzerVersion = Analyzer.version - 1
+        for record in catalog() {
+            writer.add(IndexDocument(record: record, facets: tagger.tag(record).map { ($0.tag, $0.score) }))
+        }
+        let directory = IndexDirectory(path: temporaryDirectory() + "/index")
+        try directory.publish(writer.finish())
+        let old = try directory.open()
+        #expect(old.segments[0].analyzerVersion == Analyzer.version - 1)
+        #expect(old.segmentsFromOtherAnalyzers.count == 1)
+
+        var changed = catalog()[2]
+        changed.title = "Zanzibar Sunrise"
+        let summary = try directory.apply(IndexUpdate(records: [changed]), facets: scores)
+        #expect(summary.merged && summary.reanalyzed && summary.segments == 1 && summary.titles == 6)
+        let reader = try directory.open()
+        #expect(reader.segmentsFromOtherAnalyzers.isEmpty)
+        #expect(reader.segments[0].analyzerVersion == Analyzer.version)
+        #expect(try search("zanzibar", in: directory).map(\.id) == [TitleID("western")])
+
+        // An index every segment of which this analyzer made is not merged by an upsert.
+        let again = try directory.apply(IndexUpdate(records: [catalog()[0]]), facets: scores)
+        #expect(!again.merged && !again.reanalyzed && again.segments == 2)
     }
 
     @Test func tooManySegmentsMerge() throws {

@@ -2,6 +2,7 @@ import MicrogenreCore
 import MicrogenreTagging
 import MicrogenreTaxonomy
 import MicrogenreTestSupport
+import MicrogenreText
 import Testing
 
 #if canImport(Glibc)
@@ -79,6 +80,24 @@ import Testing
         let read = try TagModel.read(from: path)
         #expect(read.terms == model.terms)
         #expect(read.classifiers == model.classifiers)
+        #expect(read.analyzerVersion == Analyzer.version)
+    }
+
+    /// A file of format version 1 (before the analyzer's version was recorded) still reads, as
+    /// trained by analyzer version 1.
+    @Test func versionOneFilesRead() throws {
+        let path = temporaryPath()
+        let model = smallModel()
+        try model.write(to: path)
+        var bytes = Array(try FileSystem.read(path).dropLast(8))
+        bytes.removeSubrange(8..<12)  // the analyzer version
+        bytes[4] = 1
+        let sum = FNV1a.hash(bytes[...])
+        for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: sum >> (8 * UInt64(k)))) }
+        try FileSystem.write(bytes, to: path)
+        let read = try TagModel.read(from: path)
+        #expect(read.analyzerVersion == 1)
+        #expect(read.terms == model.terms && read.classifiers == model.classifiers)
     }
 
     @Test(arguments: ["flip", "truncate", "magic", "version", "empty"])

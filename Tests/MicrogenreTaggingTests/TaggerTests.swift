@@ -1,7 +1,8 @@
 import MicrogenreCore
-import MicrogenreTagging
 import MicrogenreTaxonomy
 import Testing
+
+@testable import MicrogenreTagging
 
 @Suite struct TaggerTests {
     let tagger = try! Tagger(taxonomy: repositoryTaxonomy)
@@ -90,6 +91,35 @@ import Testing
     @Test func negationStopsAtTheSentence() {
         let record = film("a", synopsis: "Nobody wins and nothing ends well, not at all. A comedy of errors follows.")
         #expect((score(record, "comedies")?.score ?? 0) >= 0.5)
+    }
+
+    @Test func aPhraseDoesNotRunIntoTheNextSentence() {
+        let split = film("a", synopsis: "A drama about two brothers who fought in the war. The film was shot in Ohio.")
+        // "war" alone is a cue; "war film" would name the genre.
+        #expect((score(split, "war")?.score ?? 0) < 0.5)
+        #expect(score(split, "war")?.evidence.contains { $0.text.contains("film") } == false)
+        let whole = film("b", synopsis: "A drama about two brothers. It is a war film shot in Ohio.")
+        #expect((score(whole, "war")?.score ?? 0) >= 0.5)
+        // An initial or "vs." is no sentence end.
+        #expect(!Tagger.crossesSentenceEnd(ArraySlice("man vs. nature".utf8)))
+        #expect(!Tagger.crossesSentenceEnd(ArraySlice("L. B. Mayer".utf8)))
+        #expect(Tagger.crossesSentenceEnd(ArraySlice("short. The film".utf8)))
+        #expect(Tagger.crossesSentenceEnd(ArraySlice("war; the film".utf8)))
+    }
+
+    @Test func derivedWordsDoNotNameTheTagTheirStemDoes() {
+        // "mysterious" and "mystery", "Entertainment" and "entertaining", "industry's" and
+        // "industrial" share Snowball stems; the analyzer keeps them apart.
+        let record = film(
+            "a",
+            synopsis:
+                "A drama released by Lionsgate Entertainment. A mysterious stranger arrives in town. The film industry's critics praised it."
+        )
+        #expect((score(record, "mysteries")?.score ?? 0) < 0.2)
+        #expect((score(record, "fun")?.score ?? 0) < 0.2)
+        #expect((score(record, "industrial")?.score ?? 0) < 0.2)
+        let mystery = film("b", synopsis: "A 1946 mystery film. A stranger arrives in town.")
+        #expect((score(mystery, "mysteries")?.score ?? 0) >= 0.5)
     }
 
     @Test func childTagsRaiseTheirParents() throws {

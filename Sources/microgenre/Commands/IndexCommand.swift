@@ -4,6 +4,7 @@ import MicrogenreIndex
 import MicrogenrePersonalization
 import MicrogenreQuery
 import MicrogenreTagging
+import MicrogenreText
 
 /// Where the index lives, shared by `index` and `search`.
 struct IndexLocation: ParsableArguments {
@@ -16,7 +17,13 @@ struct IndexLocation: ParsableArguments {
     /// Opens the index, or prints why it cannot be read and exits with status 1.
     func openOrExit() throws -> IndexReader {
         do {
-            return try directory.open()
+            let reader = try directory.open()
+            if let stale = reader.segmentsFromOtherAnalyzers.first {
+                Output.error(
+                    "warning: \(stale.path): made by analyzer version \(stale.analyzerVersion), this build analyzes with version \(Analyzer.version): some words may not be found until `microgenre index --merge` analyzes the titles again"
+                )
+            }
+            return reader
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(1)
@@ -34,10 +41,10 @@ struct IndexCommand: ParsableCommand {
             titles; --replace makes the index hold exactly the given feeds' titles. Each run \
             writes its titles as one new immutable segment and marks the titles they replace \
             in the older segments' deletion files; when there are more than 8 segments or over \
-            30% of the documents are deleted (or with --merge), every live title is merged into \
-            one segment. The index switches to the new files atomically: a reader, or a writer \
-            killed midway, never sees a half-written index. A second writer is refused while \
-            one runs.
+            30% of the documents are deleted, or an older analyzer made some of them (or with \
+            --merge), every live title is merged into one segment. The index switches to the \
+            new files atomically: a reader, or a writer killed midway, never sees a \
+            half-written index. A second writer is refused while one runs.
             """
     )
 
@@ -95,6 +102,7 @@ struct IndexCommand: ParsableCommand {
             "Indexed \(summary.added.grouped) new, \(summary.replaced.grouped) replaced, \(summary.deleted.grouped) deleted "
                 + "in \(String(format2: Output.now() - start)) s"
                 + (summary.merged ? "; merged every segment into one" : "")
+                + (summary.reanalyzed ? " (analyzed again: it was made by an older analyzer)" : "")
                 + (summary.written > 0
                     ? " (wrote \(summary.written.grouped) titles, \(String(format2: Double(summary.segmentBytes) / 1e6)) MB)"
                     : "")

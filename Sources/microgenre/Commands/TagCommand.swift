@@ -3,6 +3,7 @@ import MicrogenreCore
 import MicrogenreFeeds
 import MicrogenreTagging
 import MicrogenreTaxonomy
+import MicrogenreText
 
 /// Options shared by the commands that tag titles.
 struct TaggingOptions: ParsableArguments {
@@ -37,6 +38,11 @@ struct TaggingOptions: ParsableArguments {
         if let path = try modelPath() {
             do {
                 tagModel = try TagModel.read(from: path)
+                if let tagModel, tagModel.analyzerVersion != Analyzer.version {
+                    Output.error(
+                        "warning: \(path): trained with analyzer version \(tagModel.analyzerVersion), this build analyzes with version \(Analyzer.version): the model misses some words until `microgenre model train` trains it again"
+                    )
+                }
             } catch {
                 Output.error("\(error)")
                 throw ExitCode(1)
