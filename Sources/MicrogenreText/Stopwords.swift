@@ -54,6 +54,7 @@ public enum StemExceptions {
         "inventive": "inventive",
         "imagine": "imagine", "imagined": "imagine", "imagines": "imagine", "imagining": "imagine",
         "chilling": "chilling",
+        "darkly": "darkly",
         "daring": "daring",
         "enjoyable": "enjoyable",
         "cleaning": "cleaning",

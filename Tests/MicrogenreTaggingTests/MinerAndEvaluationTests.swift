@@ -10,7 +10,7 @@ import Testing
         let grammar = try GenreGrammar(taxonomy: taxonomy)
         var records: [TitleRecord] = []
         let synopses = [
-            "A dark heist thriller film about a crew planning one last robbery.",
+            "A dark thriller film about a heist crew planning one last robbery.",
             "A witty workplace comedy film set in a paper company office.",
             "A gritty crime drama film about a detective hunting a serial killer.",
             "A romantic comedy film about two rivals who fall in love.",

@@ -122,6 +122,21 @@ import Testing
         #expect((score(mystery, "mysteries")?.score ?? 0) >= 0.5)
     }
 
+    @Test func darkAloneIsACueAndDarkGenresNameBoth() throws {
+        // "a dark secret", "the Dark Lord": the word alone only suggests the tone.
+        let secret = film(
+            "a",
+            synopsis: "Test is a 1999 American drama film about a family. They hide a dark secret from the Dark Lord.")
+        #expect((score(secret, "dark")?.score ?? 0) < 0.5)
+        // "dark fantasy" names the tone and, through the fantasy tag's cue, keeps the genre.
+        let fantasy = film("b", synopsis: "Test is a 1999 American dark fantasy film.")
+        #expect((score(fantasy, "dark")?.score ?? 0) >= 0.85)
+        #expect((score(fantasy, "fantasy")?.score ?? 0) >= 0.85)
+        // "darkly" stays a word of its own (Snowball would make it "dark").
+        let darkly = film("c", synopsis: "Test is a 1999 American film. It is darkly funny.")
+        #expect((score(darkly, "dark")?.score ?? 0) >= 0.5)
+    }
+
     @Test func childTagsRaiseTheirParents() throws {
         let record = film("a", synopsis: "A 1998 heist film about a crew of safecrackers.")
         let crime = try #require(score(record, "crime"))

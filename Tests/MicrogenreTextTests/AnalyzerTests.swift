@@ -85,6 +85,7 @@ import Testing
         ("the industry's industrial films", ["industry", "industri", "film"]),
         ("Entertainment’s entertaining", ["entertainment", "entertain"]),
         ("sixty sixties", ["sixty", "sixti"]),
+        ("darkly dark", ["darkly", "dark"]),
     ])
     func searchTerms(text: String, terms: [String]) throws {
         let analyzer = try Analyzer()
