@@ -352,6 +352,9 @@ public final class Tagger {
                 let negated = isNegated(match, tokens: tokens, bytes: bytes)
                 let lead = match.start < leadEnd
                 for entry in match.entries {
+                    // A proper name ("20th Century Fox") stands for nothing; the matches inside it
+                    // were dropped as inside a longer phrase.
+                    if entry.isProperName { continue }
                     if entry.isAgainst {
                         // "box office bomb" speaks against Blockbuster as "not a blockbuster" would;
                         // "not a box office bomb" says nothing, nor does the "flop" inside "not a

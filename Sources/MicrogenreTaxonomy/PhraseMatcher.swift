@@ -9,7 +9,7 @@ public import MicrogenreText
 public struct PhraseMatcher: Sendable {
     /// What a phrase stands for.
     public struct Entry: Sendable, Hashable {
-        /// The tag's index in the taxonomy.
+        /// The tag's index in the taxonomy (-1 for a proper name).
         public var tag: Int
         /// Whether the phrase names the tag (a form or synonym) or only suggests it (a cue).
         public var isNaming: Bool
@@ -17,6 +17,15 @@ public struct PhraseMatcher: Sendable {
         public var phrase: String
         /// Whether the phrase speaks against the tag (a taxonomy `against` phrase) instead.
         public var isAgainst = false
+
+        /// A proper name of the taxonomy's `names` blocks: it stands for no tag, and the
+        /// phrases inside it say nothing.
+        public static func properName(_ phrase: String) -> Entry {
+            Entry(tag: -1, isNaming: false, phrase: phrase)
+        }
+
+        /// Whether the entry is a proper name rather than a tag's phrase.
+        public var isProperName: Bool { tag < 0 }
     }
 
     /// A token ready for matching.

@@ -23,6 +23,17 @@ public struct Facet: Sendable, Hashable {
     public var slot: Slot
 }
 
+/// Proper names whose words say nothing of a title (studios, distributors, publishers): the
+/// tagger reads no synonym or cue inside them ("20th Century Fox" is no 20th-century film).
+public struct ProperNames: Sendable, Hashable {
+    /// The block's id (`studios`).
+    public var id: String
+    /// The names, as written in the taxonomy.
+    public var phrases: [String]
+    /// Where the block is defined.
+    public var location: SourceLocation
+}
+
 /// One facet value: its forms for names, the phrases that name or suggest it, its parents.
 public struct Tag: Sendable, Hashable {
     /// The stable id.

@@ -29,6 +29,7 @@ extension Taxonomy {
 struct TaxonomyReader {
     var facets: [Facet] = []
     var tags: [Tag] = []
+    var properNames: [ProperNames] = []
     var problems: [Diagnostic] = []
     private var facetLocations: [String: SourceLocation] = [:]
 
@@ -36,6 +37,7 @@ struct TaxonomyReader {
         case none
         case facet(Int)
         case tag(Int)
+        case names(Int)
     }
 
     mutating func read(_ text: String, file: String) {
@@ -52,7 +54,7 @@ struct TaxonomyReader {
             if !indented {
                 let words = content.split(separator: " ", maxSplits: 1).map(String.init)
                 guard words.count == 2 else {
-                    fail(location, "expected 'facet ID' or 'tag ID', found '\(content)'")
+                    fail(location, "expected 'facet ID', 'tag ID' or 'names ID', found '\(content)'")
                     block = .none
                     continue
                 }
@@ -81,8 +83,14 @@ struct TaxonomyReader {
                             id: TagID(id), facet: facet.id, slot: facet.slot, form: nil, noun: nil, modifier: nil,
                             synonyms: [], cues: [], parents: [], countries: [], languages: [], location: location))
                     block = .tag(tags.count - 1)
+                case "names":
+                    if let earlier = properNames.first(where: { $0.id == id }) {
+                        fail(location, "duplicate names block '\(id)' (first defined at \(earlier.location))")
+                    }
+                    properNames.append(ProperNames(id: id, phrases: [], location: location))
+                    block = .names(properNames.count - 1)
                 default:
-                    fail(location, "expected 'facet ID' or 'tag ID', found '\(content)'")
+                    fail(location, "expected 'facet ID', 'tag ID' or 'names ID', found '\(content)'")
                     block = .none
                 }
                 continue
@@ -95,7 +103,7 @@ struct TaxonomyReader {
             let value = String(content[content.index(after: colon)...].drop(while: { $0 == " " }))
             switch block {
             case .none:
-                fail(location, "field '\(key)' outside a facet or tag block")
+                fail(location, "field '\(key)' outside a facet, tag or names block")
             case .facet(let index):
                 switch key {
                 case "name": facets[index].name = value
@@ -109,6 +117,14 @@ struct TaxonomyReader {
                 }
             case .tag(let index):
                 setField(key, value, of: index, at: location)
+            case .names(let index):
+                guard key == "phrases" else {
+                    fail(location, "unknown names field '\(key)' (known: phrases)")
+                    continue
+                }
+                properNames[index].phrases += value.split(separator: ",").map { String($0).trimmed }.filter {
+                    !$0.isEmpty
+                }
             }
         }
     }
@@ -220,8 +236,9 @@ struct TaxonomyReader {
             }
             addAgainst(tag, index, to: &cues, analyzer: analyzer)
         }
+        addProperNames(to: &cues, analyzer: analyzer)
         if !problems.isEmpty { throw TaxonomyError(problems) }
-        return Taxonomy(facets: facets, tags: tags, names: names, cues: cues)
+        return Taxonomy(facets: facets, tags: tags, names: names, cues: cues, properNames: properNames)
     }
 
     /// The tag's `against` phrases, as cue entries that speak against it. A phrase cannot both
@@ -242,6 +259,35 @@ struct TaxonomyReader {
                 cues.add(
                     phrase, PhraseMatcher.Entry(tag: index, isNaming: false, phrase: phrase, isAgainst: true),
                     analyzer: analyzer)
+            }
+        }
+    }
+
+    /// The `names` blocks' phrases, as cue entries that stand for no tag. A proper name cannot
+    /// also be a phrase of a tag: it would hide the very phrase it is.
+    private mutating func addProperNames(to cues: inout PhraseMatcher, analyzer: Analyzer) {
+        guard !properNames.isEmpty else { return }
+        var owners: [[String]: Int] = [:]
+        for (index, tag) in tags.enumerated() {
+            for phrase in tag.supportingPhrases + tag.against {
+                for terms in PhraseMatcher.termVariants(phrase, analyzer: analyzer) { owners[terms] = index }
+            }
+        }
+        for block in properNames {
+            if block.phrases.isEmpty { fail(block.location, "names block '\(block.id)' lists no phrases") }
+            for phrase in block.phrases {
+                let variants = PhraseMatcher.termVariants(phrase, analyzer: analyzer)
+                if variants.isEmpty {
+                    fail(block.location, "phrase '\(phrase)' of names '\(block.id)' holds only stopwords")
+                }
+                if let owner = variants.lazy.compactMap({ owners[$0] }).first {
+                    fail(
+                        block.location,
+                        "phrase '\(phrase)' of names '\(block.id)' is a phrase of tag '\(tags[owner].id)' (\(tags[owner].location))"
+                    )
+                    continue
+                }
+                cues.add(phrase, .properName(phrase), analyzer: analyzer)
             }
         }
     }

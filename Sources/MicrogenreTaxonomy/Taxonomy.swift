@@ -10,15 +10,19 @@ public struct Taxonomy: Sendable {
     public let tags: [Tag]
     /// Phrases that name tags (forms and synonyms): for names, queries and feed genres.
     public let names: PhraseMatcher
-    /// Naming phrases and cues: for synopses.
+    /// Naming phrases and cues: for synopses. Proper names are in it too, as entries that
+    /// stand for no tag (``PhraseMatcher/Entry/isProperName``).
     public let cues: PhraseMatcher
+    /// The `names` blocks: proper names whose words say nothing of a title.
+    public let properNames: [ProperNames]
 
     private let indexByID: [TagID: Int]
     private let ancestorIndexes: [[Int]]
     private let descendantIndexes: [[Int]]
 
-    init(facets: [Facet], tags: [Tag], names: PhraseMatcher, cues: PhraseMatcher) {
+    init(facets: [Facet], tags: [Tag], names: PhraseMatcher, cues: PhraseMatcher, properNames: [ProperNames] = []) {
         self.facets = facets
+        self.properNames = properNames
         self.tags = tags
         self.names = names
         self.cues = cues

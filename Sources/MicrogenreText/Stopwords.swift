@@ -55,6 +55,7 @@ public enum StemExceptions {
         "imagine": "imagine", "imagined": "imagine", "imagines": "imagine", "imagining": "imagine",
         "chilling": "chilling",
         "darkly": "darkly",
+        "biographical": "biographical", "biographically": "biographical",
         "daring": "daring",
         "enjoyable": "enjoyable",
         "cleaning": "cleaning",

@@ -137,6 +137,22 @@ import Testing
         #expect((score(darkly, "dark")?.score ?? 0) >= 0.5)
     }
 
+    @Test func wordsInsideAStudioNameSayNothing() {
+        // The taxonomy's names blocks: "20th Century Fox", "Famous Players-Lasky", "American
+        // International Pictures" are studios.
+        let released = film(
+            "a",
+            synopsis:
+                "Test is a 1950 American drama film released by 20th Century Fox. Famous Players-Lasky and American International Pictures did not."
+        )
+        #expect((score(released, "twentieth-century")?.score ?? 0) < 0.2)
+        #expect((score(released, "fame")?.score ?? 0) < 0.2)
+        #expect((score(released, "foreign")?.score ?? 0) < 0.2)
+        // Outside a name the same words still count.
+        let famous = film("b", synopsis: "Test is a 1950 American drama film about a famous singer.")
+        #expect((score(famous, "fame")?.score ?? 0) >= 0.5)
+    }
+
     @Test func childTagsRaiseTheirParents() throws {
         let record = film("a", synopsis: "A 1998 heist film about a crew of safecrackers.")
         let crime = try #require(score(record, "crime"))
