@@ -55,6 +55,8 @@ public enum StemExceptions {
         "imagine": "imagine", "imagined": "imagine", "imagines": "imagine", "imagining": "imagine",
         "chilling": "chilling",
         "darkly": "darkly",
+        "seasonal": "seasonal",
+        "comics": "comics",
         "biographical": "biographical", "biographically": "biographical",
         "daring": "daring",
         "enjoyable": "enjoyable",

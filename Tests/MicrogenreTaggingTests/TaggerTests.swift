@@ -153,6 +153,30 @@ import Testing
         #expect((score(famous, "fame")?.score ?? 0) >= 0.5)
     }
 
+    @Test func wordsThatNameATagOnlyInNamesAndQueries() {
+        // Each of these words names its tag in a micro-genre name or a query, but in a synopsis
+        // it is mostly something else.
+        let record = film(
+            "a",
+            synopsis:
+                "Test is a 1950 American drama film. A woman trains killer whales, a gunman hides from the law after the D-Day invasion, "
+                + "a girl leaves boarding school for the South Seas and Hell's Kitchen, all for comic effect, all season long."
+        )
+        for tag in [
+            "serial-killer", "courtroom", "alien", "high-school", "deep-sea", "demon", "comic-books", "holiday",
+        ] {
+            #expect((score(record, tag)?.score ?? 0) < 0.5, "\(tag)")
+        }
+        let named = film(
+            "b",
+            synopsis:
+                "Test is a 1990 American serial killer film. A comic book artist and a high school teacher face an alien invasion."
+        )
+        for tag in ["serial-killer", "comic-books", "high-school", "alien"] {
+            #expect((score(named, tag)?.score ?? 0) >= 0.5, "\(tag)")
+        }
+    }
+
     @Test func childTagsRaiseTheirParents() throws {
         let record = film("a", synopsis: "A 1998 heist film about a crew of safecrackers.")
         let crime = try #require(score(record, "crime"))
