@@ -355,6 +355,14 @@ public final class Tagger {
                     // A proper name ("20th Century Fox") stands for nothing; the matches inside it
                     // were dropped as inside a longer phrase.
                     if entry.isProperName { continue }
+                    // "Stephen King", "the Cisco Kid": a capitalized name-word after a capitalized
+                    // word is part of a name.
+                    if !taxonomy.tags[entry.tag].nameWords.isEmpty,
+                        taxonomy.tags[entry.tag].nameWords.contains(entry.phrase.lowercased()),
+                        Self.followsACapitalizedWord(match.start, in: bytes)
+                    {
+                        continue
+                    }
                     if entry.isAgainst {
                         // "box office bomb" speaks against Blockbuster as "not a blockbuster" would;
                         // "not a box office bomb" says nothing, nor does the "flop" inside "not a
@@ -485,6 +493,20 @@ public final class Tagger {
 
     private static func isWordByte(_ byte: UInt8) -> Bool {
         (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x30 && byte <= 0x39 || byte >= 0x80
+    }
+
+    /// Whether the capitalized word at `start` follows a capitalized word in the same sentence
+    /// ("Stephen King", "Dead End Kids"), not an article ("The King") or a sentence's end ("...
+    /// in Paris. King Louis").
+    static func followsACapitalizedWord(_ start: Int, in bytes: [UInt8]) -> Bool {
+        guard start >= 2, isCapitalized(bytes[start]), bytes[start - 1] == 0x20 else { return false }
+        let end = start - 1
+        var k = end
+        while k > 0 && (isWordByte(bytes[k - 1]) || bytes[k - 1] == 0x2E || bytes[k - 1] == 0x27) { k -= 1 }
+        guard k < end, isCapitalized(bytes[k]) else { return false }
+        let word = bytes[k..<end]
+        if word.last == 0x2E && word.count > 3 { return false }  // "Paris." ends a sentence; "Dr." does not
+        return !["The", "A", "An"].contains { word.elementsEqual($0.utf8) }
     }
 
     /// Whether `span` holds the end of a sentence: "!", "?" or ";" before a space, or a period

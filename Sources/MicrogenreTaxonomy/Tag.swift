@@ -68,18 +68,16 @@ public struct Tag: Sendable, Hashable {
     /// Phrases in a synopsis that speak against the tag, as a negation does ("box office bomb"
     /// against Blockbuster).
     public var against: [String] = []
+    /// Words of the tag's phrases that, capitalized right after another capitalized word, are
+    /// part of a name ("Stephen King", "the Cisco Kid", "Our Gang", "Fuzzy Knight"): the tagger
+    /// does not read them there.
+    public var nameWords: [String] = []
     /// Phrases that name the tag in a synopsis only, not in names and queries, where they would
     /// hide another facet ("black comedy" names Dark in a synopsis, but "Black Comedies" is Dark
     /// and Comedies).
     public var textSynonyms: [String] = []
     /// Where the tag is defined.
     public var location: SourceLocation
-
-    /// Whether `phrase` names the tag only in names and queries, not in a synopsis: one of its
-    /// name-only synonyms, in any case (a form listed there too, as "Deadly", is name-only).
-    public func isNameOnly(_ phrase: String) -> Bool {
-        nameSynonyms.contains { $0.lowercased() == phrase.lowercased() }
-    }
 
     /// Every phrase that names the tag: its forms and synonyms, name-only ones included.
     public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms + nameSynonyms }

@@ -139,6 +139,7 @@ struct TaxonomyReader {
         case "cues": tags[index].cues += list
         case "name-synonyms": tags[index].nameSynonyms += list
         case "against": tags[index].against += list
+        case "name-words": tags[index].nameWords += list.map { $0.lowercased() }
         case "text-synonyms": tags[index].textSynonyms += list
         case "parents": tags[index].parents += list.map(TagID.init)
         case "countries": tags[index].countries += list.map { $0.uppercased() }
@@ -154,7 +155,7 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, parents, countries, languages, slot, inferred)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, parents, countries, languages, slot, inferred)"
             )
         }
     }
@@ -205,13 +206,16 @@ struct TaxonomyReader {
         var cues = PhraseMatcher()
         var owners: [[String]: (tag: Int, phrase: String)] = [:]
         for (index, tag) in tags.enumerated() {
+            // A naming phrase is name-only when a name-only synonym is the same terms ("Kids'"
+            // beside "kids"), whatever its case or inflection.
+            let nameOnly = Set(tag.nameSynonyms.flatMap { PhraseMatcher.termVariants($0, analyzer: analyzer) })
             for phrase in tag.namingPhrases {
                 let entry = PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase)
                 let variants = names.add(phrase, entry, analyzer: analyzer)
                 // A genre's modifier ("Family", "War") names it in a micro-genre name, but alone in
                 // a synopsis it is too common a word to count; synonyms and cues say when it does.
                 // Name-only synonyms are not read in synopses either.
-                if tag.inferredFromText && phrase != tag.modifier && !tag.isNameOnly(phrase) {
+                if tag.inferredFromText && phrase != tag.modifier && !variants.allSatisfy(nameOnly.contains) {
                     cues.add(phrase, entry, analyzer: analyzer)
                 }
                 if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
@@ -235,6 +239,7 @@ struct TaxonomyReader {
                 if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
             }
             addAgainst(tag, index, to: &cues, analyzer: analyzer)
+            expandNameWords(of: index, analyzer: analyzer)
         }
         addProperNames(to: &cues, analyzer: analyzer)
         if !problems.isEmpty { throw TaxonomyError(problems) }
@@ -261,6 +266,24 @@ struct TaxonomyReader {
                     analyzer: analyzer)
             }
         }
+    }
+
+    /// Adds to the tag's name-words every phrase of it that is the same word ("kings" and
+    /// "King's" beside "king"), since a match carries the phrase the taxonomy wrote first. A
+    /// name-word that is no phrase of the tag is an error.
+    private mutating func expandNameWords(of index: Int, analyzer: Analyzer) {
+        let tag = tags[index]
+        guard !tag.nameWords.isEmpty else { return }
+        var expanded = tag.nameWords
+        for word in tag.nameWords {
+            let terms = Set(PhraseMatcher.termVariants(word, analyzer: analyzer))
+            let same = tag.supportingPhrases.filter {
+                !terms.isDisjoint(with: PhraseMatcher.termVariants($0, analyzer: analyzer))
+            }
+            if same.isEmpty { fail(tag.location, "name-word '\(word)' of tag '\(tag.id)' is not one of its phrases") }
+            expanded += same.map { $0.lowercased() }
+        }
+        tags[index].nameWords = Array(Set(expanded)).sorted()
     }
 
     /// The `names` blocks' phrases, as cue entries that stand for no tag. A proper name cannot

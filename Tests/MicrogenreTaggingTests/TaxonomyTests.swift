@@ -70,6 +70,10 @@ import Testing
         ),
         ("names studios\n  colour: red\n", "t.taxonomy:2: error: unknown names field 'colour' (known: phrases)"),
         ("names studios\n", "t.taxonomy:1: error: names block 'studios' lists no phrases"),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  cues: king\n  name-words: kings, queen\n",
+            "t.taxonomy:3: error: name-word 'queen' of tag 'a' is not one of its phrases"
+        ),
     ])
     func validationErrorsNameFileAndLine(text: String, expected: String) {
         let found = problems(text)
