@@ -177,6 +177,23 @@ import Testing
         }
     }
 
+    @Test func longerPhrasesSayWhatTheirWordsDoNot() {
+        // A festival's name is no foreign film, a space opera no opera, a future star no
+        // future, a print at the Museum of Modern Art nothing contemporary.
+        let record = film(
+            "a",
+            synopsis:
+                "Test is a 1977 American space opera film. It premiered at the Berlin International Film Festival with the future star "
+                + "Ann Smith; a print survives at the Museum of Modern Art."
+        )
+        #expect((score(record, "foreign")?.score ?? 0) < 0.2)
+        #expect((score(record, "classical-music")?.score ?? 0) < 0.2)
+        #expect((score(record, "set-in-the-future")?.score ?? 0) < 0.5)
+        #expect((score(record, "contemporary")?.score ?? 0) < 0.2)
+        #expect((score(record, "space-travel")?.score ?? 0) >= 0.85)
+        #expect((score(record, "festival-favorite")?.score ?? 0) >= 0.5)
+    }
+
     @Test func aNameWordAfterACapitalizedWordIsAName() {
         // royalty's name-words: king, queen, prince.
         let author = film(
