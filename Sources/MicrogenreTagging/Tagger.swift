@@ -342,11 +342,12 @@ public final class Tagger {
                 // "The Dakota Kid") name them, not what the title is about; the title's own words
                 // were read above, by the title's rules.
                 // (Names are capitalized, so only capitalized matches are looked up.)
+                // A tag's `people` ("Charles Dickens" of Classic Literature) are read inside names.
+                var insideName = false
                 if Self.isCapitalized(bytes[match.start]) {
                     if names == nil { names = Self.nameSpans(of: record, in: bytes) }
-                    if names!.contains(where: { $0.lowerBound <= match.start && match.end <= $0.upperBound }) {
-                        continue
-                    }
+                    insideName = names!.contains { $0.lowerBound <= match.start && match.end <= $0.upperBound }
+                    if insideName && !match.entries.contains(where: \.isPerson) { continue }
                 }
                 let phrase = String(decoding: bytes[match.start..<match.end], as: UTF8.self)
                 let negated = isNegated(match, tokens: tokens, bytes: bytes)
@@ -354,7 +355,7 @@ public final class Tagger {
                 for entry in match.entries {
                     // A proper name ("20th Century Fox") stands for nothing; the matches inside it
                     // were dropped as inside a longer phrase.
-                    if entry.isProperName { continue }
+                    if entry.isProperName || insideName && !entry.isPerson { continue }
                     // "Stephen King", "the Cisco Kid": a capitalized name-word after a capitalized
                     // word is part of a name.
                     if !taxonomy.tags[entry.tag].nameWords.isEmpty,
@@ -415,12 +416,13 @@ public final class Tagger {
         return spans
     }
 
-    /// Phrases a synopsis puts before the people it credits ("directed by Mike Judge"); not
-    /// "produced by", which is as often followed by a studio ("Walt Disney Productions"). A hyphen
+    /// Phrases a synopsis puts before the people it credits ("directed by Mike Judge", "the novel by
+    /// Stephen King"); not "produced by", which is as often followed by a studio ("Walt Disney Productions"). A hyphen
     /// is a word boundary, so "written by" also finds "co-written by", and "starring" "co-starring".
     private static let creditTriggers: [[UInt8]] = [
         "directed by", "written by", "screenplay by", "music by", "starring", "stars", "starred", "featuring",
-        "voices of", "narrated by", "cinematography by", "edited by",
+        "voices of", "narrated by", "cinematography by", "edited by", "novel by", "story by", "play by", "book by",
+        "stories by", "memoir by", "same name by",
     ].map { Array($0.utf8) }
 
     /// The names after a credit trigger at `start`: capitalized words ("Burton L. King", "Vincent
@@ -428,7 +430,7 @@ public final class Tagger {
     private static func creditedNames(in bytes: [UInt8], from start: Int) -> [Range<Int>] {
         var spans: [Range<Int>] = []
         var k = start
-        while k + 1 < bytes.count && bytes[k] == 0x20 && isCapitalized(bytes[k + 1]) {
+        while k + 1 < bytes.count && bytes[k] == 0x20 && startsName(bytes, at: k + 1) {
             k += 1
             let nameStart = k
             var endsSentence = false
@@ -442,7 +444,7 @@ public final class Tagger {
                     break
                 }
                 k = end
-                guard k + 1 < bytes.count, bytes[k] == 0x20, isCapitalized(bytes[k + 1]) else { break }
+                guard k + 1 < bytes.count, bytes[k] == 0x20, startsName(bytes, at: k + 1) else { break }
                 k += 1
             }
             spans.append(nameStart..<k)
@@ -458,6 +460,11 @@ public final class Tagger {
             }
         }
         return spans
+    }
+
+    /// A capitalized word, or a quoted one: the nickname in `George "Gabby" Hayes`.
+    private static func startsName(_ bytes: [UInt8], at k: Int) -> Bool {
+        isCapitalized(bytes[k]) || bytes[k] == 0x22 && k + 1 < bytes.count && isCapitalized(bytes[k + 1])
     }
 
     private static func isNameBreak(_ byte: UInt8) -> Bool {

@@ -17,6 +17,9 @@ public struct PhraseMatcher: Sendable {
         public var phrase: String
         /// Whether the phrase speaks against the tag (a taxonomy `against` phrase) instead.
         public var isAgainst = false
+        /// Whether the phrase is a person the tag names (a taxonomy `people` name), read even
+        /// inside the names a synopsis credits.
+        public var isPerson = false
 
         /// A proper name of the taxonomy's `names` blocks: it stands for no tag, and the
         /// phrases inside it say nothing.
@@ -87,9 +90,12 @@ public struct PhraseMatcher: Sendable {
                     node = nodes.count - 1
                 }
             }
-            // One entry per tag at a node; a naming phrase outranks a cue.
+            // One entry per tag at a node; a naming phrase outranks a cue, and a person any other.
             if let existing = nodes[node].entries.firstIndex(where: { $0.tag == entry.tag }) {
-                if entry.isNaming && !nodes[node].entries[existing].isNaming { nodes[node].entries[existing] = entry }
+                let current = nodes[node].entries[existing]
+                if entry.isNaming && !current.isNaming || entry.isPerson && !current.isPerson {
+                    nodes[node].entries[existing] = entry
+                }
             } else {
                 nodes[node].entries.append(entry)
             }

@@ -72,6 +72,9 @@ public struct Tag: Sendable, Hashable {
     /// part of a name ("Stephen King", "the Cisco Kid", "Our Gang", "Fuzzy Knight"): the tagger
     /// does not read them there.
     public var nameWords: [String] = []
+    /// People whose name in a synopsis names the tag, even where the synopsis credits them
+    /// ("based on the novel by Charles Dickens" of Classic Literature).
+    public var people: [String] = []
     /// Phrases that name the tag in a synopsis only, not in names and queries, where they would
     /// hide another facet ("black comedy" names Dark in a synopsis, but "Black Comedies" is Dark
     /// and Comedies).
@@ -84,5 +87,5 @@ public struct Tag: Sendable, Hashable {
 
     /// Every phrase that names or suggests the tag anywhere: naming phrases, text-only synonyms
     /// and cues (not the phrases that speak against it).
-    public var supportingPhrases: [String] { namingPhrases + textSynonyms + cues }
+    public var supportingPhrases: [String] { namingPhrases + textSynonyms + people + cues }
 }

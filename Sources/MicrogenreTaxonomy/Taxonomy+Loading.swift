@@ -140,6 +140,7 @@ struct TaxonomyReader {
         case "name-synonyms": tags[index].nameSynonyms += list
         case "against": tags[index].against += list
         case "name-words": tags[index].nameWords += list.map { $0.lowercased() }
+        case "people": tags[index].people += list
         case "text-synonyms": tags[index].textSynonyms += list
         case "parents": tags[index].parents += list.map(TagID.init)
         case "countries": tags[index].countries += list.map { $0.uppercased() }
@@ -155,7 +156,7 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, parents, countries, languages, slot, inferred)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, people, parents, countries, languages, slot, inferred)"
             )
         }
     }
@@ -232,6 +233,12 @@ struct TaxonomyReader {
             }
             for phrase in tag.cues where tag.inferredFromText {
                 cues.add(phrase, PhraseMatcher.Entry(tag: index, isNaming: false, phrase: phrase), analyzer: analyzer)
+            }
+            for phrase in tag.people where tag.inferredFromText {
+                var entry = PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase)
+                entry.isPerson = true
+                let variants = cues.add(phrase, entry, analyzer: analyzer)
+                if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
             }
             for phrase in tag.textSynonyms where tag.inferredFromText {
                 let variants = cues.add(

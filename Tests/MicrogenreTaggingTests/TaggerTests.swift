@@ -83,6 +83,15 @@ import Testing
         #expect(score(listed, "royalty") == nil)
         let initial = film("d", synopsis: "A 1940 Western. It stars Bob Steele, Lois January, and Burton L. King.")
         #expect(score(initial, "royalty") == nil)
+        // A nickname in quotes does not end the list; an author's name is a name.
+        let nickname = film(
+            "e", synopsis: "A 1940 Western. It stars George \"Gabby\" Hayes, Lois January and Carl Comedy.")
+        #expect(score(nickname, "comedies") == nil)
+        let author = film("f", synopsis: "A 1932 drama film. It is based on the novel by Faith Baldwin.")
+        #expect(score(author, "faith-spirituality") == nil)
+        // A tag's people are read even where the synopsis credits them.
+        let dickens = film("g", synopsis: "A 1935 drama film. It is based on the novel by Charles Dickens.")
+        #expect((score(dickens, "based-on-classic-literature")?.score ?? 0) >= 0.5)
         // The name ends with its sentence: the King after it still counts.
         let after = film("c", synopsis: "A 1924 drama film directed by John English. King George of England dies.")
         #expect(score(after, "royalty")?.evidence.contains { $0.source == .synopsis && $0.text == "King" } == true)
