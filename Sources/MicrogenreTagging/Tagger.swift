@@ -122,14 +122,28 @@ public final class Tagger {
                 replaced[tag] = TagScore(
                     tag: taxonomy.tags[tag].id, score: prediction.probability * weights.model,
                     evidence: [evidence] + ruleEvidence.prefix(7))
-            } else if prediction.probability >= 0.05 {
-                scores.add(tag, evidence)
+            } else {
+                // Distant supervision: the evidence is what the title's words add to the tag's base
+                // rate, not the base rate itself. A tag that 40% of the training titles carry
+                // (Dramas) would otherwise go to every title its words say nothing about.
+                let lift = Self.lift(prediction.probability, over: model.classifiers[prediction.classifier].bias)
+                if lift >= 0.05 {
+                    scores.add(tag, Evidence(source: .model, field: "model", text: terms, weight: lift * weights.model))
+                }
             }
         }
         var combined = scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
         combined.removeAll { score in taxonomy.index(of: score.tag).map { replaced[$0] != nil } ?? false }
         combined += replaced.values.filter { $0.score >= minimumScore }
         return combined.sorted { $0.score != $1.score ? $0.score > $1.score : $0.tag < $1.tag }
+    }
+
+    /// How far `probability` rises above the probability of a title with no features (the
+    /// classifier's bias), as a share of the way to 1: 0 at or below the base rate, 1 at 1.
+    static func lift(_ probability: Double, over bias: Float) -> Double {
+        let base = 1 / (1 + exp(-Double(bias)))
+        guard base < 1 else { return 0 }
+        return max(0, (probability - base) / (1 - base))
     }
 
     /// A plot told in "she" and "her" is usually a woman's story: two or more female pronouns and

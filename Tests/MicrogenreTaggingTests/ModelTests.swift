@@ -1,9 +1,10 @@
 import MicrogenreCore
-import MicrogenreTagging
 import MicrogenreTaxonomy
 import MicrogenreTestSupport
 import MicrogenreText
 import Testing
+
+@testable import MicrogenreTagging
 
 #if canImport(Glibc)
     import Glibc
@@ -46,6 +47,22 @@ import Testing
         let unseen = film("x", synopsis: "On the prairie, a homesteader guards his land with a rifle.")
         #expect((withModel.tag(unseen).first { $0.tag == TagID("westerns") }?.score ?? 0) >= 0.5)
         #expect((tagger.tag(unseen).first { $0.tag == TagID("westerns") }?.score ?? 0) < 0.5)
+    }
+
+    /// A distant-supervision classifier's base rate is no evidence: a tag most titles carry
+    /// (bias near 0, a probability near 0.5 for a title with no features) goes only to titles
+    /// whose words raise it.
+    @Test func theBaseRateIsNoEvidence() throws {
+        let model = TagModel(
+            terms: ["ranch"], classifiers: [TagModel.Classifier(tag: TagID("dramas"), bias: 0.1, weights: [(0, 2.0)])])
+        let tagger = try Tagger(taxonomy: repositoryTaxonomy, model: model)
+        let silent = film("a", synopsis: "Two roommates share a tiny apartment in the city.")
+        #expect(tagger.tag(silent).first { $0.tag == TagID("dramas") } == nil)
+        let ranch = film("b", synopsis: "Two roommates share a tiny ranch in the hills.")
+        let dramas = try #require(tagger.tag(ranch).first { $0.tag == TagID("dramas") })
+        // sigmoid(2.1) = 0.891 over a base of sigmoid(0.1) = 0.525: a lift of 0.77.
+        #expect(abs(dramas.score - 0.77) < 0.01)
+        #expect(Tagger.lift(0.9, over: -20) > 0.89 && Tagger.lift(0.3, over: 0) == 0)
     }
 
     func temporaryPath() -> String {
