@@ -392,7 +392,13 @@ public final class Tagger {
                     }
                     // Where a title comes from is a fact of its lead sentence ("is a 1995 British film"),
                     // not of places its plot visits.
-                    if taxonomy.tags[entry.tag].slot == .region && !(lead && entry.isNaming) { continue }
+                    // Nor of the people and works a lead names ("based on the Japanese manga", "the
+                    // novel by German author ...").
+                    if taxonomy.tags[entry.tag].slot == .region
+                        && (!(lead && entry.isNaming) || Self.describesAPersonOrWork(after: match.end, in: bytes))
+                    {
+                        continue
+                    }
                     let weight =
                         entry.isNaming
                         ? (lead ? weights.leadNaming : weights.naming) : (lead ? weights.leadCue : weights.cue)
@@ -528,6 +534,30 @@ public final class Tagger {
         let word = bytes[k..<end]
         if word.last == 0x2E && word.count > 3 { return false }  // "Paris." ends a sentence; "Dr." does not
         return !["The", "A", "An"].contains { word.elementsEqual($0.utf8) }
+    }
+
+    /// Nouns that, right after a nationality, make it the nationality of a person or a work
+    /// rather than of the film ("a Japanese manga", "a German author").
+    private static let personOrWorkNouns: Set<[UInt8]> = Set(
+        [
+            "author", "authors", "novel", "novels", "novelist", "writer", "writers", "director", "directors",
+            "filmmaker", "filmmakers", "singer", "singers", "actor", "actors", "actress", "actresses", "manga",
+            "comic", "comics", "poet", "playwright", "composer", "band", "musician", "musicians", "artist", "book",
+            "books", "poem", "journalist", "army", "soldier", "soldiers", "troops", "officer", "officers", "spy",
+            "spies", "agent", "agents", "government", "immigrant", "immigrants", "family", "man", "woman", "girl",
+            "boy", "king", "queen", "prince", "princess", "emperor", "revolution", "invasion", "occupation",
+        ].map { Array($0.utf8) })
+
+    /// Whether the word after `end` (past spaces and hyphens) is one of ``personOrWorkNouns``.
+    static func describesAPersonOrWork(after end: Int, in bytes: [UInt8]) -> Bool {
+        var k = end
+        while k < bytes.count && (bytes[k] == 0x20 || bytes[k] == 0x2D) { k += 1 }
+        var word: [UInt8] = []
+        while k < bytes.count && isWordByte(bytes[k]) && word.count < 16 {
+            word.append(bytes[k] | (bytes[k] < 0x80 ? 0x20 : 0))
+            k += 1
+        }
+        return personOrWorkNouns.contains(word)
     }
 
     /// Whether `span` holds the end of a sentence: "!", "?" or ";" before a space, or a period

@@ -232,6 +232,16 @@ import Testing
         #expect(crime.evidence.contains { $0.source == .parent && $0.text == "heist" })
     }
 
+    @Test func aLeadNamesTheFilmsRegionNotItsSources() {
+        let swedish = film("a", synopsis: "Test is a 2009 Swedish crime thriller film about a journalist.")
+        #expect((score(swedish, "swedish")?.score ?? 0) >= 0.85)
+        let manga = film(
+            "b", synopsis: "Test is a 2017 science fiction film based on the Japanese manga by a Japanese writer.")
+        #expect(score(manga, "japanese") == nil)
+        #expect(!Tagger.describesAPersonOrWork(after: 6, in: Array("German film".utf8)))
+        #expect(Tagger.describesAPersonOrWork(after: 6, in: Array("German novelist".utf8)))
+    }
+
     @Test func metadataGivesEraRegionFormatAndAudience() {
         let record = film(
             "a", synopsis: "A quiet story.", year: 1987, countries: ["GB"],
