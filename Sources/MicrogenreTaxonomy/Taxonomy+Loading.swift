@@ -250,7 +250,9 @@ struct TaxonomyReader {
         }
         addProperNames(to: &cues, analyzer: analyzer)
         if !problems.isEmpty { throw TaxonomyError(problems) }
-        return Taxonomy(facets: facets, tags: tags, names: names, cues: cues, properNames: properNames)
+        var taxonomy = Taxonomy(facets: facets, tags: tags, names: names, cues: cues, properNames: properNames)
+        taxonomy.warnings = stopwordReductions(analyzer: analyzer)
+        return taxonomy
     }
 
     /// The tag's `against` phrases, as cue entries that speak against it. A phrase cannot both
@@ -291,6 +293,30 @@ struct TaxonomyReader {
             expanded += same.map { $0.lowercased() }
         }
         tags[index].nameWords = Array(Set(expanded)).sorted()
+    }
+
+    /// Synopsis phrases of several words that are one word once their stopwords are dropped,
+    /// where that word is no phrase of the tag by itself: "she must" matches every "must".
+    private func stopwordReductions(analyzer: Analyzer) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        for tag in tags where tag.inferredFromText {
+            let single = Set(
+                (tag.namingPhrases + tag.textSynonyms + tag.people + tag.cues).flatMap {
+                    $0.contains(" ") ? [] : PhraseMatcher.termVariants($0, analyzer: analyzer)
+                })
+            for phrase in tag.textSynonyms + tag.cues where phrase.contains(" ") {
+                let variants = PhraseMatcher.termVariants(phrase, analyzer: analyzer)
+                guard let terms = variants.first, variants.count == 1, terms.count == 1, !single.contains(terms) else {
+                    continue
+                }
+                warnings.append(
+                    Diagnostic(
+                        .warning, at: tag.location,
+                        "phrase '\(phrase)' of tag '\(tag.id)' is only '\(terms[0])' once its stopwords are dropped: it matches every '\(terms[0])' in a synopsis"
+                    ))
+            }
+        }
+        return warnings
     }
 
     /// The `names` blocks' phrases, as cue entries that stand for no tag. A proper name cannot

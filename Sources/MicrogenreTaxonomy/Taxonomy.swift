@@ -1,4 +1,4 @@
-import MicrogenreCore
+public import MicrogenreCore
 import MicrogenreText
 
 /// The facet vocabulary: facets, tags, their hierarchy, and matchers that find the tags'
@@ -15,6 +15,9 @@ public struct Taxonomy: Sendable {
     public let cues: PhraseMatcher
     /// The `names` blocks: proper names whose words say nothing of a title.
     public let properNames: [ProperNames]
+    /// Problems that do not stop loading, for `taxonomy check` to show (a phrase that is a
+    /// single common word once its stopwords are dropped).
+    public internal(set) var warnings: [Diagnostic] = []
 
     private let indexByID: [TagID: Int]
     private let ancestorIndexes: [[Int]]

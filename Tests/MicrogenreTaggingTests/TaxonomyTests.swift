@@ -80,6 +80,22 @@ import Testing
         #expect(found.contains { $0.contains(expected) }, "\(found)")
     }
 
+    /// A synopsis phrase that is one word once its stopwords go is a warning, unless that word
+    /// is a phrase of the tag anyway.
+    @Test func aPhraseThatIsOneWordWithoutItsStopwordsIsAWarning() throws {
+        let taxonomy = try Taxonomy.parse([
+            (
+                file: "t.taxonomy",
+                text: "facet f\n  slot: tone\ntag a\n  form: Odd\n  cues: she must, sequel to, sequel, won\n"
+            )
+        ])
+        #expect(
+            taxonomy.warnings.map(\.description) == [
+                "t.taxonomy:3: warning: phrase 'she must' of tag 'a' is only 'must' once its stopwords are dropped: it matches every 'must' in a synopsis"
+            ])
+        #expect(repositoryTaxonomy.warnings.isEmpty, "\(repositoryTaxonomy.warnings)")
+    }
+
     @Test func nameSynonymsNameTheTagInNamesButNotInSynopses() throws {
         let taxonomy = try Taxonomy.parse([
             (

@@ -27,6 +27,7 @@ struct TaxonomyCommand: ParsableCommand {
                 let phrases = tags.reduce(0) { $0 + $1.supportingPhrases.count + $1.against.count }
                 Output.line("  " + facet.id.padded(12) + "\(tags.count) tags, \(phrases) phrases")
             }
+            for warning in taxonomy.warnings { Output.error(warning.description) }
             for block in taxonomy.properNames {
                 Output.line("  " + block.id.padded(12) + "\(block.phrases.count) proper names (a names block: no tag)")
             }
