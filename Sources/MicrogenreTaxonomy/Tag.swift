@@ -23,11 +23,15 @@ public struct Facet: Sendable, Hashable {
     public var slot: Slot
 }
 
-/// Proper names whose words say nothing of a title (studios, distributors, publishers): the
-/// tagger reads no synonym or cue inside them ("20th Century Fox" is no 20th-century film).
+/// Proper names whose words say nothing of a title (studios, distributors, publishers: a
+/// `names` block), or other phrases that say nothing of it (mentions of later works: an
+/// `ignore` block): the tagger reads no synonym or cue inside them ("20th Century Fox" is no
+/// 20th-century film, "followed by a sequel" no sequel).
 public struct ProperNames: Sendable, Hashable {
     /// The block's id (`studios`).
     public var id: String
+    /// `names` or `ignore`.
+    public var keyword: String
     /// The names, as written in the taxonomy.
     public var phrases: [String]
     /// Where the block is defined.

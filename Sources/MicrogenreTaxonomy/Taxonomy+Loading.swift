@@ -54,7 +54,7 @@ struct TaxonomyReader {
             if !indented {
                 let words = content.split(separator: " ", maxSplits: 1).map(String.init)
                 guard words.count == 2 else {
-                    fail(location, "expected 'facet ID', 'tag ID' or 'names ID', found '\(content)'")
+                    fail(location, "expected 'facet ID', 'tag ID', 'names ID' or 'ignore ID', found '\(content)'")
                     block = .none
                     continue
                 }
@@ -83,14 +83,14 @@ struct TaxonomyReader {
                             id: TagID(id), facet: facet.id, slot: facet.slot, form: nil, noun: nil, modifier: nil,
                             synonyms: [], cues: [], parents: [], countries: [], languages: [], location: location))
                     block = .tag(tags.count - 1)
-                case "names":
+                case "names", "ignore":
                     if let earlier = properNames.first(where: { $0.id == id }) {
-                        fail(location, "duplicate names block '\(id)' (first defined at \(earlier.location))")
+                        fail(location, "duplicate \(words[0]) block '\(id)' (first defined at \(earlier.location))")
                     }
-                    properNames.append(ProperNames(id: id, phrases: [], location: location))
+                    properNames.append(ProperNames(id: id, keyword: words[0], phrases: [], location: location))
                     block = .names(properNames.count - 1)
                 default:
-                    fail(location, "expected 'facet ID', 'tag ID' or 'names ID', found '\(content)'")
+                    fail(location, "expected 'facet ID', 'tag ID', 'names ID' or 'ignore ID', found '\(content)'")
                     block = .none
                 }
                 continue
@@ -103,7 +103,7 @@ struct TaxonomyReader {
             let value = String(content[content.index(after: colon)...].drop(while: { $0 == " " }))
             switch block {
             case .none:
-                fail(location, "field '\(key)' outside a facet, tag or names block")
+                fail(location, "field '\(key)' outside a facet, tag, names or ignore block")
             case .facet(let index):
                 switch key {
                 case "name": facets[index].name = value
@@ -119,7 +119,7 @@ struct TaxonomyReader {
                 setField(key, value, of: index, at: location)
             case .names(let index):
                 guard key == "phrases" else {
-                    fail(location, "unknown names field '\(key)' (known: phrases)")
+                    fail(location, "unknown \(properNames[index].keyword) field '\(key)' (known: phrases)")
                     continue
                 }
                 properNames[index].phrases += value.split(separator: ",").map { String($0).trimmed }.filter {
@@ -330,16 +330,16 @@ struct TaxonomyReader {
             }
         }
         for block in properNames {
-            if block.phrases.isEmpty { fail(block.location, "names block '\(block.id)' lists no phrases") }
+            if block.phrases.isEmpty { fail(block.location, "\(block.keyword) block '\(block.id)' lists no phrases") }
             for phrase in block.phrases {
                 let variants = PhraseMatcher.termVariants(phrase, analyzer: analyzer)
                 if variants.isEmpty {
-                    fail(block.location, "phrase '\(phrase)' of names '\(block.id)' holds only stopwords")
+                    fail(block.location, "phrase '\(phrase)' of \(block.keyword) '\(block.id)' holds only stopwords")
                 }
                 if let owner = variants.lazy.compactMap({ owners[$0] }).first {
                     fail(
                         block.location,
-                        "phrase '\(phrase)' of names '\(block.id)' is a phrase of tag '\(tags[owner].id)' (\(tags[owner].location))"
+                        "phrase '\(phrase)' of \(block.keyword) '\(block.id)' is a phrase of tag '\(tags[owner].id)' (\(tags[owner].location))"
                     )
                     continue
                 }

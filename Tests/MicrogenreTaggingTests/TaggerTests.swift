@@ -157,6 +157,12 @@ import Testing
         #expect((score(released, "twentieth-century")?.score ?? 0) < 0.2)
         #expect((score(released, "fame")?.score ?? 0) < 0.2)
         #expect((score(released, "foreign")?.score ?? 0) < 0.2)
+        // An ignore block: the sequel a film spawned makes it no sequel.
+        let spawned = film(
+            "c", synopsis: "Test is a 1950 American drama film. It was followed by a sequel, Test II (1952).")
+        #expect((score(spawned, "sequel")?.score ?? 0) < 0.2)
+        let sequel = film("d", synopsis: "Test II is a 1952 American drama film. It is a sequel to Test (1950).")
+        #expect((score(sequel, "sequel")?.score ?? 0) >= 0.5)
         // Outside a name the same words still count.
         let famous = film("b", synopsis: "Test is a 1950 American drama film about a singer who becomes famous.")
         #expect((score(famous, "fame")?.score ?? 0) >= 0.5)

@@ -63,13 +63,13 @@ import Testing
             "facet f\n  slot: tone\ntag a\n  form: A\n  against: the, of\n",
             "t.taxonomy:3: error: phrase 'the' of tag 'a' holds only stopwords"
         ),
-        ("  form: A\n", "t.taxonomy:1: error: field 'form' outside a facet, tag or names block"),
+        ("  form: A\n", "t.taxonomy:1: error: field 'form' outside a facet, tag, names or ignore block"),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  cues: famous\nnames studios\n  phrases: Famous, Paramount\n",
             "t.taxonomy:6: error: phrase 'Famous' of names 'studios' is a phrase of tag 'a' (t.taxonomy:3)"
         ),
         ("names studios\n  colour: red\n", "t.taxonomy:2: error: unknown names field 'colour' (known: phrases)"),
-        ("names studios\n", "t.taxonomy:1: error: names block 'studios' lists no phrases"),
+        ("ignore later\n", "t.taxonomy:1: error: ignore block 'later' lists no phrases"),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  cues: king\n  name-words: kings, queen\n",
             "t.taxonomy:3: error: name-word 'queen' of tag 'a' is not one of its phrases"

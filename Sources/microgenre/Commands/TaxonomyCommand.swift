@@ -29,7 +29,10 @@ struct TaxonomyCommand: ParsableCommand {
             }
             for warning in taxonomy.warnings { Output.error(warning.description) }
             for block in taxonomy.properNames {
-                Output.line("  " + block.id.padded(12) + "\(block.phrases.count) proper names (a names block: no tag)")
+                Output.line(
+                    "  " + block.id.padded(12)
+                        + "\(block.phrases.count) phrases (\(block.keyword == "names" ? "proper names" : "ignored"): no tag)"
+                )
             }
         }
     }
