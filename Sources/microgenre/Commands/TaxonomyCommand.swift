@@ -22,15 +22,16 @@ struct TaxonomyCommand: ParsableCommand {
             Output.line(
                 "\(try taxonomyOptions.resolvedDirectory()): \(taxonomy.tags.count) tags in \(taxonomy.facets.count) facets, valid"
             )
+            let width = max(12, (taxonomy.facets.map(\.id) + taxonomy.properNames.map(\.id)).map(\.count).max()! + 2)
             for facet in taxonomy.facets {
                 let tags = taxonomy.tags(inFacet: facet.id)
                 let phrases = tags.reduce(0) { $0 + $1.supportingPhrases.count + $1.against.count }
-                Output.line("  " + facet.id.padded(12) + "\(tags.count) tags, \(phrases) phrases")
+                Output.line("  " + facet.id.padded(width) + "\(tags.count) tags, \(phrases) phrases")
             }
             for warning in taxonomy.warnings { Output.error(warning.description) }
             for block in taxonomy.properNames {
                 Output.line(
-                    "  " + block.id.padded(12)
+                    "  " + block.id.padded(width)
                         + "\(block.phrases.count) phrases (\(block.keyword == "names" ? "proper names" : "ignored"): no tag)"
                 )
             }
