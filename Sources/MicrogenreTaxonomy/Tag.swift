@@ -85,6 +85,8 @@ public struct Tag: Sendable, Hashable {
     public var textSynonyms: [String] = []
     /// Where the tag is defined.
     public var location: SourceLocation
+    /// Where each phrase of the tag is written (the line of its field).
+    public var phraseLocations: [String: SourceLocation] = [:]
 
     /// Every phrase that names the tag: its forms and synonyms, name-only ones included.
     public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms + nameSynonyms }

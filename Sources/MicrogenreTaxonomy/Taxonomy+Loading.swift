@@ -131,6 +131,9 @@ struct TaxonomyReader {
 
     private mutating func setField(_ key: String, _ value: String, of index: Int, at location: SourceLocation) {
         let list = value.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        for phrase in list where tags[index].phraseLocations[phrase] == nil {
+            tags[index].phraseLocations[phrase] = location
+        }
         switch key {
         case "form": tags[index].form = value
         case "noun": tags[index].noun = value
@@ -162,7 +165,7 @@ struct TaxonomyReader {
     }
 
     private mutating func failStopwordsOnly(_ phrase: String, of tag: Tag) {
-        fail(tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords")
+        fail(tag.phraseLocations[phrase] ?? tag.location, "phrase '\(phrase)' of tag '\(tag.id)' holds only stopwords")
     }
 
     private mutating func unknownSlot(_ value: String, _ location: SourceLocation) {
@@ -193,7 +196,9 @@ struct TaxonomyReader {
                 fail(tag.location, "tag '\(tag.id)' needs a form")
             }
             for parent in tag.parents where byID[parent] == nil && !tags.contains(where: { $0.id == parent }) {
-                fail(tag.location, "tag '\(tag.id)' has unknown parent '\(parent)'")
+                fail(
+                    tag.phraseLocations[parent.rawValue] ?? tag.location,
+                    "tag '\(tag.id)' has unknown parent '\(parent)'")
             }
         }
         checkCycles(byID)
@@ -222,10 +227,11 @@ struct TaxonomyReader {
                 if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
                 for terms in variants {
                     if let owner = owners[terms], owner.tag != index {
+                        let earlier = tags[owner.tag].phraseLocations[owner.phrase] ?? tags[owner.tag].location
                         fail(
-                            tag.location,
+                            tag.phraseLocations[phrase] ?? tag.location,
                             "phrase '\(phrase)' of tag '\(tag.id)' already names tag '\(tags[owner.tag].id)' "
-                                + "(as '\(owner.phrase)', \(tags[owner.tag].location))")
+                                + "(as '\(owner.phrase)', \(earlier))")
                     } else {
                         owners[terms] = (index, phrase)
                     }
@@ -265,7 +271,7 @@ struct TaxonomyReader {
             if variants.isEmpty { failStopwordsOnly(phrase, of: tag) }
             if variants.contains(where: supporting.contains) {
                 fail(
-                    tag.location,
+                    tag.phraseLocations[phrase] ?? tag.location,
                     "phrase '\(phrase)' of tag '\(tag.id)' both names or cues the tag and speaks against it")
                 continue
             }
@@ -289,7 +295,11 @@ struct TaxonomyReader {
             let same = tag.supportingPhrases.filter {
                 !terms.isDisjoint(with: PhraseMatcher.termVariants($0, analyzer: analyzer))
             }
-            if same.isEmpty { fail(tag.location, "name-word '\(word)' of tag '\(tag.id)' is not one of its phrases") }
+            if same.isEmpty {
+                fail(
+                    tag.phraseLocations[word] ?? tag.location,
+                    "name-word '\(word)' of tag '\(tag.id)' is not one of its phrases")
+            }
             expanded += same.map { $0.lowercased() }
         }
         tags[index].nameWords = Array(Set(expanded)).sorted()
@@ -311,7 +321,7 @@ struct TaxonomyReader {
                 }
                 warnings.append(
                     Diagnostic(
-                        .warning, at: tag.location,
+                        .warning, at: tag.phraseLocations[phrase] ?? tag.location,
                         "phrase '\(phrase)' of tag '\(tag.id)' is only '\(terms[0])' once its stopwords are dropped: it matches every '\(terms[0])' in a synopsis"
                     ))
             }

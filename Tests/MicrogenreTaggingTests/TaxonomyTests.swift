@@ -29,7 +29,7 @@ import Testing
     @Test(arguments: [
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  parents: nope\n",
-            "t.taxonomy:3: error: tag 'a' has unknown parent 'nope'"
+            "t.taxonomy:5: error: tag 'a' has unknown parent 'nope'"
         ),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\ntag a\n  form: B\n",
@@ -37,7 +37,7 @@ import Testing
         ),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  synonyms: grim\ntag b\n  form: B\n  synonyms: grim\n",
-            "t.taxonomy:6: error: phrase 'grim' of tag 'b' already names tag 'a'"
+            "t.taxonomy:8: error: phrase 'grim' of tag 'b' already names tag 'a' (as 'grim', t.taxonomy:5)"
         ),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  parents: b\ntag b\n  form: B\n  parents: a\n",
@@ -53,15 +53,15 @@ import Testing
         ("facet f\n  slot: middle\n", "t.taxonomy:2: error: unknown slot 'middle'"),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  synonyms: grim\ntag b\n  form: B\n  name-synonyms: grims\n",
-            "t.taxonomy:6: error: phrase 'grims' of tag 'b' already names tag 'a'"
+            "t.taxonomy:8: error: phrase 'grims' of tag 'b' already names tag 'a'"
         ),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  cues: box office flop\n  against: box-office flops\n",
-            "t.taxonomy:3: error: phrase 'box-office flops' of tag 'a' both names or cues the tag and speaks against it"
+            "t.taxonomy:6: error: phrase 'box-office flops' of tag 'a' both names or cues the tag and speaks against it"
         ),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  against: the, of\n",
-            "t.taxonomy:3: error: phrase 'the' of tag 'a' holds only stopwords"
+            "t.taxonomy:5: error: phrase 'the' of tag 'a' holds only stopwords"
         ),
         ("  form: A\n", "t.taxonomy:1: error: field 'form' outside a facet, tag, names or ignore block"),
         (
@@ -72,7 +72,7 @@ import Testing
         ("ignore later\n", "t.taxonomy:1: error: ignore block 'later' lists no phrases"),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  cues: king\n  name-words: kings, queen\n",
-            "t.taxonomy:3: error: name-word 'queen' of tag 'a' is not one of its phrases"
+            "t.taxonomy:6: error: name-word 'queen' of tag 'a' is not one of its phrases"
         ),
     ])
     func validationErrorsNameFileAndLine(text: String, expected: String) {
@@ -91,7 +91,7 @@ import Testing
         ])
         #expect(
             taxonomy.warnings.map(\.description) == [
-                "t.taxonomy:3: warning: phrase 'she must' of tag 'a' is only 'must' once its stopwords are dropped: it matches every 'must' in a synopsis"
+                "t.taxonomy:5: warning: phrase 'she must' of tag 'a' is only 'must' once its stopwords are dropped: it matches every 'must' in a synopsis"
             ])
         #expect(repositoryTaxonomy.warnings.isEmpty, "\(repositoryTaxonomy.warnings)")
     }
