@@ -205,6 +205,10 @@ import Testing
         #expect((score(record, "classical-music")?.score ?? 0) < 0.2)
         #expect((score(record, "set-in-the-future")?.score ?? 0) < 0.5)
         #expect((score(record, "contemporary")?.score ?? 0) < 0.2)
+        let reviewed = film(
+            "b",
+            synopsis: "Test is a 1931 American comedy film. It premiered in New York; The New York Times panned it.")
+        #expect(score(reviewed, "set-in-new-york") == nil)
         #expect((score(record, "space-travel")?.score ?? 0) >= 0.85)
         #expect((score(record, "festival-favorite")?.score ?? 0) >= 0.5)
     }
