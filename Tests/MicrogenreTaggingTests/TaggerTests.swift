@@ -163,6 +163,12 @@ import Testing
         #expect((score(spawned, "sequel")?.score ?? 0) < 0.2)
         let sequel = film("d", synopsis: "Test II is a 1952 American drama film. It is a sequel to Test (1950).")
         #expect((score(sequel, "sequel")?.score ?? 0) >= 0.5)
+        // Nominations are no wins.
+        let nominated = film(
+            "e", synopsis: "Test is a 1966 American comedy film. It was nominated for three Academy Awards.")
+        #expect((score(nominated, "oscar-winning")?.score ?? 0) < 0.2)
+        let won = film("f", synopsis: "Test is a 1966 American comedy film. It won the Academy Award for Best Picture.")
+        #expect((score(won, "oscar-winning")?.score ?? 0) >= 0.5)
         // Outside a name the same words still count.
         let famous = film("b", synopsis: "Test is a 1950 American drama film about a singer who becomes famous.")
         #expect((score(famous, "fame")?.score ?? 0) >= 0.5)
