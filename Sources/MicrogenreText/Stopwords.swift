@@ -57,6 +57,7 @@ public enum StemExceptions {
         "darkly": "darkly",
         "seasonal": "seasonal",
         "comics": "comics",
+        "sported": "sported",
         "biographical": "biographical", "biographically": "biographical",
         "daring": "daring",
         "enjoyable": "enjoyable",
