@@ -196,6 +196,10 @@ import Testing
         for tag in ["serial-killer", "comic-books", "high-school", "alien"] {
             #expect((score(named, tag)?.score ?? 0) >= 0.5, "\(tag)")
         }
+        let agent = film("c", synopsis: "Test is a 1990 American drama film. An FBI agent hunts a real estate agent.")
+        #expect((score(agent, "spy")?.score ?? 0) < 0.5)
+        let cia = film("d", synopsis: "Test is a 1990 American drama film. A CIA agent defects.")
+        #expect((score(cia, "spy")?.score ?? 0) >= 0.5)
     }
 
     @Test func longerPhrasesSayWhatTheirWordsDoNot() {
