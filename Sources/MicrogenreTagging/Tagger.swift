@@ -113,22 +113,22 @@ public final class Tagger {
         var replaced: [Int: TagScore] = [:]
         for prediction in model.predict(features: features) {
             guard let tag = classifierTags[prediction.classifier] else { continue }
-            let terms = prediction.strongest.map { model.terms[Int($0)] }.joined(separator: " ")
-            let evidence = Evidence(
-                source: .model, field: "model", text: terms, weight: prediction.probability * weights.model)
+            let terms = { prediction.strongest.map { model.terms[Int($0)] }.joined(separator: " ") }
             if model.classifiers[prediction.classifier].replacesRules {
                 // A model trained on labels weighed the rules' verdicts as features: its probability is the score.
                 let ruleEvidence = rules.first { $0.tag == taxonomy.tags[tag].id }?.evidence ?? []
+                let score = prediction.probability * weights.model
+                let evidence = Evidence(source: .model, field: "model", text: terms(), weight: score)
                 replaced[tag] = TagScore(
-                    tag: taxonomy.tags[tag].id, score: prediction.probability * weights.model,
-                    evidence: [evidence] + ruleEvidence.prefix(7))
+                    tag: taxonomy.tags[tag].id, score: score, evidence: [evidence] + ruleEvidence.prefix(7))
             } else {
                 // Distant supervision: the evidence is what the title's words add to the tag's base
                 // rate, not the base rate itself. A tag that 40% of the training titles carry
                 // (Dramas) would otherwise go to every title its words say nothing about.
                 let lift = Self.lift(prediction.probability, over: model.classifiers[prediction.classifier].bias)
                 if lift >= 0.05 {
-                    scores.add(tag, Evidence(source: .model, field: "model", text: terms, weight: lift * weights.model))
+                    scores.add(
+                        tag, Evidence(source: .model, field: "model", text: terms(), weight: lift * weights.model))
                 }
             }
         }

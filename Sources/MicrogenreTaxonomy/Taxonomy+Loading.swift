@@ -122,15 +122,18 @@ struct TaxonomyReader {
                     fail(location, "unknown \(properNames[index].keyword) field '\(key)' (known: phrases)")
                     continue
                 }
-                properNames[index].phrases += value.split(separator: ",").map { String($0).trimmed }.filter {
-                    !$0.isEmpty
-                }
+                properNames[index].phrases += Self.commaList(value)
             }
         }
     }
 
+    /// A field's comma-separated values, trimmed, empty ones left out.
+    private static func commaList(_ value: String) -> [String] {
+        value.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+    }
+
     private mutating func setField(_ key: String, _ value: String, of index: Int, at location: SourceLocation) {
-        let list = value.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        let list = Self.commaList(value)
         for phrase in list where tags[index].phraseLocations[phrase] == nil {
             tags[index].phraseLocations[phrase] = location
         }
