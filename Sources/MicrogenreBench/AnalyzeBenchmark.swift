@@ -27,7 +27,7 @@ struct AnalyzeBenchmark {
         }
         let ours = measure {
             var tokens = 0
-            for var text in texts { text.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } } }
+            for var text in texts { _ = text.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } } }
             return tokens
         }
         let lowercased = measure {

@@ -31,7 +31,7 @@ enum Pass {
                 titles += 1
                 record.forEachAnalyzedValue { value in
                     var copy = value
-                    copy.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
+                    _ = copy.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
                 }
             }
             bytes = reader.bytesConsumed

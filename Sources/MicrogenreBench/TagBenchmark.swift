@@ -39,7 +39,7 @@ struct TagBenchmark {
             var tokens = 0
             for record in records {
                 for var text in [record.title] + record.synopses.map(\.text) {
-                    text.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
+                    _ = text.withUTF8 { analyzer.analyze($0) { _ in tokens += 1 } }
                 }
             }
             return tokens

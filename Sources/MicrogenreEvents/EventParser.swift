@@ -1,6 +1,6 @@
 internal import CZlib
 internal import Foundation
-public import MicrogenreCore
+import MicrogenreCore
 
 /// Reads viewing events from CSV or JSON Lines.
 ///

@@ -1,5 +1,5 @@
 internal import GRDB
-public import MicrogenreCore
+import MicrogenreCore
 
 /// Viewing events in an SQLite database. An event is stored once: importing the same event
 /// again (same user, title, time, kind and value) changes nothing. Each import is one

@@ -1,4 +1,4 @@
-public import MicrogenreCore
+import MicrogenreCore
 
 /// The documents of one segment that later updates deleted or replaced, kept beside the
 /// immutable segment in its own small file (`deletes-S-G.mgdl`): `"MGDL"`, `u32 version (1)`,

@@ -321,7 +321,7 @@ public final class Tagger {
             var copy = text
             var previous: [UInt8] = []
             var pair: [UInt8] = []
-            copy.withUTF8 { utf8 in
+            _ = copy.withUTF8 { utf8 in
                 textAnalyzer.analyze(utf8) { view in
                     tokens.append(taxonomy.cues.token(for: view))
                     if k > 0 && view.term.count <= 7 {

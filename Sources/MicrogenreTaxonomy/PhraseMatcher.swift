@@ -140,7 +140,7 @@ public struct PhraseMatcher: Sendable {
     public func tokens(of text: String, analyzer: Analyzer) -> [Token] {
         var tokens: [Token] = []
         var copy = text
-        copy.withUTF8 { utf8 in
+        _ = copy.withUTF8 { utf8 in
             analyzer.analyze(utf8) { tokens.append(token(for: $0)) }
         }
         return tokens

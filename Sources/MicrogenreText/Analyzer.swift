@@ -64,7 +64,7 @@ public final class Analyzer {
     public func analyze(_ text: String) -> [Token] {
         var tokens: [Token] = []
         var copy = text
-        copy.withUTF8 { bytes in analyze(bytes) { tokens.append($0.token) } }
+        _ = copy.withUTF8 { bytes in analyze(bytes) { tokens.append($0.token) } }
         return tokens
     }
 
