@@ -30,6 +30,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
@@ -63,6 +68,14 @@ let package = Package(
         .target(
             name: "MicrogenreTagging",
             dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy"],
+            swiftSettings: strictSettings
+        ),
+
+        // The sentence-embedding model: WordPiece tokenizer and BERT encoder, run natively on
+        // OpenBLAS. The only user of COpenBLAS.
+        .target(
+            name: "MicrogenreEmbedding",
+            dependencies: ["COpenBLAS", "MicrogenreCore", "MicrogenreText"],
             swiftSettings: strictSettings
         ),
 
@@ -107,7 +120,7 @@ let package = Package(
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy",
                 "MicrogenreTagging", "MicrogenreQuery", "MicrogenreIndex", "MicrogenreEvents",
-                "MicrogenrePersonalization",
+                "MicrogenrePersonalization", "MicrogenreEmbedding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -142,6 +155,12 @@ let package = Package(
             dependencies: [
                 "MicrogenreTestSupport", "MicrogenreTagging", "MicrogenreTaxonomy", "MicrogenreCore", "MicrogenreText",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenreEmbeddingTests",
+            dependencies: ["MicrogenreTestSupport", "MicrogenreEmbedding"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages Microgenre builds against when any is missing (Debian, Ubuntu).
+# Installs the system packages Microgenre builds against when any is missing (Debian, Ubuntu),
+# then the sentence-embedding model (scripts/setup-model.sh).
 set -euo pipefail
 
 missing=()
-for package in libicu-dev libxml2-dev zlib1g-dev libsqlite3-dev pkg-config; do
+for package in libicu-dev libxml2-dev zlib1g-dev libsqlite3-dev libopenblas-dev pkg-config; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -17,3 +18,4 @@ if ! command -v swift >/dev/null 2>&1; then
     echo "setup: error: no 'swift' on PATH; install a Swift 6.1 or later toolchain for Linux first" >&2
     exit 1
 fi
+"$(dirname "$0")/setup-model.sh"

@@ -72,6 +72,15 @@ static inline const char *const *cicu_iso_countries(void) { return uloc_getISOCo
 /// uloc_getISOLanguages: NULL-terminated list of ISO 639 language codes.
 static inline const char *const *cicu_iso_languages(void) { return uloc_getISOLanguages(); }
 
+/// uloc_getDisplayCountry: the English name of a locale's country ("und_JP" -> "Japan").
+static inline int32_t cicu_display_country(const char *locale, UChar *dest, int32_t capacity, UErrorCode *status) {
+    return uloc_getDisplayCountry(locale, "en", dest, capacity, status);
+}
+/// uloc_getDisplayLanguage: the English name of a locale's language ("ja" -> "Japanese").
+static inline int32_t cicu_display_language(const char *locale, UChar *dest, int32_t capacity, UErrorCode *status) {
+    return uloc_getDisplayLanguage(locale, "en", dest, capacity, status);
+}
+
 /// The first rule status of word tokens; below it are spaces and punctuation (UBRK_WORD_NONE_LIMIT).
 static const int32_t cicu_word_none_limit = UBRK_WORD_NONE_LIMIT;
 

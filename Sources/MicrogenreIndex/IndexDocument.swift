@@ -10,12 +10,15 @@ public struct IndexDocument: Sendable {
     public var record: TitleRecord
     /// Tag scores from the tagger (scores under 0.05 are not kept).
     public var facets: [(tag: TagID, score: Double)]
+    /// The title's sentence embedding, or nil.
+    public var embedding: QuantizedVector?
 
     /// Creates a document.
-    public init(record: TitleRecord, facets: [(tag: TagID, score: Double)]) {
+    public init(record: TitleRecord, facets: [(tag: TagID, score: Double)], embedding: QuantizedVector? = nil) {
         id = record.id
         self.record = record
         self.facets = facets
+        self.embedding = embedding
     }
 
     /// The UTF-8 bytes of every field's text: the raw text the index holds (the values of a

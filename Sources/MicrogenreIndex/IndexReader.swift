@@ -95,6 +95,55 @@ public final class IndexReader: @unchecked Sendable {
         return result
     }
 
+    /// Every live title's full record, with the vector its segment keeps and the identity of
+    /// the model that made it, in document order (format version 2 segments only).
+    func liveRecordsAndVectors() throws -> [(TitleRecord, QuantizedVector?, String?)] {
+        var result: [(TitleRecord, QuantizedVector?, String?)] = []
+        for (k, segment) in segments.enumerated() {
+            for (local, record) in try segment.records().enumerated() where isLive(bases[k] + local) {
+                result.append((record, segment.vector(local), segment.embeddingIdentity))
+            }
+        }
+        return result
+    }
+
+    // MARK: - Embeddings
+
+    /// The identities of the models whose vectors the live segments hold.
+    public var embeddingIdentities: Set<String> {
+        Set(segments.filter { $0.count > 0 }.compactMap(\.embeddingIdentity))
+    }
+
+    /// Live documents without a vector from the model `identity`.
+    public func documentsWithoutVectors(from identity: String) -> Int {
+        var missing = 0
+        for (k, segment) in segments.enumerated() {
+            for local in 0..<segment.count where isLive(bases[k] + local) {
+                if segment.embeddingIdentity != identity || segment.vector(local) == nil { missing += 1 }
+            }
+        }
+        return missing
+    }
+
+    /// The similarity of `query` (a unit vector of the model `identity`) to every document,
+    /// by document number: the dot product with the document's stored vector, or minus infinity
+    /// for a deleted document, one without a vector, or one another model embedded.
+    public func similarities(to query: [Float], identity: String) -> [Float] {
+        var scores = [Float](repeating: -.infinity, count: count)
+        scores.withUnsafeMutableBufferPointer { out in
+            query.withUnsafeBufferPointer { q in
+                for (k, segment) in segments.enumerated()
+                where segment.embeddingIdentity == identity && segment.embeddingDimension == query.count {
+                    segment.dotProducts(q.baseAddress!, into: out.baseAddress! + bases[k])
+                }
+            }
+        }
+        if let live {
+            for doc in 0..<count where !live[doc] { scores[doc] = -.infinity }
+        }
+        return scores
+    }
+
     // MARK: - Reading across segments
 
     /// Where a term sits in each segment's term dictionary, per field: looked up once per query

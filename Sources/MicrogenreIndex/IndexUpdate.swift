@@ -22,6 +22,9 @@ public struct IndexUpdate {
     public var maximumSegments = 8
     /// Merge when more than this share of the documents is deleted.
     public var maximumDeletedShare = 0.3
+    /// How titles are embedded (nil: the new segment keeps no vectors; a merge still copies
+    /// those the old segments hold when they all come from one model).
+    public var embedding: TitleEmbedding?
 
     /// Creates an update.
     public init(records: [TitleRecord], deletions: Set<TitleID> = [], replace: Bool = false, merge: Bool = false) {
@@ -29,6 +32,22 @@ public struct IndexUpdate {
         self.deletions = deletions
         self.replace = replace
         self.merge = merge
+    }
+}
+
+/// How an index update embeds titles: the identity of the model (recorded in each segment, so
+/// that vectors from another model are never compared with this one's) and a function from
+/// records to their vectors, one per record, in order. The index never sees the model itself.
+public struct TitleEmbedding {
+    /// The model's identity (``Segment/embeddingIdentity`` of the segments it writes).
+    public var identity: String
+    /// The vectors of the records, in order.
+    public var embed: ([TitleRecord]) -> [[Float]]
+
+    /// Creates an embedding step.
+    public init(identity: String, embed: @escaping ([TitleRecord]) -> [[Float]]) {
+        self.identity = identity
+        self.embed = embed
     }
 }
 
@@ -46,6 +65,13 @@ public struct IndexUpdateSummary: Sendable {
     public var merged = false
     /// Whether the merge analyzed titles again because another analyzer version made them.
     public var reanalyzed = false
+    /// Titles embedded by the model in this update.
+    public var embedded = 0
+    /// Vectors a merge copied from the old segments, unchanged.
+    public var vectorsCopied = 0
+    /// Whether the merge embedded titles again because their vectors came from another model
+    /// (or from none).
+    public var reembedded = false
     /// Titles written into the new segment.
     public var written = 0
     /// Bytes of the new segment.
@@ -69,10 +95,27 @@ extension IndexDirectory {
         var summary = IndexUpdateSummary()
         let incoming = update.records.filter { !update.deletions.contains($0.id) }
         let updatedIDs = Set(update.records.map(\.id))
-        func write(_ records: [TitleRecord]) throws -> [UInt8] {
+        // `carried[k]`: the vector records[k] keeps from an old segment, if any.
+        func write(_ records: [TitleRecord], carried: [QuantizedVector?] = [], identity carriedIdentity: String? = nil)
+            throws -> [UInt8]
+        {
             var writer = try SegmentWriter()
+            var vectors = records.indices.map { $0 < carried.count ? carried[$0] : nil }
+            if let embedding = update.embedding {
+                writer.embeddingIdentity = embedding.identity
+                let missing = records.indices.filter { vectors[$0] == nil }
+                if !missing.isEmpty {
+                    let made = embedding.embed(missing.map { records[$0] })
+                    precondition(made.count == missing.count, "the embedding step must give one vector per record")
+                    for (k, index) in missing.enumerated() { vectors[index] = QuantizedVector(made[k]) }
+                    summary.embedded = missing.count
+                }
+            } else {
+                writer.embeddingIdentity = carriedIdentity
+            }
+            summary.vectorsCopied = vectors.count - summary.embedded - vectors.filter { $0 == nil }.count
             for (k, record) in records.enumerated() {
-                writer.add(IndexDocument(record: record, facets: facets(record)))
+                writer.add(IndexDocument(record: record, facets: facets(record), embedding: vectors[k]))
                 if k % 500 == 0 { progress(k, records.count) }
             }
             progress(records.count, records.count)
@@ -116,18 +159,33 @@ extension IndexDirectory {
             // Segments another analyzer version made are analyzed again by a merge, so that
             // every term in the index is one this build's queries look up.
             let reanalyze = !snapshot.segmentsFromOtherAnalyzers.isEmpty
+            // Vectors of another model, or none, are embedded again by a merge, so that every
+            // vector of the index compares with this model's queries.
+            let reembed =
+                update.embedding.map { embedding in
+                    snapshot.segments.contains { $0.count > 0 && $0.embeddingIdentity != embedding.identity }
+                } ?? false
             if update.merge
                 || (mergeable
                     && (segmentsAfter > update.maximumSegments || deletedShare > update.maximumDeletedShare
-                        || reanalyze))
+                        || reanalyze || reembed))
             {
-                // Every live title but the replaced and deleted ones, then the incoming ones.
-                let records = try snapshot.liveRecords().filter {
-                    !updatedIDs.contains($0.id) && !update.deletions.contains($0.id)
+                // Every live title but the replaced and deleted ones, then the incoming ones,
+                // each keeping its vector when the model that made it is the one in use.
+                let identities = Set(snapshot.segments.compactMap(\.embeddingIdentity))
+                let keep = update.embedding?.identity ?? (identities.count == 1 ? identities.first : nil)
+                var records: [TitleRecord] = []
+                var carried: [QuantizedVector?] = []
+                for (record, vector, identity) in try snapshot.liveRecordsAndVectors()
+                where !updatedIDs.contains(record.id) && !update.deletions.contains(record.id) {
+                    records.append(record)
+                    carried.append(keep != nil && identity == keep ? vector : nil)
                 }
                 summary.merged = true
                 summary.reanalyzed = reanalyze
-                return Change(replaceAll: true, segment: try write(records + incoming))
+                summary.reembedded = reembed
+                return Change(
+                    replaceAll: true, segment: try write(records + incoming, carried: carried, identity: keep))
             }
             return Change(deletions: deletions, segment: incoming.isEmpty ? nil : try write(incoming))
         }

@@ -16,6 +16,40 @@ public struct SearchHit: Sendable {
     public var text: Double
     /// Each field's BM25F contribution before normalization (only when the search explains).
     public var fields: [(field: IndexField, score: Double)]
+    /// The cosine similarity of the title's embedding to the query's (semantic and hybrid
+    /// searches), or nil.
+    public var semantic: Double?
+    /// Hybrid search: the title's rank (from 1) in the lexical list and in the semantic list,
+    /// nil when it is not in that list.
+    public var lexicalRank: Int?
+    public var semanticRank: Int?
+    /// How the title was ranked.
+    public var mode: SearchMode = .lexical
+}
+
+/// How a search ranks titles.
+public enum SearchMode: String, Sendable, CaseIterable {
+    /// By the query's facets and words (BM25F): the titles the taxonomy and the text name.
+    case lexical
+    /// By the cosine similarity of the title's embedding to the query's: what the text means.
+    case semantic
+    /// Both lists fused by reciprocal rank.
+    case hybrid
+}
+
+/// A query's embedding, and the identity of the model that made it: only vectors of the same
+/// model are compared with it.
+public struct SemanticQuery: Sendable {
+    /// The query's unit vector.
+    public var vector: [Float]
+    /// The model's identity (`SentenceEmbedder.identity`).
+    public var identity: String
+
+    /// A query embedding.
+    public init(vector: [Float], identity: String) {
+        self.vector = vector
+        self.identity = identity
+    }
 }
 
 /// Ranks the titles of an index snapshot for a parsed query.
@@ -43,14 +77,20 @@ public struct Searcher {
     public var maximumDocumentShare = 0.3
     /// Facet scores below this do not make a title a candidate.
     public var candidateFacetScore = 0.2
+    /// Hybrid search: how much the semantic list counts against the lexical one in the fusion.
+    public var semanticWeight = 0.5
+    /// Hybrid search: reciprocal-rank fusion's constant `k` (60 in Cormack et al.).
+    public var fusionK = 60.0
+    /// Hybrid search: how many titles of each list are fused.
+    public var fusionDepth = 1000
 
-    private let reader: IndexReader
-    private let scratch: Scratch
+    let reader: IndexReader
+    let scratch: Scratch
 
     /// Per-title accumulators, allocated once per searcher and cleared entry by entry after each
     /// query, so a query costs what its postings cost rather than zeroing arrays the size of
     /// the index. A searcher is therefore for one thread at a time: make one per thread.
-    private final class Scratch {
+    final class Scratch {
         var facetSum: [Double]
         var isCandidate: [Bool]
         var text: [Double]
@@ -73,44 +113,170 @@ public struct Searcher {
     /// Creates a searcher over one reader.
     public init(segment: Segment) { self.init(index: IndexReader(segments: [segment])) }
 
-    /// The best `limit` titles for `query`, best first.
+    /// The best `limit` titles for `query`, best first, by the query's words and facets
+    /// (``SearchMode/lexical``).
     public func search(_ query: ParsedQuery, limit: Int, explain: Bool = false) -> [SearchHit] {
-        let n = reader.count
-        // Take the scratch arrays (uniquely referenced, so no copy) and give them back clean.
-        var facetSum = scratch.facetSum
-        var isCandidate = scratch.isCandidate
-        var text = scratch.text
-        var weighted = scratch.weighted
-        (scratch.facetSum, scratch.isCandidate, scratch.text, scratch.weighted) = ([], [], [], [])
+        search(query, limit: limit, explain: explain, mode: .lexical, semantic: nil)
+    }
+
+    /// The best `limit` titles for `query`, best first, ranked as `mode` says. `semantic` is the
+    /// query's embedding (from the model that embedded the index); without it, or when the
+    /// index holds no vectors of that model, every mode ranks lexically. Filters, exclusions and
+    /// quoted phrases apply to every candidate, whichever list it comes from.
+    ///
+    /// Hybrid ranking is reciprocal-rank fusion (Cormack, Clarke and Buettcher, "Reciprocal Rank
+    /// Fusion outperforms Condorcet and individual Rank Learning Methods", SIGIR 2009):
+    /// `score = 1 / (k + lexical rank) + semanticWeight / (k + semantic rank)`, ranks from 1, a
+    /// list a title is missing from adding nothing; each list is cut at ``fusionDepth``.
+    public func search(
+        _ query: ParsedQuery, limit: Int, explain: Bool = false, mode: SearchMode, semantic: SemanticQuery?
+    ) -> [SearchHit] {
+        let similarities = semantic.flatMap { semantic -> [Float]? in
+            guard mode != .lexical, reader.embeddingIdentities.contains(semantic.identity) else { return nil }
+            return reader.similarities(to: semantic.vector, identity: semantic.identity)
+        }
+        let mode = similarities == nil ? .lexical : mode
+        let depth = mode == .hybrid ? max(limit, fusionDepth) : limit
+        var lexical = lexicalRanking(query, depth: mode == .semantic ? 0 : depth)
+        defer { lexical.release() }
+        var semanticRanked: [(doc: Int, score: Double)] = []
+        if let similarities {
+            var best = TopList(limit: depth)
+            for doc in 0..<similarities.count where similarities[doc] > -.infinity && lexical.admits(doc) {
+                best.offer(doc, Double(similarities[doc]))
+            }
+            semanticRanked = best.items
+        }
+        let ranked: [(doc: Int, score: Double)]
+        var lexicalRanks: [Int: Int] = [:]
+        var semanticRanks: [Int: Int] = [:]
+        switch mode {
+        case .lexical:
+            ranked = lexical.ranked
+        case .semantic:
+            ranked = Array(semanticRanked.prefix(limit))
+        case .hybrid:
+            for (rank, hit) in lexical.ranked.enumerated() { lexicalRanks[hit.doc] = rank + 1 }
+            for (rank, hit) in semanticRanked.enumerated() { semanticRanks[hit.doc] = rank + 1 }
+            var fused = TopList(limit: limit)
+            for doc in Set(lexicalRanks.keys).union(semanticRanks.keys) {
+                var score = 0.0
+                if let rank = lexicalRanks[doc] { score += 1 / (fusionK + Double(rank)) }
+                if let rank = semanticRanks[doc] { score += semanticWeight / (fusionK + Double(rank)) }
+                fused.offer(doc, score)
+            }
+            ranked = fused.items
+        }
+        return ranked.map { hit in
+            var result = lexical.hit(hit.doc, score: hit.score, explain: explain)
+            if let similarities {
+                result.semantic = Double(similarities[hit.doc])
+                result.lexicalRank = lexicalRanks[hit.doc]
+                result.semanticRank = semanticRanks[hit.doc]
+            }
+            result.mode = mode
+            return result
+        }
+    }
+
+    /// The best `limit` of the offered documents, best first (ties: the lower document first),
+    /// kept in order while offering: no sort of every candidate.
+    struct TopList {
+        let limit: Int
+        private(set) var items: [(doc: Int, score: Double)] = []
+
+        init(limit: Int) { self.limit = limit }
+
+        private static func better(_ a: (doc: Int, score: Double), _ b: (doc: Int, score: Double)) -> Bool {
+            a.score != b.score ? a.score > b.score : a.doc < b.doc
+        }
+
+        mutating func offer(_ doc: Int, _ score: Double) {
+            let item = (doc: doc, score: score)
+            guard limit > 0, items.count < limit || Self.better(item, items[items.count - 1]) else { return }
+            var index = items.count
+            while index > 0 && Self.better(item, items[index - 1]) { index -= 1 }
+            items.insert(item, at: index)
+            if items.count > limit { items.removeLast() }
+        }
+    }
+
+    /// What the lexical part of a search found: its ranking, and what building hits and
+    /// checking other candidates need. Holds the searcher's scratch arrays until ``release()``.
+    struct LexicalRanking {
+        let searcher: Searcher
+        let query: ParsedQuery
+        var facetSum: [Double]
+        var isCandidate: [Bool]
+        var text: [Double]
+        var weighted: [Double]
         var facetLists: [[(doc: Int, score: Double)]] = []
         var candidates: [Int] = []
-        defer {
+        var textTerms: [String] = []
+        var required: Set<Int>?
+        var excluded = Set<Int>()
+        var maximumText = 0.0
+        var textWeight = 0.0
+        var ranked: [(doc: Int, score: Double)] = []
+
+        /// Whether `doc` passes the query's quoted phrases, exclusions and filters.
+        func admits(_ doc: Int) -> Bool {
+            (required.map { $0.contains(doc) } ?? true) && !excluded.contains(doc)
+                && searcher.passes(query.filters, doc)
+        }
+
+        /// The hit for `doc`, with its lexical parts.
+        func hit(_ doc: Int, score: Double, explain: Bool) -> SearchHit {
+            let reader = searcher.reader
+            return SearchHit(
+                id: reader.titleID(doc), stored: reader.storedJSON(doc), score: score,
+                facets: zip(query.facets, facetLists).map { facet, list in
+                    (facet.tag.rawValue, Searcher.score(of: doc, in: list))
+                },
+                text: maximumText > 0 ? textWeight * max(0, text[doc]) / maximumText : 0,
+                fields: explain ? searcher.fieldContributions(doc, textTerms) : [])
+        }
+
+        /// Gives the scratch arrays back, cleared.
+        mutating func release() {
             for list in facetLists { for (doc, _) in list { facetSum[doc] = 0 } }
             for doc in candidates {
                 isCandidate[doc] = false
                 text[doc] = 0
             }
-            (scratch.facetSum, scratch.isCandidate, scratch.text, scratch.weighted) = (
-                facetSum, isCandidate, text, weighted
-            )
+            (
+                searcher.scratch.facetSum, searcher.scratch.isCandidate, searcher.scratch.text,
+                searcher.scratch.weighted
+            ) =
+                (facetSum, isCandidate, text, weighted)
         }
+    }
+
+    /// Ranks the titles by facets and BM25F, keeping the best `depth`.
+    private func lexicalRanking(_ query: ParsedQuery, depth: Int) -> LexicalRanking {
+        let n = reader.count
+        // Take the scratch arrays (uniquely referenced, so no copy); `release` gives them back.
+        var state = LexicalRanking(
+            searcher: self, query: query, facetSum: scratch.facetSum, isCandidate: scratch.isCandidate,
+            text: scratch.text, weighted: scratch.weighted)
+        (scratch.facetSum, scratch.isCandidate, scratch.text, scratch.weighted) = ([], [], [], [])
         func admit(_ doc: Int) {
-            if !isCandidate[doc] {
-                isCandidate[doc] = true
-                candidates.append(doc)
+            if !state.isCandidate[doc] {
+                state.isCandidate[doc] = true
+                state.candidates.append(doc)
             }
         }
         for facet in query.facets {
             let list = reader.facetPostings(facet.tag.rawValue)
             for (doc, score) in list {
-                facetSum[doc] += score
+                state.facetSum[doc] += score
                 if score >= candidateFacetScore { admit(doc) }
             }
-            facetLists.append(list)
+            state.facetLists.append(list)
         }
-        let textTerms = query.terms.map(\.term) + query.facetTerms.map(\.term) + query.phrases.flatMap(\.terms)
+        state.textTerms = query.terms.map(\.term) + query.facetTerms.map(\.term) + query.phrases.flatMap(\.terms)
         var touched: [Int] = []
-        for term in textTerms {
+        for term in state.textTerms {
             // A word in most titles ("film") ranks nothing and costs the most: skip it.
             let slots = reader.termSlots(term)
             var commonest = 0
@@ -120,67 +286,53 @@ public struct Searcher {
             for field in IndexField.allCases {
                 let average = reader.averageLengths[Int(field.rawValue)]
                 reader.forEachPosting(slots, field) { doc, frequency, length in
-                    if weighted[doc] == 0 { touched.append(doc) }
+                    if state.weighted[doc] == 0 { touched.append(doc) }
                     let length = Double(length)
-                    weighted[doc] += field.weight * Double(frequency) / (1 - field.b + field.b * length / average)
+                    state.weighted[doc] +=
+                        field.weight * Double(frequency) / (1 - field.b + field.b * length / average)
                 }
             }
             let df = Double(touched.count)
             let idf = log(1 + (Double(reader.liveCount) - df + 0.5) / (df + 0.5))
             for doc in touched {
-                text[doc] += idf * weighted[doc] / (k1 + weighted[doc])
-                weighted[doc] = 0
+                state.text[doc] += idf * state.weighted[doc] / (k1 + state.weighted[doc])
+                state.weighted[doc] = 0
                 admit(doc)
             }
         }
         // Quoted phrases are required: a title must hold each of them.
-        var required: Set<Int>?
         for phrase in query.phrases {
             let matching = phraseDocuments(phrase)
-            required = required.map { $0.intersection(matching) } ?? matching
+            state.required = state.required.map { $0.intersection(matching) } ?? matching
         }
-        if query.facets.isEmpty && textTerms.isEmpty { candidates = (0..<n).filter { reader.isLive($0) } }
-        var excluded = Set<Int>()
+        if query.facets.isEmpty && state.textTerms.isEmpty {
+            for doc in 0..<n where reader.isLive(doc) { admit(doc) }
+        }
         for facet in query.excludedFacets {
-            for (doc, score) in reader.facetPostings(facet.tag.rawValue) where score >= 0.5 { excluded.insert(doc) }
+            for (doc, score) in reader.facetPostings(facet.tag.rawValue) where score >= 0.5 {
+                state.excluded.insert(doc)
+            }
         }
         for term in query.excludedTerms.map(\.term) {
             let slots = reader.termSlots(term)
             for field in IndexField.allCases {
-                reader.forEachPosting(slots, field) { doc, _, _ in excluded.insert(doc) }
+                reader.forEachPosting(slots, field) { doc, _, _ in state.excluded.insert(doc) }
             }
         }
-        for phrase in query.excludedPhrases { excluded.formUnion(phraseDocuments(phrase)) }
-        let kept = candidates.filter { doc in
-            required.map { $0.contains(doc) } ?? true && !excluded.contains(doc) && passes(query.filters, doc)
-        }
-        let maximumText = kept.map { text[$0] }.max() ?? 0
+        for phrase in query.excludedPhrases { state.excluded.formUnion(phraseDocuments(phrase)) }
+        guard depth > 0 else { return state }
+        let kept = state.candidates.filter { state.admits($0) }
+        state.maximumText = kept.map { state.text[$0] }.max() ?? 0
         let freeText = !query.terms.isEmpty || !query.phrases.isEmpty
-        let textWeight = self.textWeight ?? (freeText ? Double(max(1, query.facets.count)) : 0.5)
-        // The best `limit`, kept in order while scanning: no sort of every candidate.
-        var hits: [(doc: Int, score: Double)] = []
-        func better(_ a: (doc: Int, score: Double), _ b: (doc: Int, score: Double)) -> Bool {
-            a.score != b.score ? a.score > b.score : a.doc < b.doc
-        }
+        state.textWeight = self.textWeight ?? (freeText ? Double(max(1, query.facets.count)) : 0.5)
+        var best = TopList(limit: depth)
         for doc in kept {
-            var score = facetSum[doc]
-            if maximumText > 0 { score += textWeight * max(0, text[doc]) / maximumText }
-            let hit = (doc: doc, score: score)
-            guard hits.count < limit || better(hit, hits[hits.count - 1]) else { continue }
-            var index = hits.count
-            while index > 0 && better(hit, hits[index - 1]) { index -= 1 }
-            hits.insert(hit, at: index)
-            if hits.count > limit { hits.removeLast() }
+            var score = state.facetSum[doc]
+            if state.maximumText > 0 { score += state.textWeight * max(0, state.text[doc]) / state.maximumText }
+            best.offer(doc, score)
         }
-        return hits.map { hit in
-            SearchHit(
-                id: reader.titleID(hit.doc), stored: reader.storedJSON(hit.doc), score: hit.score,
-                facets: zip(query.facets, facetLists).map { facet, list in
-                    (facet.tag.rawValue, Self.score(of: hit.doc, in: list))
-                },
-                text: maximumText > 0 ? textWeight * max(0, text[hit.doc]) / maximumText : 0,
-                fields: explain ? fieldContributions(hit.doc, textTerms) : [])
-        }
+        state.ranked = best.items
+        return state
     }
 
     /// A document's score in a facet's postings (sorted by document), 0 when absent.
@@ -196,7 +348,7 @@ public struct Searcher {
     }
 
     /// Each field's share of a document's BM25F score, for `--explain`.
-    private func fieldContributions(_ doc: Int, _ terms: [String]) -> [(field: IndexField, score: Double)] {
+    func fieldContributions(_ doc: Int, _ terms: [String]) -> [(field: IndexField, score: Double)] {
         var totals = [Double](repeating: 0, count: IndexField.allCases.count)
         for term in terms {
             var perField = [Double](repeating: 0, count: IndexField.allCases.count)
@@ -255,7 +407,7 @@ public struct Searcher {
         return result
     }
 
-    private func passes(_ filters: [ParsedQuery.FilterClause], _ doc: Int) -> Bool {
+    func passes(_ filters: [ParsedQuery.FilterClause], _ doc: Int) -> Bool {
         for clause in filters {
             switch clause.filter {
             case .year(let range):

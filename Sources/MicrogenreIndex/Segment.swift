@@ -20,6 +20,11 @@ public final class Segment: @unchecked Sendable {
     /// segments older than format version 3. Terms made by another version than this build's
     /// are not all found by its queries.
     public let analyzerVersion: UInt32
+    /// The identity of the sentence-embedding model that made the segment's vectors
+    /// (`SentenceEmbedder.identity`), or nil when the segment holds none.
+    public let embeddingIdentity: String?
+    /// Floats per vector (0 without vectors).
+    public let embeddingDimension: Int
 
     private let base: UnsafeMutableRawPointer
     private let size: Int
@@ -94,7 +99,7 @@ public final class Segment: @unchecked Sendable {
             for section in SegmentFormat.Section.allCases where found[section] == nil {
                 // Records may be missing (format version 1); the analyzer's version is
                 // recorded from format version 3 on.
-                if section == .records || section == .analysis && version < 3 { continue }
+                if section == .records || section == .embeddings || section == .analysis && version < 3 { continue }
                 throw IndexError(path: path, "section \(section) is missing")
             }
             if let analysis = found[.analysis] {
@@ -103,6 +108,8 @@ public final class Segment: @unchecked Sendable {
             } else {
                 analyzerVersion = 1
             }
+            (embeddingIdentity, embeddingDimension) = try Self.embeddingHeader(
+                found[.embeddings], count: count, path: path)
             termCount = Int(found[.terms]!.little(0, as: UInt32.self))
             facetCount = Int(found[.facets]!.little(0, as: UInt32.self))
             let lengths = found[.fieldLengths]!
@@ -207,6 +214,53 @@ public final class Segment: @unchecked Sendable {
     /// The length of `field` in `doc`, in word positions.
     func fieldLength(_ field: IndexField, _ doc: Int) -> Int {
         Int(sections[.fieldLengths]!.little(Int(field.rawValue) * (8 + 2 * count) + 8 + 2 * doc, as: UInt16.self))
+    }
+
+    // MARK: - Embeddings
+
+    /// Reads and checks the embeddings section's header: `u32 dimension`, `u32 identity length`,
+    /// the identity padded to 4 bytes, then `f32 scale[count]` and `i8 value[count x dimension]`.
+    private static func embeddingHeader(
+        _ section: UnsafeRawBufferPointer?, count: Int, path: String
+    ) throws -> (String?, Int) {
+        guard let section else { return (nil, 0) }
+        guard section.count >= 8 else { throw IndexError(path: path, "damaged embeddings section") }
+        let dimension = Int(section.little(0, as: UInt32.self))
+        let identityLength = Int(section.little(4, as: UInt32.self))
+        let identityEnd = 8 + (identityLength + 3) / 4 * 4
+        guard dimension > 0, dimension <= 1 << 16, identityLength < 1 << 16,
+            section.count == identityEnd + count * (4 + dimension)
+        else { throw IndexError(path: path, "damaged embeddings section") }
+        let identity = String(decoding: section[8..<(8 + identityLength)], as: UTF8.self)
+        return (identity, dimension)
+    }
+
+    /// Where the scales and the rows of the embeddings section start.
+    private var embeddingLayout: (section: UnsafeRawBufferPointer, scalesAt: Int, rowsAt: Int)? {
+        guard let section = sections[.embeddings] else { return nil }
+        let identityLength = Int(section.little(4, as: UInt32.self))
+        let scalesAt = 8 + (identityLength + 3) / 4 * 4
+        return (section, scalesAt, scalesAt + 4 * count)
+    }
+
+    /// The stored vector of `doc`, or nil when the segment has none or the title was indexed
+    /// without one.
+    public func vector(_ doc: Int) -> QuantizedVector? {
+        guard let layout = embeddingLayout else { return nil }
+        let scale = Float(bitPattern: layout.section.little(layout.scalesAt + 4 * doc, as: UInt32.self))
+        guard scale > 0 else { return nil }
+        let start = layout.rowsAt + doc * embeddingDimension
+        return QuantizedVector(
+            scale: scale, values: layout.section[start..<(start + embeddingDimension)].map { Int8(bitPattern: $0) })
+    }
+
+    /// Writes the dot product of `query` (``embeddingDimension`` floats) with every document's
+    /// vector to `scores[0..<count]` (minus infinity for a document without one). Does nothing without vectors.
+    func dotProducts(_ query: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) {
+        guard let layout = embeddingLayout, count > 0, let start = layout.section.baseAddress else { return }
+        VectorScan.dotProducts(
+            query: query, dimension: embeddingDimension, rows: start + layout.rowsAt, scales: start + layout.scalesAt,
+            count: count, into: scores)
     }
 
     // MARK: - Terms

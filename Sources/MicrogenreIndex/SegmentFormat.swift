@@ -3,9 +3,9 @@ enum SegmentFormat {
     /// The four bytes that start and end every segment file.
     static let magic: [UInt8] = Array("MGIX".utf8)
     /// The format version this build writes and reads.
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     /// Older versions this build still reads.
-    static let readableVersions: ClosedRange<UInt32> = 1...3
+    static let readableVersions: ClosedRange<UInt32> = 1...4
 
     /// Section kinds, in file order.
     enum Section: UInt32, CaseIterable {
@@ -22,6 +22,9 @@ enum SegmentFormat {
         /// Version 3: the version of the analyzer that made the terms (`u32`); older segments
         /// were made by analyzer version 1.
         case analysis = 9
+        /// Version 4, optional: the titles' sentence embeddings, int8 with a scale per title, and
+        /// the identity of the model that made them.
+        case embeddings = 10
     }
 
     /// Bytes of the trailer: table offset (8), table checksum (8), magic (4).

@@ -23,6 +23,12 @@ public struct SegmentWriter {
     private var recordOffsets: [UInt32] = [0]
     /// The analyzer version the segment records (tests set an older one).
     var analyzerVersion = Analyzer.version
+    /// The identity of the model that made the documents' embeddings (nil: the segment keeps
+    /// none, and documents' embeddings are ignored).
+    public var embeddingIdentity: String?
+    private var embeddingScales: [Float] = []
+    private var embeddingValues: [Int8] = []
+    private var embeddingDimension = 0
 
     /// Creates a writer.
     public init() throws {
@@ -102,6 +108,14 @@ public struct SegmentWriter {
         docValues.append(rank)
         docValues.append(0)
         docValues.append(little: UInt16(min(record.runtimeMinutes ?? 0, Int(UInt16.max))))
+        if let embedding = document.embedding, embedding.isPresent {
+            if embeddingDimension == 0 { embeddingDimension = embedding.values.count }
+            precondition(embedding.values.count == embeddingDimension, "embeddings of different lengths in one segment")
+            embeddingScales.append(embedding.scale)
+            embeddingValues.append(contentsOf: embedding.values)
+        } else {
+            embeddingScales.append(0)
+        }
         docIDs.append(Array(record.id.rawValue.utf8))
         var json = JSONWriter()
         json.beginObject()
@@ -182,7 +196,30 @@ public struct SegmentWriter {
         var analysis: [UInt8] = []
         analysis.append(little: analyzerVersion)
         sections.append((.analysis, analysis))
+        if let embeddings = embeddingSection() { sections.append((.embeddings, embeddings)) }
         return assemble(sections)
+    }
+
+    /// `u32 dimension`, `u32 identity length`, the identity padded to 4 bytes, `f32 scale[count]`,
+    /// `i8 value[count x dimension]` (zeros with scale 0 for a document without a vector).
+    private func embeddingSection() -> [UInt8]? {
+        guard let identity = embeddingIdentity, embeddingDimension > 0 else { return nil }
+        var out: [UInt8] = []
+        out.append(little: UInt32(embeddingDimension))
+        out.append(little: UInt32(identity.utf8.count))
+        out += Array(identity.utf8)
+        while out.count % 4 != 0 { out.append(0) }
+        for scale in embeddingScales { out.append(little: scale.bitPattern) }
+        var next = 0
+        for scale in embeddingScales {
+            if scale > 0 {
+                out += embeddingValues[next..<(next + embeddingDimension)].map { UInt8(bitPattern: $0) }
+                next += embeddingDimension
+            } else {
+                out += repeatElement(0, count: embeddingDimension)
+            }
+        }
+        return out
     }
 
     /// `u64 rawLength`, `u32 offsets[count+1]` into the raw bytes, then the zlib stream.

@@ -1,4 +1,5 @@
 import MicrogenreCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -92,4 +93,17 @@ struct Progress {
             fflush(standardError)
         }
     }
+}
+
+/// A ``Progress`` that worker threads may update.
+final class SharedProgress: Sendable {
+    private let progress: Mutex<Progress>
+
+    init(_ label: String) { progress = Mutex(Progress(label)) }
+
+    func update(done: Int, total: Int) {
+        progress.withLock { $0.update(done: done, total: total, detail: "\(done.grouped) of \(total.grouped) titles") }
+    }
+
+    func finish() { progress.withLock { $0.finish() } }
 }

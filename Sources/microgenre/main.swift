@@ -10,7 +10,7 @@ struct Microgenre: ParsableCommand {
         subcommands: [
             Ingest.self, Analyze.self, TaxonomyCommand.self, TagCommand.self, GenresCommand.self, ModelCommand.self,
             EvalCommand.self, QueryCommand.self, IndexCommand.self, SearchCommand.self, EventsCommand.self,
-            RowsCommand.self,
+            RowsCommand.self, EmbedCommand.self,
         ]
     )
 }

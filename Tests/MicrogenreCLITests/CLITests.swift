@@ -21,10 +21,16 @@ import Testing
         return repository.appendingPathComponent(".build/debug/microgenre")
     }
 
+    /// Runs the executable. The installed sentence-embedding model is hidden from it (tests that
+    /// embed name the tiny test model with --embedding-model), so the tests do not depend on
+    /// whether scripts/setup-model.sh ran.
     func run(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["MICROGENRE_MODEL"] = "/nonexistent/microgenre-test-model"
+        process.environment = environment
         process.currentDirectoryURL = Self.repository
         let out = Pipe()
         let err = Pipe()
@@ -38,6 +44,9 @@ import Testing
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
     }
+
+    /// A path in the repository.
+    func path(_ relative: String) -> String { Self.repository.appendingPathComponent(relative).path }
 
     func temporaryFile(_ name: String, _ contents: String) throws -> String {
         let file = Scratch.directory("cli") + "/" + name

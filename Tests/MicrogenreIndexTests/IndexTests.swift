@@ -135,10 +135,32 @@ func buildIndex() throws -> (IndexReader, String) {
         #expect(Searcher(index: index).search(parsed, limit: 5).first?.id == TitleID("veep-s5e4"))
     }
 
+    /// Indexes written by format version 3 (no embeddings) and 4 (with the tiny test model's
+    /// embeddings), committed, open and answer with today's reader.
+    @Test func committedVersionThreeAndFourIndexesOpen() throws {
+        var directory = #filePath
+        directory = String(directory[..<directory.lastIndex(of: "/")!])
+        let parsed = try QueryParser(taxonomy: taxonomy).parse("selina thanksgiving")
+        let three = try IndexDirectory(path: directory + "/Fixtures/index-v3").open()
+        #expect(three.segments[0].formatVersion == 3 && three.embeddingIdentities.isEmpty)
+        #expect(Searcher(index: three).search(parsed, limit: 5).first?.id == TitleID("veep-s5e4"))
+
+        let four = try IndexDirectory(path: directory + "/Fixtures/index-v4").open()
+        #expect(four.segments[0].formatVersion == 4 && four.segments[0].embeddingDimension == 32)
+        let identity = try #require(four.embeddingIdentities.first)
+        #expect(identity.hasPrefix("tiny-model "))
+        let stored = try #require(four.segments[0].vector(1))
+        let similarities = four.similarities(to: stored.floats, identity: identity)
+        #expect(abs(similarities[1] - stored.floats.reduce(0) { $0 + $1 * $1 }) < 1e-5)
+        let semantic = SemanticQuery(vector: stored.floats, identity: identity)
+        let hits = Searcher(index: four).search(parsed, limit: 5, mode: .hybrid, semantic: semantic)
+        #expect(hits.first?.id == TitleID("veep-s5e4") && hits.first?.semanticRank == 1)
+    }
+
     /// Version 2 segments keep every record in full, so an upsert can index them again.
     @Test func recordsRoundTrip() throws {
         let (index, _) = try buildIndex()
-        #expect(index.segments[0].formatVersion == 3)
+        #expect(index.segments[0].formatVersion == SegmentFormat.version)
         let records = try index.liveRecords().map { record in
             var record = record
             record.source = nil

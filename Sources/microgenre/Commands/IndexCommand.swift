@@ -1,5 +1,6 @@
 import ArgumentParser
 import MicrogenreCore
+import MicrogenreEmbedding
 import MicrogenreIndex
 import MicrogenrePersonalization
 import MicrogenreQuery
@@ -66,7 +67,15 @@ struct IndexCommand: ParsableCommand {
 
     @OptionGroup var location: IndexLocation
 
+    @OptionGroup var embeddingOptions: EmbeddingOptions
+
+    @Option(help: "Tokens of each title's text the model reads, at most ([CLS] and [SEP] included).")
+    var embeddingMaxTokens = 128
+
     func validate() throws {
+        guard (3...512).contains(embeddingMaxTokens) else {
+            throw ValidationError("--embedding-max-tokens must be 3 to 512")
+        }
         if replace && feeds.isEmpty { throw ValidationError("--replace needs the feed files to index") }
         if feeds.isEmpty && deletions.isEmpty && !merge {
             throw ValidationError("give feed files to index, --delete ID, or --merge")
@@ -81,9 +90,25 @@ struct IndexCommand: ParsableCommand {
             Output.error("error: not indexing: \(loaded.failedFeeds) feed(s) could not be read to the end")
             throw ExitCode(1)
         }
-        let update = IndexUpdate(
+        var update = IndexUpdate(
             records: loaded.catalog.records, deletions: Set(deletions.map(TitleID.init)), replace: replace, merge: merge
         )
+        let embedder = try embeddingOptions.load(maximumTokens: embeddingMaxTokens)
+        var embedSeconds = 0.0
+        var embedTokens = 0
+        if let embedder {
+            update.embedding = TitleEmbedding(identity: embedder.identity) { records in
+                let started = Output.now()
+                let bar = SharedProgress("embedding")
+                let embeddings = embedder.embed(records.map(EmbeddingText.text(for:))) { done, total in
+                    bar.update(done: done, total: total)
+                }
+                bar.finish()
+                embedSeconds = Output.now() - started
+                embedTokens = embeddings.tokens
+                return (0..<embeddings.count).map { Array(embeddings[$0]) }
+            }
+        }
         var progress = Progress("indexing")
         let summary: IndexUpdateSummary
         do {
@@ -98,6 +123,17 @@ struct IndexCommand: ParsableCommand {
         }
         progress.finish()
         for id in summary.missing { Output.error("warning: --delete \(id): no such title in the index") }
+        if summary.reembedded {
+            Output.error(
+                "note: titles embedded by another model (or by none) were embedded again with \(embedder!.identity)")
+        }
+        if summary.embedded > 0 {
+            Output.error(
+                "Embedded \(summary.embedded.grouped) titles (\(embedTokens.grouped) tokens) in \(String(format2: embedSeconds)) s: "
+                    + "\(Int(Double(summary.embedded) / max(embedSeconds, 1e-9)).grouped) titles/s, "
+                    + "\(Int(Double(embedTokens) / max(embedSeconds, 1e-9)).grouped) tokens/s"
+                    + (summary.vectorsCopied > 0 ? "; \(summary.vectorsCopied.grouped) vectors kept" : ""))
+        }
         Output.line(
             "Indexed \(summary.added.grouped) new, \(summary.replaced.grouped) replaced, \(summary.deleted.grouped) deleted "
                 + "in \(String(format2: Output.now() - start)) s"
@@ -160,21 +196,60 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var blendOptions: BlendOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "lexical (facets and words), semantic (meaning: the embeddings) or hybrid (both, fused).",
+            discussion: "Default: hybrid when the index holds embeddings of the installed model, else lexical."))
+    var mode: SearchMode?
+
+    @OptionGroup var embeddingOptions: EmbeddingOptions
+
     func validate() throws {
         guard (0...1).contains(personalization) else { throw ValidationError("--personalization must be 0 to 1") }
         guard diversity >= 0 else { throw ValidationError("--diversity must be at least 0") }
         guard limit >= 1, candidates >= 1 else { throw ValidationError("--limit and --candidates must be at least 1") }
     }
 
+    /// The mode to search in, the model to embed the query with, and why semantic search is
+    /// off when it is.
+    func semanticSetup(_ index: IndexReader) throws -> (mode: SearchMode, embedder: SentenceEmbedder?) {
+        let identities = index.embeddingIdentities
+        if mode == .lexical || (mode == nil && identities.isEmpty) { return (.lexical, nil) }
+        guard let embedder = try embeddingOptions.load(required: mode != nil) else {
+            if mode != nil { Output.error("warning: --no-embeddings: searching lexically") }
+            return (.lexical, nil)
+        }
+        guard identities.contains(embedder.identity) else {
+            if mode != nil || !identities.isEmpty {
+                Output.error(
+                    identities.isEmpty
+                        ? "warning: the index holds no embeddings: searching lexically (`microgenre index` embeds the titles when the model is installed)"
+                        : "warning: the index was embedded by another model (\(identities.sorted().joined(separator: ", "))), not \(embedder.identity): searching lexically until `microgenre index` embeds the titles again"
+                )
+            }
+            return (.lexical, nil)
+        }
+        let missing = index.documentsWithoutVectors(from: embedder.identity)
+        if missing > 0 {
+            Output.error(
+                "warning: \(missing.grouped) titles have no embedding of this model: semantic search does not see them until `microgenre index --merge`"
+            )
+        }
+        return (mode ?? .hybrid, embedder)
+    }
+
     func run() throws {
         let parsed = try taxonomyOptions.parseQuery(query)
         let index = try location.openOrExit()
+        let (mode, embedder) = try semanticSetup(index)
         if let user {
-            try runPersonalized(parsed, index: index, user: user)
+            try runPersonalized(parsed, index: index, user: user, mode: mode, embedder: embedder)
             return
         }
         let start = Output.now()
-        let hits = Searcher(index: index).search(parsed, limit: limit, explain: explain)
+        let semantic = embedder.flatMap { semanticQuery(parsed, $0) }
+        let hits = Searcher(index: index).search(
+            parsed, limit: limit, explain: explain, mode: mode, semantic: semantic)
         let milliseconds = (Output.now() - start) * 1000
         if json {
             for hit in hits {
@@ -186,22 +261,53 @@ struct SearchCommand: ParsableCommand {
                 for (tag, score) in hit.facets { writer.number(score, tag, digits: 3) }
                 writer.endObject()
                 writer.number(hit.text, "text", digits: 4)
+                writeSemantic(hit, to: &writer)
                 writer.raw(hit.stored, "title")
                 writer.endObject()
                 Output.line(bytes: writer.bytes)
             }
             return
         }
-        if explain { printParse(parsed) }
+        if explain { printParse(parsed, mode: mode, semantic: semantic) }
         for (rank, hit) in hits.enumerated() {
             printHit(rank: rank, hit: hit, score: hit.score)
         }
         if hits.isEmpty { Output.line("no results") }
-        Output.error("\(hits.count) results in \(String(format2: milliseconds)) ms")
+        Output.error("\(hits.count) results in \(String(format2: milliseconds)) ms (\(mode))")
     }
 
-    func printParse(_ parsed: ParsedQuery) {
+    /// The query's embedding, or nil when it has no words to embed (filters alone).
+    func semanticQuery(_ parsed: ParsedQuery, _ embedder: SentenceEmbedder) -> SemanticQuery? {
+        let text = parsed.semanticText
+        guard !text.isEmpty else { return nil }
+        return SemanticQuery(vector: embedder.embed(text), identity: embedder.identity)
+    }
+
+    /// The semantic parts of a hit, for --json: the mode, the cosine similarity, and in hybrid
+    /// search the title's rank in each fused list.
+    func writeSemantic(_ hit: SearchHit, to writer: inout JSONWriter) {
+        guard hit.mode != .lexical else { return }
+        writer.string(hit.mode.rawValue, "mode")
+        if let semantic = hit.semantic, semantic > -1e30 { writer.number(semantic, "semantic", digits: 4) }
+        if hit.mode == .hybrid {
+            writer.beginObject("ranks")
+            if let rank = hit.lexicalRank { writer.number(rank, "lexical") }
+            if let rank = hit.semanticRank { writer.number(rank, "semantic") }
+            writer.endObject()
+        }
+    }
+
+    func printParse(_ parsed: ParsedQuery, mode: SearchMode = .lexical, semantic: SemanticQuery? = nil) {
         Output.line("query: \(query)")
+        switch mode {
+        case .lexical: Output.line("  mode   lexical")
+        case .semantic: Output.line("  mode   semantic: cosine similarity to \"\(parsed.semanticText)\"")
+        case .hybrid:
+            let searcher = Searcher(index: IndexReader(segments: []))
+            Output.line(
+                "  mode   hybrid: 1/(\(Int(searcher.fusionK)) + lexical rank) + \(String(format2: searcher.semanticWeight))/(\(Int(searcher.fusionK)) + semantic rank), "
+                    + "the best \(searcher.fusionDepth) of each list; semantic: \"\(parsed.semanticText)\"")
+        }
         for facet in parsed.facets { Output.line("  facet  \(facet.tag) (\"\(facet.text)\")") }
         for term in parsed.terms { Output.line("  term   \(term.term) (\"\(term.text)\")") }
         for phrase in parsed.phrases { Output.line("  phrase \(phrase.terms.joined(separator: " "))") }
@@ -213,7 +319,7 @@ struct SearchCommand: ParsableCommand {
     func printHit(rank: Int, hit: SearchHit, score: Double) {
         let display = StoredTitle(json: hit.stored)
         Output.line(
-            "\(String(rank + 1).leftPadded(3)). \(String(format2: score))  \(display.title)"
+            "\(String(rank + 1).leftPadded(3)). \(hit.mode == .hybrid ? String(format4: score) : String(format2: score))  \(display.title)"
                 + (display.year.map { " (\($0))" } ?? "") + "  [\(hit.id)]")
         if explain {
             let facets = hit.facets.map { "\($0.tag) \(String(format2: $0.score))" }.joined(separator: ", ")
@@ -221,11 +327,21 @@ struct SearchCommand: ParsableCommand {
             Output.line(
                 "       facets: " + (facets.isEmpty ? "-" : facets) + "; text \(String(format2: hit.text))"
                     + (fields.isEmpty ? "" : " (\(fields))"))
+            if hit.mode != .lexical {
+                let similarity = hit.semantic.flatMap { $0 > -1e30 ? String(format3: $0) : nil } ?? "-"
+                let ranks =
+                    hit.mode == .hybrid
+                    ? "; lexical rank \(hit.lexicalRank.map(String.init) ?? "-"), semantic rank \(hit.semanticRank.map(String.init) ?? "-")"
+                    : ""
+                Output.line("       semantic: similarity \(similarity)\(ranks)")
+            }
         }
     }
 
     /// Searches for the best --candidates, then re-ranks them for the user.
-    func runPersonalized(_ parsed: ParsedQuery, index: IndexReader, user: String) throws {
+    func runPersonalized(
+        _ parsed: ParsedQuery, index: IndexReader, user: String, mode: SearchMode, embedder: SentenceEmbedder?
+    ) throws {
         let store = try events.open(create: false)
         let loadStart = Output.now()
         let model = try PersonalModel.load(
@@ -234,7 +350,9 @@ struct SearchCommand: ParsableCommand {
         let history = model.histories.users[user]
         if history == nil { Output.error("note: user \(user) has no events: re-ranking by popularity") }
         let start = Output.now()
-        let hits = Searcher(index: index).search(parsed, limit: max(candidates, limit), explain: explain)
+        let hits = Searcher(index: index).search(
+            parsed, limit: max(candidates, limit), explain: explain, mode: mode,
+            semantic: embedder.flatMap { semanticQuery(parsed, $0) })
         var hitByDoc: [Int: SearchHit] = [:]
         var pool: [(doc: Int, relevance: Double)] = []
         for hit in hits {
@@ -271,7 +389,7 @@ struct SearchCommand: ParsableCommand {
             return
         }
         if explain {
-            printParse(parsed)
+            printParse(parsed, mode: mode)
             Output.line(
                 "personalized for \(user): score = \(String(format2: 1 - personalization)) x relevance + "
                     + "\(String(format2: personalization)) x personal - diversity penalty; "

@@ -94,10 +94,18 @@ extension String {
     }
 
     /// A number with three decimals.
-    init(format3 value: Double) {
-        let scaled = Int((value * 1000).rounded())
-        let fraction = abs(scaled % 1000)
-        let padding = fraction < 10 ? "00" : fraction < 100 ? "0" : ""
-        self = "\(scaled < 0 && scaled > -1000 ? "-" : "")\(scaled / 1000).\(padding)\(fraction)"
+    init(format3 value: Double) { self.init(value, decimals: 3) }
+
+    /// A number with four decimals.
+    init(format4 value: Double) { self.init(value, decimals: 4) }
+
+    /// A number with `decimals` decimals (1 to 9).
+    init(_ value: Double, decimals: Int) {
+        var unit = 1
+        for _ in 0..<decimals { unit *= 10 }
+        let scaled = Int((value * Double(unit)).rounded())
+        let fraction = String(abs(scaled % unit))
+        let padding = String(repeating: "0", count: decimals - fraction.count)
+        self = "\(scaled < 0 && scaled > -unit ? "-" : "")\(scaled / unit).\(padding)\(fraction)"
     }
 }

@@ -1,0 +1,197 @@
+/// A BERT encoder (Devlin et al., 2019) with mean pooling and L2 normalization: the sentence
+/// embedding of sentence-transformers' `all-MiniLM-L6-v2` and its kin.
+///
+/// Sequences of a batch are packed one after another, with no padding: every `Linear` runs as
+/// one matrix product over all the batch's tokens, and attention runs per sequence over its own
+/// tokens only, which is what the padding mask computes, without the padded work.
+final class BertEncoder: Sendable {
+    let configuration: BertConfiguration
+
+    private struct Layer {
+        var qkv: [Float]  // [3H x H]: query, key and value weights stacked
+        var qkvBias: [Float]
+        var attentionOutput: [Float]  // [H x H]
+        var attentionOutputBias: [Float]
+        var attentionNormGamma: [Float]
+        var attentionNormBeta: [Float]
+        var intermediate: [Float]  // [I x H]
+        var intermediateBias: [Float]
+        var output: [Float]  // [H x I]
+        var outputBias: [Float]
+        var outputNormGamma: [Float]
+        var outputNormBeta: [Float]
+    }
+
+    private let wordEmbeddings: [Float]
+    private let positionEmbeddings: [Float]
+    private let typeEmbedding: [Float]
+    private let embeddingNormGamma: [Float]
+    private let embeddingNormBeta: [Float]
+    private let layers: [Layer]
+
+    /// Reads the weights named as Hugging Face's `BertModel` names them (an optional `bert.`
+    /// prefix allowed) and checks every shape against `configuration`.
+    init(weights file: SafeTensors, configuration: BertConfiguration) throws {
+        self.configuration = configuration
+        let h = configuration.hiddenSize
+        let i = configuration.intermediateSize
+        let prefix = file.names.contains("bert.embeddings.word_embeddings.weight") ? "bert." : ""
+        func tensor(_ name: String, _ shape: [Int]) throws -> [Float] { try file.floats(prefix + name, shape: shape) }
+        wordEmbeddings = try tensor("embeddings.word_embeddings.weight", [configuration.vocabularySize, h])
+        positionEmbeddings = try tensor("embeddings.position_embeddings.weight", [configuration.maximumPositions, h])
+        typeEmbedding = Array(
+            try tensor("embeddings.token_type_embeddings.weight", [configuration.typeVocabularySize, h])[0..<h])
+        embeddingNormGamma = try tensor("embeddings.LayerNorm.weight", [h])
+        embeddingNormBeta = try tensor("embeddings.LayerNorm.bias", [h])
+        layers = try (0..<configuration.layers).map { n in
+            let p = "encoder.layer.\(n)."
+            return Layer(
+                qkv: try tensor(p + "attention.self.query.weight", [h, h])
+                    + tensor(p + "attention.self.key.weight", [h, h])
+                    + tensor(p + "attention.self.value.weight", [h, h]),
+                qkvBias: try tensor(p + "attention.self.query.bias", [h])
+                    + tensor(p + "attention.self.key.bias", [h])
+                    + tensor(p + "attention.self.value.bias", [h]),
+                attentionOutput: try tensor(p + "attention.output.dense.weight", [h, h]),
+                attentionOutputBias: try tensor(p + "attention.output.dense.bias", [h]),
+                attentionNormGamma: try tensor(p + "attention.output.LayerNorm.weight", [h]),
+                attentionNormBeta: try tensor(p + "attention.output.LayerNorm.bias", [h]),
+                intermediate: try tensor(p + "intermediate.dense.weight", [i, h]),
+                intermediateBias: try tensor(p + "intermediate.dense.bias", [i]),
+                output: try tensor(p + "output.dense.weight", [h, i]),
+                outputBias: try tensor(p + "output.dense.bias", [h]),
+                outputNormGamma: try tensor(p + "output.LayerNorm.weight", [h]),
+                outputNormBeta: try tensor(p + "output.LayerNorm.bias", [h]))
+        }
+    }
+
+    /// Buffers for one batch, reused across batches by one thread.
+    final class Workspace {
+        var hidden: [Float] = []
+        var qkv: [Float] = []
+        var context: [Float] = []
+        var scratch: [Float] = []
+        var intermediate: [Float] = []
+        var scores: [Float] = []
+
+        init() {}
+
+        func reserve(tokens: Int, longest: Int, configuration c: BertConfiguration) {
+            func grow(_ buffer: inout [Float], _ count: Int) {
+                if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
+            }
+            grow(&hidden, tokens * c.hiddenSize)
+            grow(&qkv, tokens * 3 * c.hiddenSize)
+            grow(&context, tokens * c.hiddenSize)
+            grow(&scratch, tokens * c.hiddenSize)
+            grow(&intermediate, tokens * c.intermediateSize)
+            grow(&scores, longest * longest)
+        }
+    }
+
+    /// Encodes `sequences` (token ids, each at most the configuration's positions long) and
+    /// writes each one's normalized mean-pooled embedding to `output` (one `hiddenSize` row per
+    /// sequence, in order).
+    func encode(_ sequences: [ArraySlice<Int32>], workspace w: Workspace, into output: UnsafeMutablePointer<Float>) {
+        let c = configuration
+        let h = c.hiddenSize
+        let tokens = sequences.reduce(0) { $0 + $1.count }
+        let longest = sequences.map(\.count).max() ?? 0
+        guard tokens > 0 else { return }
+        w.reserve(tokens: tokens, longest: longest, configuration: c)
+        let headSize = h / c.heads
+        let scale = 1 / Float(headSize).squareRoot()
+        w.hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
+            let x = hiddenBuffer.baseAddress!
+            // Embeddings: word + position + token type 0, then layer normalization.
+            wordEmbeddings.withUnsafeBufferPointer { words in
+                positionEmbeddings.withUnsafeBufferPointer { positions in
+                    var row = 0
+                    for sequence in sequences {
+                        for (position, id) in sequence.enumerated() {
+                            let target = x + row * h
+                            let word = Int(id) < c.vocabularySize && id >= 0 ? Int(id) : 0
+                            target.update(from: words.baseAddress! + word * h, count: h)
+                            Kernels.add(positions.baseAddress! + position * h, to: target, count: h)
+                            Kernels.add(typeEmbedding, to: target, count: h)
+                            row += 1
+                        }
+                    }
+                }
+            }
+            Kernels.layerNorm(
+                x, rows: tokens, width: h, gamma: embeddingNormGamma, beta: embeddingNormBeta,
+                epsilon: c.layerNormEpsilon)
+            w.qkv.withUnsafeMutableBufferPointer { qkvBuffer in
+                w.context.withUnsafeMutableBufferPointer { contextBuffer in
+                    w.scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                        w.intermediate.withUnsafeMutableBufferPointer { intermediateBuffer in
+                            w.scores.withUnsafeMutableBufferPointer { scoresBuffer in
+                                let qkv = qkvBuffer.baseAddress!
+                                let context = contextBuffer.baseAddress!
+                                let scratch = scratchBuffer.baseAddress!
+                                let intermediate = intermediateBuffer.baseAddress!
+                                let scores = scoresBuffer.baseAddress!
+                                for layer in layers {
+                                    Kernels.linear(
+                                        x, rows: tokens, inputs: h, weight: layer.qkv, bias: layer.qkvBias,
+                                        outputs: 3 * h, into: qkv)
+                                    var start = 0
+                                    for sequence in sequences {
+                                        let n = sequence.count
+                                        let q = qkv + start * 3 * h
+                                        for head in 0..<c.heads {
+                                            let offset = head * headSize
+                                            Kernels.multiplyTransposed(
+                                                q + offset, 3 * h, q + h + offset, 3 * h, m: n, n: n, k: headSize,
+                                                alpha: scale, into: scores, n)
+                                            Kernels.softmax(scores, rows: n, width: n, stride: n)
+                                            Kernels.multiply(
+                                                scores, n, q + 2 * h + offset, 3 * h, m: n, n: headSize, k: n,
+                                                into: context + start * h + offset, h)
+                                        }
+                                        start += n
+                                    }
+                                    Kernels.linear(
+                                        context, rows: tokens, inputs: h, weight: layer.attentionOutput,
+                                        bias: layer.attentionOutputBias, outputs: h, into: scratch)
+                                    Kernels.add(scratch, to: x, count: tokens * h)
+                                    Kernels.layerNorm(
+                                        x, rows: tokens, width: h, gamma: layer.attentionNormGamma,
+                                        beta: layer.attentionNormBeta, epsilon: c.layerNormEpsilon)
+                                    Kernels.linear(
+                                        x, rows: tokens, inputs: h, weight: layer.intermediate,
+                                        bias: layer.intermediateBias, outputs: c.intermediateSize, into: intermediate)
+                                    Kernels.gelu(intermediate, count: tokens * c.intermediateSize)
+                                    Kernels.linear(
+                                        intermediate, rows: tokens, inputs: c.intermediateSize, weight: layer.output,
+                                        bias: layer.outputBias, outputs: h, into: scratch)
+                                    Kernels.add(scratch, to: x, count: tokens * h)
+                                    Kernels.layerNorm(
+                                        x, rows: tokens, width: h, gamma: layer.outputNormGamma,
+                                        beta: layer.outputNormBeta, epsilon: c.layerNormEpsilon)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Mean pooling over each sequence's tokens, then L2 normalization.
+            var start = 0
+            for (k, sequence) in sequences.enumerated() {
+                let target = output + k * h
+                target.update(repeating: 0, count: h)
+                for row in start..<(start + sequence.count) { Kernels.add(x + row * h, to: target, count: h) }
+                var norm: Float = 0
+                let count = Float(sequence.count)
+                for d in 0..<h {
+                    target[d] /= count
+                    norm += target[d] * target[d]
+                }
+                let inverse = norm > 0 ? 1 / max(norm.squareRoot(), 1e-12) : 0
+                for d in 0..<h { target[d] *= inverse }
+                start += sequence.count
+            }
+        }
+    }
+}

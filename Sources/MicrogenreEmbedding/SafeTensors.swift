@@ -1,0 +1,142 @@
+internal import FoundationEssentials
+import MicrogenreCore
+
+/// A `.safetensors` file read whole: an 8-byte little-endian header length, a JSON header naming
+/// each tensor's dtype, shape and byte range (`data_offsets`, relative to the end of the header),
+/// then the raw little-endian tensor bytes. Every range and shape is checked against the file,
+/// so a damaged or truncated file is refused with an ``EmbeddingError``, never read past.
+struct SafeTensors {
+    struct Entry: Decodable {
+        var dtype: String?
+        var shape: [Int]?
+        var dataOffsets: [Int]?
+
+        enum CodingKeys: String, CodingKey {
+            case dtype, shape
+            case dataOffsets = "data_offsets"
+        }
+    }
+
+    let path: String
+    private let bytes: [UInt8]
+    private let dataStart: Int
+    private let entries: [String: Entry]
+
+    init(path: String) throws {
+        self.path = path
+        do { bytes = try FileSystem.read(path) } catch { throw EmbeddingError(path: path, "cannot read: \(error)") }
+        guard bytes.count >= 8 else {
+            throw EmbeddingError(path: path, "not a safetensors file (\(bytes.count) bytes)")
+        }
+        var headerLength = 0
+        for k in 0..<8 { headerLength |= Int(bytes[k]) << (8 * k) }
+        guard headerLength > 1, headerLength <= bytes.count - 8, headerLength < 100_000_000 else {
+            throw EmbeddingError(path: path, "not a safetensors file (header length \(headerLength))")
+        }
+        dataStart = 8 + headerLength
+        do {
+            entries = try JSONDecoder().decode([String: Entry].self, from: Data(bytes[8..<dataStart]))
+        } catch {
+            throw EmbeddingError(path: path, "damaged safetensors header: \(error)")
+        }
+        // Every tensor, used or not, lies inside the file: a truncated file is refused here.
+        for (name, entry) in entries where name != "__metadata__" {
+            guard let offsets = entry.dataOffsets, offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1],
+                dataStart + offsets[1] <= bytes.count
+            else {
+                throw EmbeddingError(
+                    path: path, "tensor \(name) lies outside the file: the file is damaged or truncated")
+            }
+        }
+    }
+
+    /// A 64-bit hash of the whole file, eight bytes at a time (multiply-xor), to tell one set
+    /// of weights from another.
+    var fingerprint: UInt64 {
+        bytes.withUnsafeBytes { raw in
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+            let words = raw.count / 8
+            for k in 0..<words {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 29
+            }
+            for k in (words * 8)..<raw.count { h = (h ^ UInt64(raw[k])) &* 0xC4CE_B9FE_1A85_EC53 }
+            return h
+        }
+    }
+
+    /// The names of the tensors in the file.
+    var names: [String] { entries.keys.filter { $0 != "__metadata__" }.sorted() }
+
+    /// The `F32` tensor `name`, checked to have `shape`.
+    func floats(_ name: String, shape: [Int]) throws -> [Float] {
+        guard let entry = entries[name], let dtype = entry.dtype, let actual = entry.shape,
+            let offsets = entry.dataOffsets, offsets.count == 2
+        else { throw EmbeddingError(path: path, "no tensor \(name)") }
+        guard dtype == "F32" else { throw EmbeddingError(path: path, "tensor \(name) is \(dtype), not F32") }
+        guard actual == shape else {
+            throw EmbeddingError(path: path, "tensor \(name) has shape \(actual), the configuration needs \(shape)")
+        }
+        let count = shape.reduce(1, *)
+        let start = dataStart + offsets[0]
+        guard offsets[0] >= 0, offsets[1] - offsets[0] == count * 4, start + count * 4 <= bytes.count else {
+            throw EmbeddingError(path: path, "tensor \(name) lies outside the file: the file is damaged or truncated")
+        }
+        var result = [Float](repeating: 0, count: count)
+        result.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + count * 4)]))
+            }
+        }
+        #if _endian(big)
+            for k in result.indices { result[k] = Float(bitPattern: UInt32(littleEndian: result[k].bitPattern)) }
+        #endif
+        return result
+    }
+}
+
+/// The parts of a BERT `config.json` the encoder needs.
+public struct BertConfiguration: Sendable, Equatable, Decodable {
+    public var vocabularySize: Int
+    public var hiddenSize: Int
+    public var layers: Int
+    public var heads: Int
+    public var intermediateSize: Int
+    public var maximumPositions: Int
+    public var typeVocabularySize: Int
+    public var layerNormEpsilon: Float
+    public var activation: String
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize = "vocab_size"
+        case hiddenSize = "hidden_size"
+        case layers = "num_hidden_layers"
+        case heads = "num_attention_heads"
+        case intermediateSize = "intermediate_size"
+        case maximumPositions = "max_position_embeddings"
+        case typeVocabularySize = "type_vocab_size"
+        case layerNormEpsilon = "layer_norm_eps"
+        case activation = "hidden_act"
+    }
+
+    /// Reads and checks a `config.json`.
+    static func load(_ path: String) throws -> BertConfiguration {
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(path) } catch { throw EmbeddingError(path: path, "cannot read: \(error)") }
+        let configuration: BertConfiguration
+        do {
+            configuration = try JSONDecoder().decode(BertConfiguration.self, from: Data(bytes))
+        } catch {
+            throw EmbeddingError(path: path, "not a BERT configuration: \(error)")
+        }
+        guard configuration.hiddenSize > 0, configuration.heads > 0,
+            configuration.hiddenSize % configuration.heads == 0, configuration.layers > 0,
+            configuration.intermediateSize > 0, configuration.maximumPositions > 2, configuration.vocabularySize > 0,
+            configuration.typeVocabularySize > 0
+        else { throw EmbeddingError(path: path, "sizes that do not make a BERT encoder") }
+        guard configuration.activation == "gelu" else {
+            throw EmbeddingError(path: path, "activation \(configuration.activation); only gelu is supported")
+        }
+        return configuration
+    }
+}
