@@ -38,6 +38,20 @@ public struct ProperNames: Sendable, Hashable {
     public var location: SourceLocation
 }
 
+/// Phrases that name several tags at once, in micro-genre names, queries, feed genres and
+/// synopses alike (a `combined` block): "black comedy" is Dark and Comedies, where its word
+/// "black" alone would name African-American.
+public struct CombinedPhrases: Sendable, Hashable {
+    /// The block's id (`black-comedy`).
+    public var id: String
+    /// The phrases, as written in the taxonomy.
+    public var phrases: [String]
+    /// The tags each phrase names, two or more.
+    public var tags: [TagID]
+    /// Where the block is defined.
+    public var location: SourceLocation
+}
+
 /// One facet value: its forms for names, the phrases that name or suggest it, its parents.
 public struct Tag: Sendable, Hashable {
     /// The stable id.
@@ -80,8 +94,8 @@ public struct Tag: Sendable, Hashable {
     /// ("based on the novel by Charles Dickens" of Classic Literature).
     public var people: [String] = []
     /// Phrases that name the tag in a synopsis only, not in names and queries, where they would
-    /// hide another facet ("black comedy" names Dark in a synopsis, but "Black Comedies" is Dark
-    /// and Comedies).
+    /// hide another facet ("dark fantasy" names Dark in a synopsis, but "Dark Fantasy Movies" is
+    /// Dark and Fantasy).
     public var textSynonyms: [String] = []
     /// Where the tag is defined.
     public var location: SourceLocation

@@ -30,6 +30,11 @@ var parser: QueryParser { try! QueryParser(taxonomy: taxonomy) }
         ("Police Academy 3: Back in Training", ["police", "trains"], ["academi", "3", "back"]),
         ("Batman: Year One", [], ["batman", "year", "one"]),
         ("Amélie", [], ["ameli"]),
+        // A black comedy is a dark comedy (a combined phrase), while "black" alone is African-American.
+        ("black comedy", ["dark", "comedies"], []),
+        ("Black Comedies", ["dark", "comedies"], []),
+        ("black-comedy 1990s", ["dark", "comedies", "1990s"], []),
+        ("black dramas", ["african-american", "dramas"], []),
     ])
     func facetsAndTerms(query: String, facets: [String], terms: [String]) throws {
         let parsed = try parser.parse(query)

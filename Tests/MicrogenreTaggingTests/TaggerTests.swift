@@ -146,6 +146,15 @@ import Testing
         #expect((score(darkly, "dark")?.score ?? 0) >= 0.5)
     }
 
+    @Test func aBlackComedyIsDarkAndAComedy() {
+        // A combined phrase names both its tags in a synopsis, as in a name or a query; its word
+        // "black" says nothing of African-American films.
+        let record = film("a", synopsis: "Test is a 1964 British black comedy about a general who starts a war.")
+        #expect((score(record, "dark")?.score ?? 0) >= 0.85)
+        #expect((score(record, "comedies")?.score ?? 0) >= 0.85)
+        #expect((score(record, "african-american")?.score ?? 0) < 0.2)
+    }
+
     @Test func wordsInsideAStudioNameSayNothing() {
         // The taxonomy's names blocks: "20th Century Fox", "Famous Players-Lasky", "American
         // International Pictures" are studios.
