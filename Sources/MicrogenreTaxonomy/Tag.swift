@@ -97,6 +97,9 @@ public struct Tag: Sendable, Hashable {
     /// hide another facet ("dark fantasy" names Dark in a synopsis, but "Dark Fantasy Movies" is
     /// Dark and Fantasy).
     public var textSynonyms: [String] = []
+    /// The phrases of `combined` blocks that name this tag together with others ("black comedy"
+    /// of Dark and of Comedies).
+    public var combinedPhrases: [String] = []
     /// Where the tag is defined.
     public var location: SourceLocation
     /// Where each phrase of the tag is written (the line of its field).
@@ -105,7 +108,8 @@ public struct Tag: Sendable, Hashable {
     /// Every phrase that names the tag: its forms and synonyms, name-only ones included.
     public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms + nameSynonyms }
 
-    /// Every phrase that names or suggests the tag anywhere: naming phrases, text-only synonyms
-    /// and cues (not the phrases that speak against it).
-    public var supportingPhrases: [String] { namingPhrases + textSynonyms + people + cues }
+    /// Every phrase that names or suggests the tag anywhere: naming phrases, text-only synonyms,
+    /// people, cues and the combined phrases that name it with other tags (not the phrases that
+    /// speak against it).
+    public var supportingPhrases: [String] { namingPhrases + textSynonyms + people + cues + combinedPhrases }
 }

@@ -389,6 +389,7 @@ struct TaxonomyReader {
                 }
                 for terms in variants { owners[terms] = "combined '\(block.id)' (\(block.location))" }
                 for index in indexes {
+                    tags[index].combinedPhrases.append(phrase)
                     let entry = PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase)
                     names.add(phrase, entry, analyzer: analyzer)
                     if tags[index].inferredFromText { cues.add(phrase, entry, analyzer: analyzer) }
@@ -404,15 +405,6 @@ struct TaxonomyReader {
         var owners: [[String]: Int] = [:]
         for (index, tag) in tags.enumerated() {
             for phrase in tag.supportingPhrases + tag.against {
-                for terms in PhraseMatcher.termVariants(phrase, analyzer: analyzer) { owners[terms] = index }
-            }
-        }
-        // A combined phrase is a phrase of each of its tags.
-        for block in combinedPhrases {
-            let tags = self.tags
-            guard let index = block.tags.lazy.compactMap({ id in tags.firstIndex { $0.id == id } }).first
-            else { continue }
-            for phrase in block.phrases {
                 for terms in PhraseMatcher.termVariants(phrase, analyzer: analyzer) { owners[terms] = index }
             }
         }

@@ -156,6 +156,10 @@ import Testing
         #expect(tags(taxonomy.names, "black") == [2])
         #expect(tags(taxonomy.cues, "a black farce") == [0, 1])
         #expect(taxonomy.combinedPhrases.map(\.tags) == [ids("a", "b")])
+        // It is a phrase of each tag, so the model masks its words as it masks a tag's own.
+        #expect(taxonomy.tags[0].supportingPhrases.contains("black farce"))
+        #expect(taxonomy.tags[1].supportingPhrases.contains("black farce"))
+        #expect(!taxonomy.tags[2].supportingPhrases.contains("black farce"))
         // The repository's: a black comedy is Dark and Comedies, in a micro-genre name too.
         let grammar = try GenreGrammar(taxonomy: repositoryTaxonomy)
         #expect(grammar.parse("Black Comedies").tags == ids("dark", "comedies"))
