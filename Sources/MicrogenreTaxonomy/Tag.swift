@@ -97,6 +97,10 @@ public struct Tag: Sendable, Hashable {
     /// hide another facet ("dark fantasy" names Dark in a synopsis, but "Dark Fantasy Movies" is
     /// Dark and Fantasy).
     public var textSynonyms: [String] = []
+    /// How many years old a title must be before its synopsis, title or the learned model can
+    /// give it the tag (a classic is an older title, not a recent one whose synopsis mentions "a
+    /// classic"); feed genres and keywords give it at any age. Nil: any age.
+    public var minimumAge: Int?
     /// The phrases of `combined` blocks that name this tag together with others ("black comedy"
     /// of Dark and of Comedies).
     public var combinedPhrases: [String] = []

@@ -166,6 +166,12 @@ struct TaxonomyReader {
         case "name-words": tags[index].nameWords += list.map { $0.lowercased() }
         case "people": tags[index].people += list
         case "text-synonyms": tags[index].textSynonyms += list
+        case "minimum-age":
+            if let years = Int(value), years >= 0 {
+                tags[index].minimumAge = years
+            } else {
+                fail(location, "minimum-age takes a number of years, found '\(value)'")
+            }
         case "parents": tags[index].parents += list.map(TagID.init)
         case "countries": tags[index].countries += list.map { $0.uppercased() }
         case "languages": tags[index].languages += list.map { $0.lowercased() }
@@ -180,7 +186,7 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, people, parents, countries, languages, slot, inferred)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, people, minimum-age, parents, countries, languages, slot, inferred)"
             )
         }
     }
