@@ -42,6 +42,32 @@ var parser: QueryParser { try! QueryParser(taxonomy: taxonomy) }
         #expect(parsed.terms.map(\.term) == terms)
     }
 
+    /// A person's name stays text: its words name no facet, and the rest of the query is parsed
+    /// as before.
+    @Test(arguments: [
+        ("stephen king", [String](), ["stephen", "king"], [["stephen", "king"]]),
+        ("Stephen King horror", ["horror"], ["stephen", "king"], [["stephen", "king"]]),
+        ("jack black comedy", ["comedies"], ["jack", "black"], [["jack", "black"]]),
+        ("king stephen", ["royalty"], ["stephen"], []),
+        ("black comedy", ["dark", "comedies"], [], []),
+        // The taxonomy's people are names with no list given, and name their tags.
+        ("charles dickens", ["based-on-classic-literature"], ["charl", "dicken"], [["charl", "dicken"]]),
+    ])
+    func peoplesNamesStayText(query: String, facets: [String], terms: [String], names: [[String]]) throws {
+        let people = try NameList(["Stephen King", "Jack Black"])
+        let parsed = try QueryParser(taxonomy: taxonomy, people: people).parse(query)
+        #expect(parsed.facets.map(\.tag.rawValue) == facets)
+        #expect(parsed.terms.map(\.term) == terms)
+        #expect(parsed.names.map(\.terms) == names)
+        if let name = parsed.names.first {
+            #expect(String(Array(query)[name.range]) == name.text)
+        }
+    }
+
+    @Test func withoutPeopleANameIsParsedAsBefore() throws {
+        #expect(try parser.parse("stephen king").facets.map(\.tag.rawValue) == ["royalty"])
+    }
+
     @Test func facetRangesPointAtTheWords() throws {
         let query = "dark witty female-led workplace comedy"
         let parsed = try parser.parse(query)
