@@ -70,6 +70,9 @@ public struct ParsedQuery: Sendable, Hashable {
     public var facetTerms: [TermClause] = []
     /// Quoted phrases.
     public var phrases: [PhraseClause] = []
+    /// People's names among the words (``PersonNames``): their words are in ``terms`` too, and
+    /// named no facet.
+    public var names: [PhraseClause] = []
     /// Facets titles must not have (`-horror`).
     public var excludedFacets: [FacetClause] = []
     /// Terms titles must not contain.

@@ -8,6 +8,9 @@ import MicrogenreText
 /// - words: the taxonomy's phrases become facets, longest first, through synonyms, plurals and
 ///   hyphen variants ("female-led workplace comedy" -> strong-female-lead, workplace,
 ///   comedies); the other words are text terms;
+/// - a person's name (two to four words ``PersonNames`` recognizes, or a person of the
+///   taxonomy's `people`) stays text, its words names rather than facets: "stephen king" is a
+///   writer, not royalty;
 /// - `"a quoted phrase"` is a phrase, matched as written, never a facet;
 /// - `-word`, `-"a phrase"`: exclude the facet the words name, else the words;
 /// - filters (a name of letters, a colon, a value) `year:1990..1999` (also `year:1995`, `year:>=2000`, `year:..1980`), `kind:series`,
@@ -18,6 +21,12 @@ import MicrogenreText
 public struct QueryParser {
     private let taxonomy: Taxonomy
     private let analyzer: Analyzer
+    private let people: (any PersonNames)?
+    /// The taxonomy's people, by their analyzed terms, with the tags they name.
+    private let taxonomyPeople: [[String]: [TagID]]
+
+    /// The longest run of words looked up as a person's name.
+    static let longestName = 4
 
     /// Words of the micro-genre grammar that join facets and mean nothing alone ("movies about
     /// revenge", "comedies featuring ..."), as analyzed terms.
@@ -34,10 +43,51 @@ public struct QueryParser {
     /// Filters the parser knows.
     public static let filterNames = ["year", "kind", "rating", "runtime"]
 
-    /// Creates a parser over `taxonomy`.
-    public init(taxonomy: Taxonomy) throws {
+    /// Creates a parser over `taxonomy`; `people` recognizes people's names among the query's
+    /// words (the taxonomy's `people` are recognized either way).
+    public init(taxonomy: Taxonomy, people: (any PersonNames)? = nil) throws {
         self.taxonomy = taxonomy
         analyzer = try Analyzer()
+        self.people = people
+        var taxonomyPeople: [[String]: [TagID]] = [:]
+        for tag in taxonomy.tags {
+            for person in tag.people {
+                let terms = analyzer.analyze(person).filter { $0.type != .compound }.map(\.term)
+                if terms.count >= 2 { taxonomyPeople[terms, default: []].append(tag.id) }
+            }
+        }
+        self.taxonomyPeople = taxonomyPeople
+    }
+
+    /// Whether `terms` are a person's name.
+    private func isPerson(_ terms: ArraySlice<String>) -> Bool {
+        taxonomyPeople[Array(terms)] != nil || people?.isPerson(terms) == true
+    }
+
+    /// The byte ranges of `joined` that are people's names: runs of two to ``longestName``
+    /// words at consecutive positions (no stopword between), longest first, left to right.
+    private func nameSpans(_ words: [Token]) -> [Range<Int>] {
+        var spans: [Range<Int>] = []
+        let terms = words.map(\.term)
+        var start = 0
+        while start + 1 < words.count {
+            var found = 0
+            for length in stride(from: min(Self.longestName, words.count - start), through: 2, by: -1) {
+                let run = start..<(start + length)
+                guard run.dropFirst().allSatisfy({ words[$0].position == words[$0 - 1].position + 1 }) else { continue }
+                if isPerson(terms[run]) {
+                    found = length
+                    break
+                }
+            }
+            if found > 0 {
+                spans.append(words[start].startOffset..<words[start + found - 1].endOffset)
+                start += found
+            } else {
+                start += 1
+            }
+        }
+        return spans
     }
 
     /// Parses `text`.
@@ -132,7 +182,26 @@ public struct QueryParser {
             columns[start]..<(end < columns.count ? columns[end - 1] + 1 : columns.last!)
         }
         let bytes = Array(joined.utf8)
-        let tokens = taxonomy.names.tokens(of: joined, analyzer: analyzer)
+        let words = analyzer.analyze(joined).filter { $0.type != .compound }
+        // People's names first: their words name no facet ("stephen king" is no royalty).
+        let names = excluded ? [] : nameSpans(words)
+        for span in names {
+            let inside = words.filter { span.contains($0.startOffset) }
+            let name = ParsedQuery.PhraseClause(
+                terms: inside.map(\.term), offsets: inside.map { $0.position - inside[0].position },
+                text: String(decoding: bytes[span], as: UTF8.self), range: range(span.lowerBound, span.upperBound))
+            query.names.append(name)
+            // A person of the taxonomy names the tag too ("charles dickens": based on Classic Literature).
+            for tag in taxonomyPeople[name.terms] ?? [] where !query.facets.contains(where: { $0.tag == tag }) {
+                query.facets.append(ParsedQuery.FacetClause(tag: tag, text: name.text, range: name.range))
+            }
+        }
+        var tokens = taxonomy.names.tokens(of: joined, analyzer: analyzer)
+        // A name's words take part in no phrase ("jack black comedy" is Jack Black and Comedies).
+        for k in tokens.indices
+        where names.contains(where: { $0.lowerBound < tokens[k].end && tokens[k].start < $0.upperBound }) {
+            tokens[k].term = -1
+        }
         let matches = taxonomy.names.matches(in: tokens)
         for match in matches {
             for entry in match.entries {

@@ -56,6 +56,9 @@ public final class Tagger {
     public var weights = TaggerWeights()
     /// Scores below this are dropped from results.
     public var minimumScore = 0.05
+    /// The year a title's age is counted to, for tags with a minimum age (the taxonomy's
+    /// `minimum-age`: a classic is an older title); by default the current year (UTC).
+    public var referenceYear = Tagger.currentYear
 
     private let namesAnalyzer: Analyzer
     private let textAnalyzer: Analyzer
@@ -65,6 +68,8 @@ public final class Tagger {
     private let classifierTags: [Int?]
     /// The taxonomy's `strong-female-lead` tag, when it has one.
     private let femaleLead: Int?
+    /// The tags with a minimum age.
+    private let agedTags: [Int]
     private let negators: Set<String> = [
         "not", "no", "never", "without", "neither", "nor", "isn't", "wasn't", "aren't", "doesn't", "don't", "didn't",
         "won't", "cannot", "can't", "hardly", "non",
@@ -75,6 +80,7 @@ public final class Tagger {
         self.taxonomy = taxonomy
         self.model = model
         femaleLead = taxonomy.index(of: TagID("strong-female-lead"))
+        agedTags = taxonomy.tags.indices.filter { taxonomy.tags[$0].minimumAge != nil }
         namesAnalyzer = try Analyzer()
         textAnalyzer = try Analyzer(
             options: AnalyzerOptions(stem: true, removeStopwords: false, catenateHyphenated: true))
@@ -102,6 +108,7 @@ public final class Tagger {
         var pronouns = (female: 0, male: 0)
         var features = addSynopses(record, to: &scores, pronouns: &pronouns)
         addLeadGender(pronouns, to: &scores)
+        keepFeedEvidenceOfTagsTooYoung(for: record, in: &scores)
         let rules = scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
         guard let model else { return rules }
         for person in record.people.prefix(Self.maximumPeopleFeatures) {
@@ -132,10 +139,37 @@ public final class Tagger {
                 }
             }
         }
+        keepFeedEvidenceOfTagsTooYoung(for: record, in: &scores)
+        for tag in tagsTooYoung(for: record) { replaced[tag] = nil }
         var combined = scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
         combined.removeAll { score in taxonomy.index(of: score.tag).map { replaced[$0] != nil } ?? false }
         combined += replaced.values.filter { $0.score >= minimumScore }
         return combined.sorted { $0.score != $1.score ? $0.score > $1.score : $0.tag < $1.tag }
+    }
+
+    /// The tags whose minimum age `record` has not reached by ``referenceYear`` (none when it
+    /// has no year).
+    private func tagsTooYoung(for record: TitleRecord) -> [Int] {
+        guard !agedTags.isEmpty, let year = record.year else { return [] }
+        return agedTags.filter { referenceYear - year < taxonomy.tags[$0].minimumAge! }
+    }
+
+    /// A title younger than a tag's minimum age gets it from feed genres and keywords only: its
+    /// synopsis, title and the model say "classic" of a recent film when they mean a work it is
+    /// based on or pays tribute to ("a classic", "classic Hollywood", "the golden age of").
+    private func keepFeedEvidenceOfTagsTooYoung(for record: TitleRecord, in scores: inout ScoreSheet) {
+        for tag in tagsTooYoung(for: record) {
+            scores.evidence[tag].removeAll { $0.source != .genre && $0.source != .keyword && $0.source != .metadata }
+            if scores.evidence[tag].isEmpty { scores.negated[tag] = false }
+        }
+    }
+
+    /// The current year (UTC), from the system clock.
+    public static var currentYear: Int {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        return Int(parts.tm_year) + 1900
     }
 
     /// How far `probability` rises above the probability of a title with no features (the
@@ -188,6 +222,7 @@ public final class Tagger {
         var scores = ScoreSheet(count: taxonomy.tags.count)
         addNamedFields(record, to: &scores)
         _ = addSynopses(record, to: &scores)
+        keepFeedEvidenceOfTagsTooYoung(for: record, in: &scores)
         var result: Set<Int> = []
         for index in scores.touched
         where !scores.negated[index]

@@ -38,6 +38,20 @@ public struct ProperNames: Sendable, Hashable {
     public var location: SourceLocation
 }
 
+/// Phrases that name several tags at once, in micro-genre names, queries, feed genres and
+/// synopses alike (a `combined` block): "black comedy" is Dark and Comedies, where its word
+/// "black" alone would name African-American.
+public struct CombinedPhrases: Sendable, Hashable {
+    /// The block's id (`black-comedy`).
+    public var id: String
+    /// The phrases, as written in the taxonomy.
+    public var phrases: [String]
+    /// The tags each phrase names, two or more.
+    public var tags: [TagID]
+    /// Where the block is defined.
+    public var location: SourceLocation
+}
+
 /// One facet value: its forms for names, the phrases that name or suggest it, its parents.
 public struct Tag: Sendable, Hashable {
     /// The stable id.
@@ -80,9 +94,16 @@ public struct Tag: Sendable, Hashable {
     /// ("based on the novel by Charles Dickens" of Classic Literature).
     public var people: [String] = []
     /// Phrases that name the tag in a synopsis only, not in names and queries, where they would
-    /// hide another facet ("black comedy" names Dark in a synopsis, but "Black Comedies" is Dark
-    /// and Comedies).
+    /// hide another facet ("dark fantasy" names Dark in a synopsis, but "Dark Fantasy Movies" is
+    /// Dark and Fantasy).
     public var textSynonyms: [String] = []
+    /// How many years old a title must be before its synopsis, title or the learned model can
+    /// give it the tag (a classic is an older title, not a recent one whose synopsis mentions "a
+    /// classic"); feed genres and keywords give it at any age. Nil: any age.
+    public var minimumAge: Int?
+    /// The phrases of `combined` blocks that name this tag together with others ("black comedy"
+    /// of Dark and of Comedies).
+    public var combinedPhrases: [String] = []
     /// Where the tag is defined.
     public var location: SourceLocation
     /// Where each phrase of the tag is written (the line of its field).
@@ -91,7 +112,8 @@ public struct Tag: Sendable, Hashable {
     /// Every phrase that names the tag: its forms and synonyms, name-only ones included.
     public var namingPhrases: [String] { [form, noun, modifier].compactMap { $0 } + synonyms + nameSynonyms }
 
-    /// Every phrase that names or suggests the tag anywhere: naming phrases, text-only synonyms
-    /// and cues (not the phrases that speak against it).
-    public var supportingPhrases: [String] { namingPhrases + textSynonyms + people + cues }
+    /// Every phrase that names or suggests the tag anywhere: naming phrases, text-only synonyms,
+    /// people, cues and the combined phrases that name it with other tags (not the phrases that
+    /// speak against it).
+    public var supportingPhrases: [String] { namingPhrases + textSynonyms + people + cues + combinedPhrases }
 }

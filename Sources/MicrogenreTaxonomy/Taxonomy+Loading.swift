@@ -30,6 +30,7 @@ struct TaxonomyReader {
     var facets: [Facet] = []
     var tags: [Tag] = []
     var properNames: [ProperNames] = []
+    var combinedPhrases: [CombinedPhrases] = []
     var problems: [Diagnostic] = []
     private var facetLocations: [String: SourceLocation] = [:]
 
@@ -38,6 +39,7 @@ struct TaxonomyReader {
         case facet(Int)
         case tag(Int)
         case names(Int)
+        case combined(Int)
     }
 
     mutating func read(_ text: String, file: String) {
@@ -54,7 +56,9 @@ struct TaxonomyReader {
             if !indented {
                 let words = content.split(separator: " ", maxSplits: 1).map(String.init)
                 guard words.count == 2 else {
-                    fail(location, "expected 'facet ID', 'tag ID', 'names ID' or 'ignore ID', found '\(content)'")
+                    fail(
+                        location,
+                        "expected 'facet ID', 'tag ID', 'names ID', 'ignore ID' or 'combined ID', found '\(content)'")
                     block = .none
                     continue
                 }
@@ -89,8 +93,16 @@ struct TaxonomyReader {
                     }
                     properNames.append(ProperNames(id: id, keyword: words[0], phrases: [], location: location))
                     block = .names(properNames.count - 1)
+                case "combined":
+                    if let earlier = combinedPhrases.first(where: { $0.id == id }) {
+                        fail(location, "duplicate combined block '\(id)' (first defined at \(earlier.location))")
+                    }
+                    combinedPhrases.append(CombinedPhrases(id: id, phrases: [], tags: [], location: location))
+                    block = .combined(combinedPhrases.count - 1)
                 default:
-                    fail(location, "expected 'facet ID', 'tag ID', 'names ID' or 'ignore ID', found '\(content)'")
+                    fail(
+                        location,
+                        "expected 'facet ID', 'tag ID', 'names ID', 'ignore ID' or 'combined ID', found '\(content)'")
                     block = .none
                 }
                 continue
@@ -103,7 +115,7 @@ struct TaxonomyReader {
             let value = String(content[content.index(after: colon)...].drop(while: { $0 == " " }))
             switch block {
             case .none:
-                fail(location, "field '\(key)' outside a facet, tag, names or ignore block")
+                fail(location, "field '\(key)' outside a facet, tag, names, ignore or combined block")
             case .facet(let index):
                 switch key {
                 case "name": facets[index].name = value
@@ -123,6 +135,12 @@ struct TaxonomyReader {
                     continue
                 }
                 properNames[index].phrases += Self.commaList(value)
+            case .combined(let index):
+                switch key {
+                case "phrases": combinedPhrases[index].phrases += Self.commaList(value)
+                case "tags": combinedPhrases[index].tags += Self.commaList(value).map(TagID.init)
+                default: fail(location, "unknown combined field '\(key)' (known: phrases, tags)")
+                }
             }
         }
     }
@@ -148,6 +166,12 @@ struct TaxonomyReader {
         case "name-words": tags[index].nameWords += list.map { $0.lowercased() }
         case "people": tags[index].people += list
         case "text-synonyms": tags[index].textSynonyms += list
+        case "minimum-age":
+            if let years = Int(value), years >= 0 {
+                tags[index].minimumAge = years
+            } else {
+                fail(location, "minimum-age takes a number of years, found '\(value)'")
+            }
         case "parents": tags[index].parents += list.map(TagID.init)
         case "countries": tags[index].countries += list.map { $0.uppercased() }
         case "languages": tags[index].languages += list.map { $0.lowercased() }
@@ -162,7 +186,7 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, people, parents, countries, languages, slot, inferred)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, people, minimum-age, parents, countries, languages, slot, inferred)"
             )
         }
     }
@@ -257,9 +281,12 @@ struct TaxonomyReader {
             addAgainst(tag, index, to: &cues, analyzer: analyzer)
             expandNameWords(of: index, analyzer: analyzer)
         }
+        addCombinedPhrases(byID, names: &names, cues: &cues, analyzer: analyzer)
         addProperNames(to: &cues, analyzer: analyzer)
         if !problems.isEmpty { throw TaxonomyError(problems) }
-        var taxonomy = Taxonomy(facets: facets, tags: tags, names: names, cues: cues, properNames: properNames)
+        var taxonomy = Taxonomy(
+            facets: facets, tags: tags, names: names, cues: cues, properNames: properNames,
+            combinedPhrases: combinedPhrases)
         taxonomy.warnings = stopwordReductions(analyzer: analyzer)
         return taxonomy
     }
@@ -330,6 +357,51 @@ struct TaxonomyReader {
             }
         }
         return warnings
+    }
+
+    /// The `combined` blocks' phrases, as naming entries of each of their tags, in names and
+    /// queries and (for tags inferred from text) in synopses. A combined phrase can be no phrase
+    /// of a tag, nor of another block: it would name that tag alone in one place and several in
+    /// another.
+    private mutating func addCombinedPhrases(
+        _ byID: [TagID: Int], names: inout PhraseMatcher, cues: inout PhraseMatcher, analyzer: Analyzer
+    ) {
+        var owners: [[String]: String] = [:]
+        for tag in tags {
+            for phrase in tag.supportingPhrases + tag.against {
+                for terms in PhraseMatcher.termVariants(phrase, analyzer: analyzer) {
+                    owners[terms] = "tag '\(tag.id)' (\(tag.phraseLocations[phrase] ?? tag.location))"
+                }
+            }
+        }
+        for block in combinedPhrases {
+            let indexes = block.tags.compactMap { byID[$0] }
+            for id in block.tags where byID[id] == nil {
+                fail(block.location, "combined block '\(block.id)' names unknown tag '\(id)'")
+            }
+            if Set(block.tags).count < 2 {
+                fail(
+                    block.location, "combined block '\(block.id)' must name two or more tags (one tag takes a synonym)")
+            }
+            if block.phrases.isEmpty { fail(block.location, "combined block '\(block.id)' lists no phrases") }
+            for phrase in block.phrases {
+                let variants = PhraseMatcher.termVariants(phrase, analyzer: analyzer)
+                if variants.isEmpty {
+                    fail(block.location, "phrase '\(phrase)' of combined '\(block.id)' holds only stopwords")
+                }
+                if let owner = variants.lazy.compactMap({ owners[$0] }).first {
+                    fail(block.location, "phrase '\(phrase)' of combined '\(block.id)' is already a phrase of \(owner)")
+                    continue
+                }
+                for terms in variants { owners[terms] = "combined '\(block.id)' (\(block.location))" }
+                for index in indexes {
+                    tags[index].combinedPhrases.append(phrase)
+                    let entry = PhraseMatcher.Entry(tag: index, isNaming: true, phrase: phrase)
+                    names.add(phrase, entry, analyzer: analyzer)
+                    if tags[index].inferredFromText { cues.add(phrase, entry, analyzer: analyzer) }
+                }
+            }
+        }
     }
 
     /// The `names` blocks' phrases, as cue entries that stand for no tag. A proper name cannot

@@ -15,6 +15,8 @@ public struct Taxonomy: Sendable {
     public let cues: PhraseMatcher
     /// The `names` blocks: proper names whose words say nothing of a title.
     public let properNames: [ProperNames]
+    /// The `combined` blocks: phrases that name several tags at once.
+    public let combinedPhrases: [CombinedPhrases]
     /// Problems that do not stop loading, for `taxonomy check` to show (a phrase that is a
     /// single common word once its stopwords are dropped).
     public internal(set) var warnings: [Diagnostic] = []
@@ -23,9 +25,13 @@ public struct Taxonomy: Sendable {
     private let ancestorIndexes: [[Int]]
     private let descendantIndexes: [[Int]]
 
-    init(facets: [Facet], tags: [Tag], names: PhraseMatcher, cues: PhraseMatcher, properNames: [ProperNames] = []) {
+    init(
+        facets: [Facet], tags: [Tag], names: PhraseMatcher, cues: PhraseMatcher, properNames: [ProperNames] = [],
+        combinedPhrases: [CombinedPhrases] = []
+    ) {
         self.facets = facets
         self.properNames = properNames
+        self.combinedPhrases = combinedPhrases
         self.tags = tags
         self.names = names
         self.cues = cues

@@ -66,10 +66,11 @@ struct TaxonomyOptions: ParsableArguments {
 }
 
 extension TaxonomyOptions {
-    /// Parses `query` against the taxonomy; a malformed query prints its error (with the caret
-    /// under the fault) and exits with status 1.
-    func parseQuery(_ query: String) throws -> ParsedQuery {
-        let parser = try QueryParser(taxonomy: load())
+    /// Parses `query` against the taxonomy, recognizing the names `people` knows (an index's
+    /// credited people) as names rather than facets; a malformed query prints its error (with
+    /// the caret under the fault) and exits with status 1.
+    func parseQuery(_ query: String, people: (any PersonNames)? = nil) throws -> ParsedQuery {
+        let parser = try QueryParser(taxonomy: load(), people: people)
         do {
             return try parser.parse(query)
         } catch let error as QueryError {

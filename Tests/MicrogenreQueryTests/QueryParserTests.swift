@@ -30,11 +30,42 @@ var parser: QueryParser { try! QueryParser(taxonomy: taxonomy) }
         ("Police Academy 3: Back in Training", ["police", "trains"], ["academi", "3", "back"]),
         ("Batman: Year One", [], ["batman", "year", "one"]),
         ("Amélie", [], ["ameli"]),
+        // A black comedy is a dark comedy (a combined phrase), while "black" alone is African-American.
+        ("black comedy", ["dark", "comedies"], []),
+        ("Black Comedies", ["dark", "comedies"], []),
+        ("black-comedy 1990s", ["dark", "comedies", "1990s"], []),
+        ("black dramas", ["african-american", "dramas"], []),
     ])
     func facetsAndTerms(query: String, facets: [String], terms: [String]) throws {
         let parsed = try parser.parse(query)
         #expect(parsed.facets.map(\.tag.rawValue) == facets)
         #expect(parsed.terms.map(\.term) == terms)
+    }
+
+    /// A person's name stays text: its words name no facet, and the rest of the query is parsed
+    /// as before.
+    @Test(arguments: [
+        ("stephen king", [String](), ["stephen", "king"], [["stephen", "king"]]),
+        ("Stephen King horror", ["horror"], ["stephen", "king"], [["stephen", "king"]]),
+        ("jack black comedy", ["comedies"], ["jack", "black"], [["jack", "black"]]),
+        ("king stephen", ["royalty"], ["stephen"], []),
+        ("black comedy", ["dark", "comedies"], [], []),
+        // The taxonomy's people are names with no list given, and name their tags.
+        ("charles dickens", ["based-on-classic-literature"], ["charl", "dicken"], [["charl", "dicken"]]),
+    ])
+    func peoplesNamesStayText(query: String, facets: [String], terms: [String], names: [[String]]) throws {
+        let people = try NameList(["Stephen King", "Jack Black"])
+        let parsed = try QueryParser(taxonomy: taxonomy, people: people).parse(query)
+        #expect(parsed.facets.map(\.tag.rawValue) == facets)
+        #expect(parsed.terms.map(\.term) == terms)
+        #expect(parsed.names.map(\.terms) == names)
+        if let name = parsed.names.first {
+            #expect(String(Array(query)[name.range]) == name.text)
+        }
+    }
+
+    @Test func withoutPeopleANameIsParsedAsBefore() throws {
+        #expect(try parser.parse("stephen king").facets.map(\.tag.rawValue) == ["royalty"])
     }
 
     @Test func facetRangesPointAtTheWords() throws {

@@ -146,6 +146,38 @@ import Testing
         #expect((score(darkly, "dark")?.score ?? 0) >= 0.5)
     }
 
+    @Test func aBlackComedyIsDarkAndAComedy() {
+        // A combined phrase names both its tags in a synopsis, as in a name or a query; its word
+        // "black" says nothing of African-American films.
+        let record = film("a", synopsis: "Test is a 1964 British black comedy about a general who starts a war.")
+        #expect((score(record, "dark")?.score ?? 0) >= 0.85)
+        #expect((score(record, "comedies")?.score ?? 0) >= 0.85)
+        #expect((score(record, "african-american")?.score ?? 0) < 0.2)
+    }
+
+    @Test func aRecentTitleIsNoClassicFromItsSynopsis() throws {
+        // The taxonomy's minimum-age: a classic is an older title.
+        let tagger = try Tagger(taxonomy: repositoryTaxonomy)
+        tagger.referenceYear = 2026
+        func classic(_ record: TitleRecord) -> Double {
+            tagger.tag(record).first { $0.tag == TagID("classic") }?.score ?? 0
+        }
+        let lead = "is a comedy-drama film set during the golden age of Hollywood. It is a classic tale."
+        #expect(classic(film("a", "Test", synopsis: "Test \(lead)", year: 2019)) < 0.2)
+        #expect(classic(film("b", "Test", synopsis: "Test \(lead)", year: 1952)) >= 0.5)
+        // The feed's own genre still names it, at any age.
+        #expect(classic(film("c", "Test", synopsis: "Test \(lead)", year: 2019, genres: ["Classics"])) >= 0.9)
+        // The age is counted to the reference year.
+        tagger.referenceYear = 2050
+        #expect(classic(film("d", "Test", synopsis: "Test \(lead)", year: 2019)) >= 0.5)
+        // A taxonomy's minimum age must be a number.
+        #expect(throws: TaxonomyError.self) {
+            try Taxonomy.parse([
+                (file: "t.taxonomy", text: "facet f\n  slot: tone\ntag a\n  form: A\n  minimum-age: old\n")
+            ])
+        }
+    }
+
     @Test func wordsInsideAStudioNameSayNothing() {
         // The taxonomy's names blocks: "20th Century Fox", "Famous Players-Lasky", "American
         // International Pictures" are studios.

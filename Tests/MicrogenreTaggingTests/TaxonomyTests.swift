@@ -63,7 +63,21 @@ import Testing
             "facet f\n  slot: tone\ntag a\n  form: A\n  against: the, of\n",
             "t.taxonomy:5: error: phrase 'the' of tag 'a' holds only stopwords"
         ),
-        ("  form: A\n", "t.taxonomy:1: error: field 'form' outside a facet, tag, names or ignore block"),
+        ("  form: A\n", "t.taxonomy:1: error: field 'form' outside a facet, tag, names, ignore or combined block"),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\ncombined ab\n  phrases: a b\n  tags: a, nope\n",
+            "t.taxonomy:5: error: combined block 'ab' names unknown tag 'nope'"
+        ),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\ncombined ab\n  phrases: a b\n  tags: a\n",
+            "t.taxonomy:5: error: combined block 'ab' must name two or more tags"
+        ),
+        (
+            "facet f\n  slot: tone\ntag a\n  form: A\n  cues: grim farce\ntag b\n  form: B\n"
+                + "combined ab\n  phrases: grim farces\n  tags: a, b\n",
+            "t.taxonomy:8: error: phrase 'grim farces' of combined 'ab' is already a phrase of tag 'a' (t.taxonomy:5)"
+        ),
+        ("combined ab\n  colour: red\n", "t.taxonomy:2: error: unknown combined field 'colour' (known: phrases, tags)"),
         (
             "facet f\n  slot: tone\ntag a\n  form: A\n  cues: famous\nnames studios\n  phrases: Famous, Paramount\n",
             "t.taxonomy:6: error: phrase 'Famous' of names 'studios' is a phrase of tag 'a' (t.taxonomy:3)"
@@ -123,6 +137,33 @@ import Testing
             !taxonomy.names.matches(in: taxonomy.names.tokens(of: "grim farce", analyzer: analyzer)).contains {
                 $0.entries.contains { $0.phrase == "grim farce" }
             })
+    }
+
+    @Test func aCombinedPhraseNamesEachOfItsTagsInNamesAndSynopses() throws {
+        let taxonomy = try Taxonomy.parse([
+            (
+                file: "t.taxonomy",
+                text: "facet f\n  slot: tone\ntag a\n  form: Grim\ntag b\n  form: Farce\n  synonyms: farce\n"
+                    + "tag c\n  form: Odd\n  name-synonyms: black\ncombined grim-farce\n  phrases: black farce\n  tags: a, b\n"
+            )
+        ])
+        let analyzer = try Analyzer()
+        func tags(_ matcher: PhraseMatcher, _ text: String) -> [Int] {
+            matcher.matches(in: matcher.tokens(of: text, analyzer: analyzer)).flatMap { $0.entries.map(\.tag) }.sorted()
+        }
+        #expect(tags(taxonomy.names, "Black Farces") == [0, 1])
+        #expect(tags(taxonomy.names, "black-farce") == [0, 1])
+        #expect(tags(taxonomy.names, "black") == [2])
+        #expect(tags(taxonomy.cues, "a black farce") == [0, 1])
+        #expect(taxonomy.combinedPhrases.map(\.tags) == [ids("a", "b")])
+        // It is a phrase of each tag, so the model masks its words as it masks a tag's own.
+        #expect(taxonomy.tags[0].supportingPhrases.contains("black farce"))
+        #expect(taxonomy.tags[1].supportingPhrases.contains("black farce"))
+        #expect(!taxonomy.tags[2].supportingPhrases.contains("black farce"))
+        // The repository's: a black comedy is Dark and Comedies, in a micro-genre name too.
+        let grammar = try GenreGrammar(taxonomy: repositoryTaxonomy)
+        #expect(grammar.parse("Black Comedies").tags == ids("dark", "comedies"))
+        #expect(grammar.parse("Black Dramas").tags == ids("african-american", "dramas"))
     }
 
     @Test func synonymsMatchPluralsHyphensAndCompounds() throws {

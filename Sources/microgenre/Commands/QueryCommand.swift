@@ -1,5 +1,6 @@
 import ArgumentParser
 import MicrogenreCore
+import MicrogenreIndex
 import MicrogenreQuery
 import MicrogenreTaxonomy
 
@@ -11,7 +12,10 @@ struct QueryCommand: ParsableCommand {
             Words naming taxonomy facets become facets (longest phrase first, through synonyms, \
             plurals and hyphen variants); other words are text terms; "quoted phrases" are \
             phrases; -word excludes a facet or a word; filters: year:1990..1999, year:>=2000, \
-            kind:series, rating:<=PG-13, runtime:<90. Malformed syntax is reported with its column.
+            kind:series, rating:<=PG-13, runtime:<90. With --index, a run of words that a title \
+            of the index credits as a person ("stephen king") is a name: its words stay text \
+            terms, not facets; the taxonomy's people ("charles dickens") are names either way. \
+            Malformed syntax is reported with its column.
             """
     )
 
@@ -20,11 +24,20 @@ struct QueryCommand: ParsableCommand {
 
     @OptionGroup var taxonomyOptions: TaxonomyOptions
 
+    @Option(help: "An index whose credited people are recognized as names (without it, only the taxonomy's people).")
+    var index: String?
+
     @Flag(help: "Print the parse as JSON.")
     var json = false
 
     func run() throws {
-        let parsed = try taxonomyOptions.parseQuery(query)
+        var people: IndexReader?
+        if let index {
+            var location = IndexLocation()
+            location.path = index
+            people = try location.openOrExit()
+        }
+        let parsed = try taxonomyOptions.parseQuery(query, people: people)
         if json {
             var writer = JSONWriter()
             writer.beginObject()
@@ -48,6 +61,9 @@ struct QueryCommand: ParsableCommand {
             writer.beginArray("phrases")
             for clause in parsed.phrases { writer.strings(clause.terms) }
             writer.endArray()
+            writer.beginArray("names")
+            for clause in parsed.names { writer.strings(clause.terms) }
+            writer.endArray()
             facets(parsed.excludedFacets, "excludedFacets")
             writer.strings(parsed.excludedTerms.map(\.term), "excludedTerms")
             writer.strings(parsed.filters.map(\.text), "filters")
@@ -56,6 +72,9 @@ struct QueryCommand: ParsableCommand {
             return
         }
         for clause in parsed.facets { Output.line("facet   " + clause.tag.rawValue.padded(24) + "\"\(clause.text)\"") }
+        for clause in parsed.names {
+            Output.line("name    " + clause.terms.joined(separator: " ").padded(24) + "\"\(clause.text)\"")
+        }
         for clause in parsed.terms { Output.line("term    " + clause.term.padded(24) + "\"\(clause.text)\"") }
         for clause in parsed.phrases {
             Output.line("phrase  " + clause.terms.joined(separator: " ").padded(24) + "\"\(clause.text)\"")

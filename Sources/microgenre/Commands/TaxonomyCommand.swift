@@ -22,7 +22,8 @@ struct TaxonomyCommand: ParsableCommand {
             Output.line(
                 "\(try taxonomyOptions.resolvedDirectory()): \(taxonomy.tags.count) tags in \(taxonomy.facets.count) facets, valid"
             )
-            let width = max(12, (taxonomy.facets.map(\.id) + taxonomy.properNames.map(\.id)).map(\.count).max()! + 2)
+            let blocks = taxonomy.facets.map(\.id) + taxonomy.properNames.map(\.id) + taxonomy.combinedPhrases.map(\.id)
+            let width = max(12, blocks.map(\.count).max()! + 2)
             for facet in taxonomy.facets {
                 let tags = taxonomy.tags(inFacet: facet.id)
                 let phrases = tags.reduce(0) { $0 + $1.supportingPhrases.count + $1.against.count }
@@ -33,6 +34,12 @@ struct TaxonomyCommand: ParsableCommand {
                 Output.line(
                     "  " + block.id.padded(width)
                         + "\(block.phrases.count) phrases (\(block.keyword == "names" ? "proper names" : "ignored"): no tag)"
+                )
+            }
+            for block in taxonomy.combinedPhrases {
+                Output.line(
+                    "  " + block.id.padded(width)
+                        + "\(block.phrases.count) phrases (combined: \(block.tags.map(\.rawValue).joined(separator: " + ")))"
                 )
             }
         }
