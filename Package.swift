@@ -132,6 +132,7 @@ let package = Package(
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy", "MicrogenreTagging",
                 "MicrogenreQuery", "MicrogenreIndex", "MicrogenreEvents", "MicrogenrePersonalization",
+                "MicrogenreEmbedding",
             ],
             swiftSettings: strictSettings
         ),

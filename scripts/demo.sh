@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on the bundled Corpus: set up, build in release, ingest, tag, index, search, and
-# build personalized rows from a bundled synthetic viewing history.
+# The main job on the bundled Corpus: set up (system packages and the sentence-embedding model),
+# build in release, ingest, tag, embed, index, search (lexical and hybrid), and build
+# personalized rows from a bundled synthetic viewing history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -45,11 +46,27 @@ echo "\$ microgenre genres Corpus/films.xml.gz --min-titles 20 --limit 25"
 "$bin" genres Corpus/films.xml.gz --max-warnings 0 --min-titles 20 --limit 25
 
 echo
-echo "\$ microgenre index --replace Corpus/films.xml.gz"
+echo "\$ microgenre embed \"The weather is lovely today.\" \"It's so sunny outside!\" \"He drove to the stadium.\""
+if "$bin" embed "The weather is lovely today." "It's so sunny outside!" "He drove to the stadium." 2>/dev/null; then
+    embedded=1
+else
+    embedded=0
+    echo "(no sentence-embedding model: scripts/setup-model.sh installs it; searches below are lexical)"
+fi
+
+echo
+echo "\$ microgenre index --replace Corpus/films.xml.gz     # with the model: embeds every title, several minutes"
 "$bin" index --replace --max-warnings 0 Corpus/films.xml.gz
 
+for mode in lexical hybrid; do
+    [ "$mode" = hybrid ] && [ "$embedded" = 0 ] && continue
+    echo
+    echo "\$ microgenre search \"dark witty female-led workplace comedy\" --mode $mode --limit 8"
+    "$bin" search "dark witty female-led workplace comedy" --mode "$mode" --limit 8
+done
+
 for query in "dark witty female-led workplace comedy" "heist thrillers from the 1990s" "tom hanks comedies" \
-    'westerns -silent year:1950..1959'; do
+    'westerns -silent year:1950..1959' "atmospheric creepy small town"; do
     echo
     echo "\$ microgenre search \"$query\" --limit 5 --explain"
     "$bin" search "$query" --limit 5 --explain

@@ -195,12 +195,13 @@ class Model:
         return self.forward(self.encode(texts), dtype).astype(np.float32)
 
 
-def load(model_dir, require_json=False):
+def load(model_dir, require_json=False, max_tokens=MAX_TOKENS):
     """Loads the real model; the module-level encode() and embed() then use it."""
     global _default
     model_dir = Path(model_dir)
     config = json.loads((model_dir / "config.json").read_text())
-    _default = Model(read_safetensors(model_dir / "model.safetensors"), config, real_tokenizer(model_dir, require_json=require_json))
+    tokenizer = real_tokenizer(model_dir, max_tokens=max_tokens, require_json=require_json)
+    _default = Model(read_safetensors(model_dir / "model.safetensors"), config, tokenizer)
     return _default
 
 
@@ -431,7 +432,7 @@ def cmd_texts(args):
 
 
 def cmd_bench(args):
-    model = load(args.model_dir)
+    model = load(args.model_dir, max_tokens=args.max_tokens)
     with open(args.texts) as lines:
         texts = [json.loads(line)["text"] for line in lines if line.strip()]
     start = time.perf_counter()
@@ -468,6 +469,7 @@ def main():
     p.add_argument("model_dir")
     p.add_argument("texts")
     p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--max-tokens", type=int, default=MAX_TOKENS, help="cut each text to this many ids, [CLS] and [SEP] included")
     p.set_defaults(run=cmd_bench)
     args = parser.parse_args()
     args.run(args)

@@ -119,7 +119,7 @@ struct SearchBenchmark {
     }
 
     /// Facet phrases (tone + genre), title lookups, person lookups, and person + genre.
-    private func makeQueries(_ records: [TitleRecord], taxonomy: Taxonomy) -> [(kind: String, text: String)] {
+    func makeQueries(_ records: [TitleRecord], taxonomy: Taxonomy) -> [(kind: String, text: String)] {
         var queries: [(kind: String, text: String)] = []
         let tones = taxonomy.tags(inFacet: "tone").compactMap(\.form)
         let genres = taxonomy.tags(inFacet: "genre").compactMap(\.noun)

@@ -4,6 +4,8 @@
 //   swift run -c release MicrogenreBench analyze [--runs 3]
 //   swift run -c release MicrogenreBench tag [--runs 3] [--model .microgenre/tag-model.mgtm]
 //   swift run -c release MicrogenreBench search [--per-kind 60]
+//   swift run -c release MicrogenreBench embed [--titles 2000] [--reference-titles 200] [--max-tokens 128]
+//   swift run -c release MicrogenreBench semantic [--index .microgenre/index] [--vectors 1000000]
 //   swift run -c release MicrogenreBench rows [--index .microgenre/index] [--events Corpus/events.csv]
 //
 // Every figure is printed next to a baseline measured in the same run, because these machines
@@ -21,12 +23,14 @@ do {
     case "analyze": try AnalyzeBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "tag": try TagBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "search": try SearchBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "embed": try EmbedBenchmark(arguments: Array(arguments.dropFirst())).run()
+    case "semantic": try SemanticBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "rows": try RowsBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "pass": try Pass.run(Array(arguments.dropFirst()))
     case "generate": try FeedGenerator.run(Array(arguments.dropFirst()))
     default:
         print(
-            "usage: MicrogenreBench ingest [--mb N] [--runs N] [FEED...] | analyze [--runs N] [FEED] | tag [--runs N] [--model FILE] [FEED] | search | rows [--index DIR] [--events FILE]"
+            "usage: MicrogenreBench ingest [--mb N] [--runs N] [FEED...] | analyze [--runs N] [FEED] | tag [--runs N] [--model FILE] [FEED] | search | embed [--titles N] | semantic [--index DIR] [--vectors N] | rows [--index DIR] [--events FILE]"
         )
         exit(2)
     }

@@ -144,7 +144,8 @@ enum Kernels {
     /// the sixth power (relative error under 2e-7), `2^n` built in the exponent bits.
     @inline(__always)
     static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let x = x.clamped(lowerBound: SIMD8(repeating: -87), upperBound: SIMD8(repeating: 88))
+        // Lane-wise selects (the generic `clamped` is not specialized and costs a call a lane).
+        let x = x.replacing(with: -87, where: x .< -87).replacing(with: 88, where: x .> 88)
         // Adding 1.5 * 2^23 rounds to an integer, which then sits in the low mantissa bits.
         let magic: Float = 12_582_912
         let shifted = x * 1.442_695_04 + magic

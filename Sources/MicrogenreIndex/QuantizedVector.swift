@@ -35,10 +35,10 @@ public struct QuantizedVector: Sendable, Hashable {
 
 /// Dot products of one float query with int8 rows, sixteen lanes at a time: the exact scan of
 /// semantic search.
-enum VectorScan {
+package enum VectorScan {
     /// `scores[k] = scales[k] * sum over d of query[d] * rows[k * dimension + d]`, for
     /// `count` rows.
-    static func dotProducts(
+    package static func dotProducts(
         query: UnsafePointer<Float>, dimension: Int, rows: UnsafeRawPointer, scales: UnsafeRawPointer, count: Int,
         into scores: UnsafeMutablePointer<Float>
     ) {

@@ -204,7 +204,13 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var embeddingOptions: EmbeddingOptions
 
+    @Option(help: "Hybrid search: how much the semantic list counts in the fusion; the lexical list counts 1.")
+    var semanticWeight = 0.5
+
     func validate() throws {
+        guard semanticWeight >= 0, semanticWeight.isFinite else {
+            throw ValidationError("--semantic-weight must be 0 or more")
+        }
         guard (0...1).contains(personalization) else { throw ValidationError("--personalization must be 0 to 1") }
         guard diversity >= 0 else { throw ValidationError("--diversity must be at least 0") }
         guard limit >= 1, candidates >= 1 else { throw ValidationError("--limit and --candidates must be at least 1") }
@@ -239,8 +245,9 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = try taxonomyOptions.parseQuery(query)
         let index = try location.openOrExit()
+        // The catalog's credited people keep their names whole ("stephen king" is no royalty).
+        let parsed = try taxonomyOptions.parseQuery(query, people: index)
         let (mode, embedder) = try semanticSetup(index)
         if let user {
             try runPersonalized(parsed, index: index, user: user, mode: mode, embedder: embedder)
@@ -248,8 +255,7 @@ struct SearchCommand: ParsableCommand {
         }
         let start = Output.now()
         let semantic = embedder.flatMap { semanticQuery(parsed, $0) }
-        let hits = Searcher(index: index).search(
-            parsed, limit: limit, explain: explain, mode: mode, semantic: semantic)
+        let hits = searcher(index).search(parsed, limit: limit, explain: explain, mode: mode, semantic: semantic)
         let milliseconds = (Output.now() - start) * 1000
         if json {
             for hit in hits {
@@ -274,6 +280,13 @@ struct SearchCommand: ParsableCommand {
         }
         if hits.isEmpty { Output.line("no results") }
         Output.error("\(hits.count) results in \(String(format2: milliseconds)) ms (\(mode))")
+    }
+
+    /// A searcher over `index` with the options' fusion weight.
+    func searcher(_ index: IndexReader) -> Searcher {
+        var searcher = Searcher(index: index)
+        searcher.semanticWeight = semanticWeight
+        return searcher
     }
 
     /// The query's embedding, or nil when it has no words to embed (filters alone).
@@ -303,7 +316,7 @@ struct SearchCommand: ParsableCommand {
         case .lexical: Output.line("  mode   lexical")
         case .semantic: Output.line("  mode   semantic: cosine similarity to \"\(parsed.semanticText)\"")
         case .hybrid:
-            let searcher = Searcher(index: IndexReader(segments: []))
+            let searcher = searcher(IndexReader(segments: []))
             Output.line(
                 "  mode   hybrid: 1/(\(Int(searcher.fusionK)) + lexical rank) + \(String(format2: searcher.semanticWeight))/(\(Int(searcher.fusionK)) + semantic rank), "
                     + "the best \(searcher.fusionDepth) of each list; semantic: \"\(parsed.semanticText)\"")
@@ -350,7 +363,7 @@ struct SearchCommand: ParsableCommand {
         let history = model.histories.users[user]
         if history == nil { Output.error("note: user \(user) has no events: re-ranking by popularity") }
         let start = Output.now()
-        let hits = Searcher(index: index).search(
+        let hits = searcher(index).search(
             parsed, limit: max(candidates, limit), explain: explain, mode: mode,
             semantic: embedder.flatMap { semanticQuery(parsed, $0) })
         var hitByDoc: [Int: SearchHit] = [:]
