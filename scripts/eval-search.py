@@ -70,6 +70,7 @@ import gzip
 import json
 import math
 import os
+import shlex
 import re
 import shutil
 import statistics
@@ -356,9 +357,11 @@ class Tantivy:
 
 
 class Microgenre:
-    def __init__(self, binary):
+    def __init__(self, binary, reuse=False, extra=()):
         self.binary = binary
         self.retried = defaultdict(list)
+        self.reuse = reuse  # keep an index an earlier run built (--reuse-index)
+        self.extra = list(extra)  # more search options (--search-args)
 
     def help(self, command):
         result = subprocess.run([self.binary, "help", command], capture_output=True, text=True)
@@ -373,6 +376,9 @@ class Microgenre:
         return named or list(KNOWN_MODES)
 
     def index(self, feed, path):
+        if self.reuse and os.path.exists(os.path.join(path, "CURRENT")):
+            print(f"  microgenre: reusing {path}")
+            return
         shutil.rmtree(path, ignore_errors=True)
         command = [self.binary, "index", "--no-model", "--index", path, feed]
         if "--max-warnings" in self.help("index"):
@@ -385,7 +391,7 @@ class Microgenre:
               f"[{time.perf_counter() - start:.1f} s]")
 
     def run(self, path, query, limit, mode):
-        command = [self.binary, "search", query, "--index", path, "--limit", str(limit), "--json"]
+        command = [self.binary, "search", query, "--index", path, "--limit", str(limit), "--json"] + self.extra
         if mode is not None:
             command += ["--mode", mode]
         start = time.perf_counter()
@@ -520,6 +526,8 @@ def main():
     parser.add_argument("--modes", help="comma-separated subset of the supported modes to run")
     parser.add_argument("--sets", default="tags,short", help="tags, short or both (default)")
     parser.add_argument("--min-films", type=int, default=5)
+    parser.add_argument("--reuse-index", action="store_true", help="search the indexes an earlier run left in OUT")
+    parser.add_argument("--search-args", default="", help="more options for every microgenre search, e.g. '--semantic-weight 0.3'")
     parser.add_argument("--self-test", action="store_true", help="run the sentence splitter's examples")
     args = parser.parse_args()
     # Paths given are read from the current directory, the defaults from the repository root,
@@ -540,7 +548,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     started = time.perf_counter()
 
-    microgenre = Microgenre(args.binary)
+    microgenre = Microgenre(args.binary, reuse=args.reuse_index, extra=shlex.split(args.search_args))
     supported = microgenre.modes()
     if supported is None:
         print("`microgenre help search` has no --mode option: running the lexical search only")

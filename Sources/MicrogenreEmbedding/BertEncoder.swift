@@ -4,54 +4,59 @@
 /// Sequences of a batch are packed one after another, with no padding: every `Linear` runs as
 /// one matrix product over all the batch's tokens, and attention runs per sequence over its own
 /// tokens only, which is what the padding mask computes, without the padded work.
-final class BertEncoder: Sendable {
+final class BertEncoder: @unchecked Sendable {
     let configuration: BertConfiguration
 
+    /// One layer's weights: pointers into the mapped file (`Linear` weights are `[out x in]`).
     private struct Layer {
-        var qkv: [Float]  // [3H x H]: query, key and value weights stacked
-        var qkvBias: [Float]
-        var attentionOutput: [Float]  // [H x H]
-        var attentionOutputBias: [Float]
-        var attentionNormGamma: [Float]
-        var attentionNormBeta: [Float]
-        var intermediate: [Float]  // [I x H]
-        var intermediateBias: [Float]
-        var output: [Float]  // [H x I]
-        var outputBias: [Float]
-        var outputNormGamma: [Float]
-        var outputNormBeta: [Float]
+        var query, key, value: UnsafePointer<Float>  // [H x H] each
+        var queryBias, keyBias, valueBias: UnsafePointer<Float>
+        var attentionOutput: UnsafePointer<Float>  // [H x H]
+        var attentionOutputBias: UnsafePointer<Float>
+        var attentionNormGamma: UnsafePointer<Float>
+        var attentionNormBeta: UnsafePointer<Float>
+        var intermediate: UnsafePointer<Float>  // [I x H]
+        var intermediateBias: UnsafePointer<Float>
+        var output: UnsafePointer<Float>  // [H x I]
+        var outputBias: UnsafePointer<Float>
+        var outputNormGamma: UnsafePointer<Float>
+        var outputNormBeta: UnsafePointer<Float>
     }
 
-    private let wordEmbeddings: [Float]
-    private let positionEmbeddings: [Float]
-    private let typeEmbedding: [Float]
-    private let embeddingNormGamma: [Float]
-    private let embeddingNormBeta: [Float]
+    /// The weights' file, kept open (mapped) for as long as the encoder reads it.
+    private let file: SafeTensors
+    private let wordEmbeddings: UnsafePointer<Float>
+    private let positionEmbeddings: UnsafePointer<Float>
+    private let typeEmbedding: UnsafePointer<Float>
+    private let embeddingNormGamma: UnsafePointer<Float>
+    private let embeddingNormBeta: UnsafePointer<Float>
     private let layers: [Layer]
 
     /// Reads the weights named as Hugging Face's `BertModel` names them (an optional `bert.`
     /// prefix allowed) and checks every shape against `configuration`.
     init(weights file: SafeTensors, configuration: BertConfiguration) throws {
         self.configuration = configuration
+        self.file = file
         let h = configuration.hiddenSize
         let i = configuration.intermediateSize
         let prefix = file.names.contains("bert.embeddings.word_embeddings.weight") ? "bert." : ""
-        func tensor(_ name: String, _ shape: [Int]) throws -> [Float] { try file.floats(prefix + name, shape: shape) }
+        func tensor(_ name: String, _ shape: [Int]) throws -> UnsafePointer<Float> {
+            try file.floats(prefix + name, shape: shape).baseAddress!
+        }
         wordEmbeddings = try tensor("embeddings.word_embeddings.weight", [configuration.vocabularySize, h])
         positionEmbeddings = try tensor("embeddings.position_embeddings.weight", [configuration.maximumPositions, h])
-        typeEmbedding = Array(
-            try tensor("embeddings.token_type_embeddings.weight", [configuration.typeVocabularySize, h])[0..<h])
+        typeEmbedding = try tensor("embeddings.token_type_embeddings.weight", [configuration.typeVocabularySize, h])
         embeddingNormGamma = try tensor("embeddings.LayerNorm.weight", [h])
         embeddingNormBeta = try tensor("embeddings.LayerNorm.bias", [h])
         layers = try (0..<configuration.layers).map { n in
             let p = "encoder.layer.\(n)."
             return Layer(
-                qkv: try tensor(p + "attention.self.query.weight", [h, h])
-                    + tensor(p + "attention.self.key.weight", [h, h])
-                    + tensor(p + "attention.self.value.weight", [h, h]),
-                qkvBias: try tensor(p + "attention.self.query.bias", [h])
-                    + tensor(p + "attention.self.key.bias", [h])
-                    + tensor(p + "attention.self.value.bias", [h]),
+                query: try tensor(p + "attention.self.query.weight", [h, h]),
+                key: try tensor(p + "attention.self.key.weight", [h, h]),
+                value: try tensor(p + "attention.self.value.weight", [h, h]),
+                queryBias: try tensor(p + "attention.self.query.bias", [h]),
+                keyBias: try tensor(p + "attention.self.key.bias", [h]),
+                valueBias: try tensor(p + "attention.self.value.bias", [h]),
                 attentionOutput: try tensor(p + "attention.output.dense.weight", [h, h]),
                 attentionOutputBias: try tensor(p + "attention.output.dense.bias", [h]),
                 attentionNormGamma: try tensor(p + "attention.output.LayerNorm.weight", [h]),
@@ -104,19 +109,15 @@ final class BertEncoder: Sendable {
         w.hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
             let x = hiddenBuffer.baseAddress!
             // Embeddings: word + position + token type 0, then layer normalization.
-            wordEmbeddings.withUnsafeBufferPointer { words in
-                positionEmbeddings.withUnsafeBufferPointer { positions in
-                    var row = 0
-                    for sequence in sequences {
-                        for (position, id) in sequence.enumerated() {
-                            let target = x + row * h
-                            let word = Int(id) < c.vocabularySize && id >= 0 ? Int(id) : 0
-                            target.update(from: words.baseAddress! + word * h, count: h)
-                            Kernels.add(positions.baseAddress! + position * h, to: target, count: h)
-                            Kernels.add(typeEmbedding, to: target, count: h)
-                            row += 1
-                        }
-                    }
+            var row = 0
+            for sequence in sequences {
+                for (position, id) in sequence.enumerated() {
+                    let target = x + row * h
+                    let word = Int(id) < c.vocabularySize && id >= 0 ? Int(id) : 0
+                    target.update(from: wordEmbeddings + word * h, count: h)
+                    Kernels.add(positionEmbeddings + position * h, to: target, count: h)
+                    Kernels.add(typeEmbedding, to: target, count: h)
+                    row += 1
                 }
             }
             Kernels.layerNorm(
@@ -133,9 +134,15 @@ final class BertEncoder: Sendable {
                                 let intermediate = intermediateBuffer.baseAddress!
                                 let scores = scoresBuffer.baseAddress!
                                 for layer in layers {
-                                    Kernels.linear(
-                                        x, rows: tokens, inputs: h, weight: layer.qkv, bias: layer.qkvBias,
-                                        outputs: 3 * h, into: qkv)
+                                    // Query, key and value side by side in each row of `qkv`.
+                                    for (k, (weight, bias)) in [
+                                        (layer.query, layer.queryBias), (layer.key, layer.keyBias),
+                                        (layer.value, layer.valueBias),
+                                    ].enumerated() {
+                                        Kernels.linear(
+                                            x, rows: tokens, inputs: h, weight: weight, bias: bias, outputs: h,
+                                            into: qkv + k * h, stride: 3 * h)
+                                    }
                                     var start = 0
                                     for sequence in sequences {
                                         let n = sequence.count

@@ -5,15 +5,16 @@ internal import COpenBLAS
 /// SIMD, eight lanes at a time.
 enum Kernels {
     /// `c[m x n] = a[m x k] * b[n x k]^T + bias` (a PyTorch `Linear` with weight `b`), with
-    /// `bias` broadcast over the rows.
+    /// `bias` broadcast over the rows; `c`'s rows are `stride` floats apart (default `n`).
     static func linear(
         _ a: UnsafePointer<Float>, rows m: Int, inputs k: Int, weight b: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>, outputs n: Int, into c: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>, outputs n: Int, into c: UnsafeMutablePointer<Float>, stride: Int? = nil
     ) {
-        for row in 0..<m { (c + row * n).update(from: bias, count: n) }
+        let ldc = stride ?? n
+        for row in 0..<m { (c + row * ldc).update(from: bias, count: n) }
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(k), 1, c,
-            Int32(n))
+            Int32(ldc))
     }
 
     /// `c = alpha * a * b^T` for strided row-major operands (`lda`, `ldb`, `ldc` elements a row).

@@ -1,11 +1,20 @@
 internal import FoundationEssentials
 import MicrogenreCore
 
-/// A `.safetensors` file read whole: an 8-byte little-endian header length, a JSON header naming
-/// each tensor's dtype, shape and byte range (`data_offsets`, relative to the end of the header),
-/// then the raw little-endian tensor bytes. Every range and shape is checked against the file,
-/// so a damaged or truncated file is refused with an ``EmbeddingError``, never read past.
-struct SafeTensors {
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+#if _endian(big)
+    #error("safetensors files are little-endian: this reader maps them as they are")
+#endif
+
+/// A `.safetensors` file, memory-mapped: an 8-byte little-endian header length, a JSON header
+/// naming each tensor's dtype, shape and byte range (`data_offsets`, relative to the end of the
+/// header), then the raw little-endian tensor bytes. Every range and shape is checked against the
+/// file, so a damaged or truncated file is refused with an ``EmbeddingError``, never read past.
+/// Tensors are read in place (no copy) for as long as the file object lives.
+final class SafeTensors: @unchecked Sendable {
     struct Entry: Decodable {
         var dtype: String?
         var shape: [Int]?
@@ -18,58 +27,78 @@ struct SafeTensors {
     }
 
     let path: String
-    private let bytes: [UInt8]
+    private let base: UnsafeMutableRawPointer
+    private let size: Int
     private let dataStart: Int
     private let entries: [String: Entry]
+    /// Tensors that were not 4-byte aligned in the file, copied out once (freed with the file).
+    private var copies: [UnsafeMutableBufferPointer<Float>] = []
 
     init(path: String) throws {
         self.path = path
-        do { bytes = try FileSystem.read(path) } catch { throw EmbeddingError(path: path, "cannot read: \(error)") }
-        guard bytes.count >= 8 else {
-            throw EmbeddingError(path: path, "not a safetensors file (\(bytes.count) bytes)")
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw EmbeddingError(path: path, "cannot open: \(String(cString: strerror(errno)))")
         }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw EmbeddingError(path: path, "cannot stat the file") }
+        size = Int(info.st_size)
+        guard size >= 8 else { throw EmbeddingError(path: path, "not a safetensors file (\(size) bytes)") }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            throw EmbeddingError(path: path, "cannot map the file: \(String(cString: strerror(errno)))")
+        }
+        base = mapped
+        let bytes = UnsafeRawBufferPointer(start: mapped, count: size)
         var headerLength = 0
         for k in 0..<8 { headerLength |= Int(bytes[k]) << (8 * k) }
-        guard headerLength > 1, headerLength <= bytes.count - 8, headerLength < 100_000_000 else {
+        guard headerLength > 1, headerLength <= size - 8, headerLength < 100_000_000 else {
+            munmap(mapped, size)
             throw EmbeddingError(path: path, "not a safetensors file (header length \(headerLength))")
         }
         dataStart = 8 + headerLength
         do {
-            entries = try JSONDecoder().decode([String: Entry].self, from: Data(bytes[8..<dataStart]))
+            entries = try JSONDecoder().decode([String: Entry].self, from: Data(bytes[8..<(8 + headerLength)]))
         } catch {
+            munmap(mapped, size)
             throw EmbeddingError(path: path, "damaged safetensors header: \(error)")
         }
         // Every tensor, used or not, lies inside the file: a truncated file is refused here.
         for (name, entry) in entries where name != "__metadata__" {
             guard let offsets = entry.dataOffsets, offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1],
-                dataStart + offsets[1] <= bytes.count
+                dataStart + offsets[1] <= size
             else {
+                munmap(mapped, size)
                 throw EmbeddingError(
                     path: path, "tensor \(name) lies outside the file: the file is damaged or truncated")
             }
         }
     }
 
+    deinit {
+        for copy in copies { copy.deallocate() }
+        munmap(base, size)
+    }
+
     /// A 64-bit hash of the whole file, eight bytes at a time (multiply-xor), to tell one set
     /// of weights from another.
     var fingerprint: UInt64 {
-        bytes.withUnsafeBytes { raw in
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
-            let words = raw.count / 8
-            for k in 0..<words {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 29
-            }
-            for k in (words * 8)..<raw.count { h = (h ^ UInt64(raw[k])) &* 0xC4CE_B9FE_1A85_EC53 }
-            return h
+        let raw = UnsafeRawBufferPointer(start: base, count: size)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(raw.count)
+        let words = raw.count / 8
+        for k in 0..<words {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
         }
+        for k in (words * 8)..<raw.count { h = (h ^ UInt64(raw[k])) &* 0xC4CE_B9FE_1A85_EC53 }
+        return h
     }
 
     /// The names of the tensors in the file.
     var names: [String] { entries.keys.filter { $0 != "__metadata__" }.sorted() }
 
-    /// The `F32` tensor `name`, checked to have `shape`.
-    func floats(_ name: String, shape: [Int]) throws -> [Float] {
+    /// The `F32` tensor `name`, checked to have `shape`, read in place.
+    func floats(_ name: String, shape: [Int]) throws -> UnsafeBufferPointer<Float> {
         guard let entry = entries[name], let dtype = entry.dtype, let actual = entry.shape,
             let offsets = entry.dataOffsets, offsets.count == 2
         else { throw EmbeddingError(path: path, "no tensor \(name)") }
@@ -79,19 +108,17 @@ struct SafeTensors {
         }
         let count = shape.reduce(1, *)
         let start = dataStart + offsets[0]
-        guard offsets[0] >= 0, offsets[1] - offsets[0] == count * 4, start + count * 4 <= bytes.count else {
+        guard offsets[1] - offsets[0] == count * 4, start + count * 4 <= size else {
             throw EmbeddingError(path: path, "tensor \(name) lies outside the file: the file is damaged or truncated")
         }
-        var result = [Float](repeating: 0, count: count)
-        result.withUnsafeMutableBytes { target in
-            bytes.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + count * 4)]))
-            }
+        let address = base + start
+        if Int(bitPattern: address) % MemoryLayout<Float>.alignment == 0 {
+            return UnsafeBufferPointer(start: address.assumingMemoryBound(to: Float.self), count: count)
         }
-        #if _endian(big)
-            for k in result.indices { result[k] = Float(bitPattern: UInt32(littleEndian: result[k].bitPattern)) }
-        #endif
-        return result
+        let copy = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        UnsafeMutableRawBufferPointer(copy).copyMemory(from: UnsafeRawBufferPointer(start: address, count: count * 4))
+        copies.append(copy)
+        return UnsafeBufferPointer(copy)
     }
 }
 

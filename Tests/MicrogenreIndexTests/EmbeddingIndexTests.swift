@@ -214,6 +214,28 @@ final class Calls {
             ], genres: ["Anime", "Fantasy", "anime"], countries: ["JP", "ZZ"])
         #expect(
             EmbeddingText.text(for: record)
-                == "Spirited (TV series, Japan, ZZ; Anime, Fantasy). A girl wanders into a world of spirits.")
+                == "TV series, Japan, ZZ; Anime, Fantasy. A girl wanders into a world of spirits.")
+        var bare = record
+        bare.synopses = []
+        #expect(EmbeddingText.text(for: bare) == "Spirited (TV series, Japan, ZZ; Anime, Fantasy)")
+    }
+
+    /// A title's name is for lexical search to match: the embedding reads "the film" instead.
+    @Test(arguments: [
+        (
+            "The Family", "The Family is a 2013 comedy. In The Family, a family hides.",
+            "Film. The film is a 2013 comedy. In the film, a family hides."
+        ),
+        (
+            "Up", "Up is a 2009 film. Carl grew up; Upton and UP stay.",
+            "Film. The film is a 2009 film. Carl grew up; Upton and UP stay."
+        ),
+        ("X", "X is short. X stays.", "Film. X is short. X stays."),
+    ])
+    func theTitlesNameIsNotEmbedded(_ title: String, _ synopsis: String, _ expected: String) {
+        let record = TitleRecord(
+            id: TitleID("x"), kind: .movie, title: title,
+            synopses: [Synopsis(length: .medium, language: "en", text: synopsis)])
+        #expect(EmbeddingText.text(for: record) == expected)
     }
 }
