@@ -357,11 +357,12 @@ class Tantivy:
 
 
 class Microgenre:
-    def __init__(self, binary, reuse=False, extra=()):
+    def __init__(self, binary, reuse=False, extra=(), index_extra=()):
         self.binary = binary
         self.retried = defaultdict(list)
         self.reuse = reuse  # keep an index an earlier run built (--reuse-index)
         self.extra = list(extra)  # more search options (--search-args)
+        self.index_extra = list(index_extra)  # more index options (--index-args)
 
     def help(self, command):
         result = subprocess.run([self.binary, "help", command], capture_output=True, text=True)
@@ -380,7 +381,7 @@ class Microgenre:
             print(f"  microgenre: reusing {path}")
             return
         shutil.rmtree(path, ignore_errors=True)
-        command = [self.binary, "index", "--no-model", "--index", path, feed]
+        command = [self.binary, "index", "--no-model", "--index", path, feed] + self.index_extra
         if "--max-warnings" in self.help("index"):
             command[2:2] = ["--max-warnings", "0"]
         start = time.perf_counter()
@@ -528,6 +529,7 @@ def main():
     parser.add_argument("--min-films", type=int, default=5)
     parser.add_argument("--reuse-index", action="store_true", help="search the indexes an earlier run left in OUT")
     parser.add_argument("--search-args", default="", help="more options for every microgenre search, e.g. '--semantic-weight 0.3'")
+    parser.add_argument("--index-args", default="", help="more options for microgenre index, e.g. '--embedding-max-tokens 96'")
     parser.add_argument("--self-test", action="store_true", help="run the sentence splitter's examples")
     args = parser.parse_args()
     # Paths given are read from the current directory, the defaults from the repository root,
@@ -548,7 +550,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     started = time.perf_counter()
 
-    microgenre = Microgenre(args.binary, reuse=args.reuse_index, extra=shlex.split(args.search_args))
+    microgenre = Microgenre(args.binary, reuse=args.reuse_index, extra=shlex.split(args.search_args),
+                            index_extra=shlex.split(args.index_args))
     supported = microgenre.modes()
     if supported is None:
         print("`microgenre help search` has no --mode option: running the lexical search only")

@@ -117,27 +117,41 @@ enum Kernels {
     /// The softmax of each of `rows` rows of `width` values (row stride `stride`), in place.
     static func softmax(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int) {
         let lanes = width / 8 * 8
+        let rest = width - lanes
+        // The lanes past the row's end in its last block of eight.
+        let outside = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) .>= SIMD8<Int32>(repeating: Int32(rest))
         for row in 0..<rows {
             let v = x + row * stride
-            var highest = -Float.infinity
-            for k in 0..<width { highest = max(highest, v[k]) }
-            var sum = SIMD8<Float>()
+            var tail = SIMD8<Float>(repeating: -.infinity)
+            for j in 0..<rest { tail[j] = v[lanes + j] }
+            var highestLanes = tail
             var k = 0
+            while k < lanes {
+                let chunk = load(v + k)
+                highestLanes = highestLanes.replacing(with: chunk, where: chunk .> highestLanes)
+                k += 8
+            }
+            var highest = highestLanes[0]
+            for j in 1..<8 where highestLanes[j] > highest { highest = highestLanes[j] }
+            var sum = SIMD8<Float>()
+            k = 0
             while k < lanes {
                 let e = exp(load(v + k) - highest)
                 store(e, v + k)
                 sum += e
                 k += 8
             }
-            var total = sum.sum()
-            while k < width {
-                let e = exp(SIMD8<Float>(repeating: v[k] - highest))[0]
-                v[k] = e
-                total += e
-                k += 1
+            if rest > 0 {
+                tail = exp(tail - highest).replacing(with: 0, where: outside)
+                sum += tail
             }
-            let scale = 1 / total
-            for k in 0..<width { v[k] *= scale }
+            let scale = 1 / sum.sum()
+            k = 0
+            while k < lanes {
+                store(load(v + k) * scale, v + k)
+                k += 8
+            }
+            for j in 0..<rest { v[lanes + j] = tail[j] * scale }
         }
     }
 

@@ -179,26 +179,50 @@ public struct Searcher {
         }
     }
 
-    /// The best `limit` of the offered documents, best first (ties: the lower document first),
-    /// kept in order while offering: no sort of every candidate.
+    /// The best `limit` of the offered documents, best first (ties: the lower document first):
+    /// a binary heap whose root is the worst kept, so an offer costs `log limit` and no sort of
+    /// every candidate is made.
     struct TopList {
         let limit: Int
-        private(set) var items: [(doc: Int, score: Double)] = []
+        private var heap: [(doc: Int, score: Double)] = []
 
         init(limit: Int) { self.limit = limit }
 
+        /// Whether `a` ranks above `b`.
         private static func better(_ a: (doc: Int, score: Double), _ b: (doc: Int, score: Double)) -> Bool {
             a.score != b.score ? a.score > b.score : a.doc < b.doc
         }
 
         mutating func offer(_ doc: Int, _ score: Double) {
             let item = (doc: doc, score: score)
-            guard limit > 0, items.count < limit || Self.better(item, items[items.count - 1]) else { return }
-            var index = items.count
-            while index > 0 && Self.better(item, items[index - 1]) { index -= 1 }
-            items.insert(item, at: index)
-            if items.count > limit { items.removeLast() }
+            guard limit > 0 else { return }
+            if heap.count < limit {
+                heap.append(item)
+                var child = heap.count - 1
+                while child > 0 {
+                    let parent = (child - 1) / 2
+                    guard Self.better(heap[parent], heap[child]) else { break }
+                    heap.swapAt(parent, child)
+                    child = parent
+                }
+                return
+            }
+            guard Self.better(item, heap[0]) else { return }
+            heap[0] = item
+            var parent = 0
+            while true {
+                var worst = parent
+                for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count {
+                    if Self.better(heap[worst], heap[child]) { worst = child }
+                }
+                if worst == parent { break }
+                heap.swapAt(parent, worst)
+                parent = worst
+            }
         }
+
+        /// The kept documents, best first.
+        var items: [(doc: Int, score: Double)] { heap.sorted(by: Self.better) }
     }
 
     /// What the lexical part of a search found: its ranking, and what building hits and

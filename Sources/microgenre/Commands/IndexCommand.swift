@@ -332,7 +332,7 @@ struct SearchCommand: ParsableCommand {
     func printHit(rank: Int, hit: SearchHit, score: Double) {
         let display = StoredTitle(json: hit.stored)
         Output.line(
-            "\(String(rank + 1).leftPadded(3)). \(hit.mode == .hybrid ? String(format4: score) : String(format2: score))  \(display.title)"
+            "\(String(rank + 1).leftPadded(3)). \(hit.mode == .hybrid && user == nil ? String(format4: score) : String(format2: score))  \(display.title)"
                 + (display.year.map { " (\($0))" } ?? "") + "  [\(hit.id)]")
         if explain {
             let facets = hit.facets.map { "\($0.tag) \(String(format2: $0.score))" }.joined(separator: ", ")
