@@ -18,6 +18,18 @@ struct Reference: Decodable {
     static func load(_ path: String) throws -> Reference {
         try JSONDecoder().decode(Reference.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     }
+
+    /// Expects `embedder`'s ids to equal the reference's and its vectors to lie within
+    /// `tolerance` of them, component by component.
+    func expectMatches(_ embedder: SentenceEmbedder, tolerance: Float) {
+        let embeddings = embedder.embed(sentences.map(\.text))
+        for (k, sentence) in sentences.enumerated() {
+            #expect(embedder.tokenIDs(sentence.text) == sentence.ids, "\(sentence.text)")
+            let difference = largestDifference(embeddings[k], sentence.vector)
+            #expect(difference < tolerance, "\(sentence.text): largest difference \(difference)")
+            #expect(cosine(embeddings[k], sentence.vector) > 0.9999, "\(sentence.text)")
+        }
+    }
 }
 
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
@@ -48,19 +60,9 @@ func largestDifference(_ a: some Collection<Float>, _ b: some Collection<Float>)
         reference = try Reference.load(fixtures + "/tiny-model/reference.json")
     }
 
-    @Test func tokenIDsMatchTheReference() {
+    @Test func idsAndVectorsMatchTheReference() {
         #expect(reference.sentences.count >= 8)
-        for sentence in reference.sentences {
-            #expect(embedder.tokenIDs(sentence.text) == sentence.ids, "\(sentence.text)")
-        }
-    }
-
-    @Test func vectorsMatchTheReference() {
-        let embeddings = embedder.embed(reference.sentences.map(\.text))
-        for (k, sentence) in reference.sentences.enumerated() {
-            let difference = largestDifference(embeddings[k], sentence.vector)
-            #expect(difference < 2e-5, "\(sentence.text): largest difference \(difference)")
-        }
+        reference.expectMatches(embedder, tolerance: 2e-5)
     }
 
     @Test func batchesAndThreadsDoNotChangeVectors() throws {
@@ -94,20 +96,9 @@ struct RealModelParityTests {
         #expect(abs(cosine(embeddings[1], embeddings[2]) - 0.1411) < 0.001)
     }
 
-    @Test func tokenIDsMatchTheReference() {
+    @Test func idsAndVectorsMatchTheReference() {
         #expect(reference.sentences.count >= 20)
         #expect(reference.sentences.contains { $0.ids.count == 256 }, "a text cut at 256 tokens")
-        for sentence in reference.sentences {
-            #expect(embedder.tokenIDs(sentence.text) == sentence.ids, "\(sentence.text)")
-        }
-    }
-
-    @Test func vectorsMatchTheReference() {
-        let embeddings = embedder.embed(reference.sentences.map(\.text))
-        for (k, sentence) in reference.sentences.enumerated() {
-            let difference = largestDifference(embeddings[k], sentence.vector)
-            #expect(difference < 1e-4, "\(sentence.text): largest difference \(difference)")
-            #expect(cosine(embeddings[k], sentence.vector) > 0.9999, "\(sentence.text)")
-        }
+        reference.expectMatches(embedder, tolerance: 1e-4)
     }
 }
