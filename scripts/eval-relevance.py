@@ -6,7 +6,8 @@ pairs) a query as a user types it ("horror movies", "musical comedies"); the rel
 are those carrying the genre(s) in the source. Both engines index a copy of the Corpus with the
 genre elements removed, so only synopses, titles, credits and (for Microgenre) the tagger can
 find them. Microgenre tags from rules only (--no-model): a model trained on the Corpus has seen
-these films' genres. Prints nDCG@10 and P@10 per query and on average.
+these films' genres; and searches lexically (--no-embeddings): scripts/eval-search.py compares
+the search modes. Prints nDCG@10 and P@10 per query and on average.
 
 Usage: pip install tantivy; scripts/eval-relevance.py   (after `swift build -c release`)
 """
@@ -59,12 +60,12 @@ queries = [(q, {i for i, g in genres.items() if genre in g}) for genre, q in SIN
 queries += [(q, {i for i, g in genres.items() if a in g and b in g}) for (a, b), q in PAIRS.items()]
 queries = [(q, rel) for q, rel in queries if len(rel) >= 10]
 
-subprocess.run([binary, "index", "--no-model", "--max-warnings", "0", "--index", f"{out}/index", feed],
+subprocess.run([binary, "index", "--no-model", "--no-embeddings", "--max-warnings", "0", "--index", f"{out}/index", feed],
                check=True, stdout=subprocess.DEVNULL)
 
 
 def microgenre(query):
-    result = subprocess.run([binary, "search", "--index", f"{out}/index", "--json", "--limit", "10", query],
+    result = subprocess.run([binary, "search", "--no-embeddings", "--index", f"{out}/index", "--json", "--limit", "10", query],
                             check=True, capture_output=True, text=True)
     return [json.loads(line)["id"] for line in result.stdout.splitlines()]
 

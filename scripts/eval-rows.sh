@@ -11,7 +11,7 @@ mkdir -p .build/eval
 python3 scripts/movielens-events.py "${1:-../shared/data/movielens}" .build/eval/movielens-events.csv
 index=.build/eval/corpus-index
 if [ ! -f "$index/CURRENT" ]; then
-    "$bin" index --index "$index" --replace --max-warnings 0 Corpus/films.xml.gz
+    "$bin" index --no-embeddings --index "$index" --replace --max-warnings 0 Corpus/films.xml.gz
 fi
 "$bin" eval rows --index "$index" --events .build/eval/movielens-events.csv --holdout-last 20% \
     --split-out .build/eval/rows-split
