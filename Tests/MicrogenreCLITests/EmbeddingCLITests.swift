@@ -72,7 +72,9 @@ import Testing
                 == lexical.map { $0["id"] as? String })
 
         // Without the model, the default is lexical; asking for semantic search then fails clearly.
-        #expect(try objects(try search([])).allSatisfy { $0["mode"] == nil })
+        let withoutModel = try search([])
+        #expect(try objects(withoutModel).allSatisfy { $0["mode"] == nil })
+        #expect(withoutModel.stderr.contains("the index holds embeddings but no model is installed"))
         let unavailable = try search(["--mode", "semantic"])
         #expect(unavailable.status == 1 && unavailable.stderr.contains("not a model directory"))
 

@@ -222,7 +222,13 @@ struct SearchCommand: ParsableCommand {
         let identities = index.embeddingIdentities
         if mode == .lexical || (mode == nil && identities.isEmpty) { return (.lexical, nil) }
         guard let embedder = try embeddingOptions.load(required: mode != nil) else {
-            if mode != nil { Output.error("warning: --no-embeddings: searching lexically") }
+            if mode != nil {
+                Output.error("warning: --no-embeddings: searching lexically")
+            } else if !embeddingOptions.disabled {
+                Output.error(
+                    "note: the index holds embeddings but no model is installed: searching lexically (scripts/setup-model.sh installs it)"
+                )
+            }
             return (.lexical, nil)
         }
         guard identities.contains(embedder.identity) else {
