@@ -35,6 +35,10 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .systemLibrary(
+            name: "CDNNL",
+            providers: [.apt(["libdnnl-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
@@ -72,10 +76,10 @@ let package = Package(
         ),
 
         // The sentence-embedding model: WordPiece tokenizer and BERT encoder, run natively on
-        // OpenBLAS. The only user of COpenBLAS.
+        // oneDNN (linear layers) and OpenBLAS (attention). The only user of CDNNL and COpenBLAS.
         .target(
             name: "MicrogenreEmbedding",
-            dependencies: ["COpenBLAS", "MicrogenreCore", "MicrogenreText"],
+            dependencies: ["CDNNL", "COpenBLAS", "MicrogenreCore", "MicrogenreText"],
             swiftSettings: strictSettings
         ),
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 missing=()
-for package in libicu-dev libxml2-dev zlib1g-dev libsqlite3-dev libopenblas-dev pkg-config; do
+for package in libicu-dev libxml2-dev zlib1g-dev libsqlite3-dev libopenblas-dev libdnnl-dev pkg-config; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then

@@ -17,6 +17,7 @@ struct EmbedBenchmark {
     var referenceTitles = 200
     var maximumTokens = 128
     var model = SentenceEmbedder.defaultDirectory
+    var precision = EmbeddingPrecision.bfloat16
 
     init(arguments: [String]) throws {
         feed = positional(arguments).first ?? "Corpus/films.xml.gz"
@@ -24,10 +25,12 @@ struct EmbedBenchmark {
         referenceTitles = Int(option("--reference-titles", in: arguments) ?? "") ?? referenceTitles
         maximumTokens = Int(option("--max-tokens", in: arguments) ?? "") ?? maximumTokens
         model = option("--model", in: arguments) ?? model
+        precision = option("--precision", in: arguments).flatMap(EmbeddingPrecision.init(rawValue:)) ?? precision
     }
 
     func run() throws {
-        let embedder = try SentenceEmbedder(directory: model, maximumTokens: maximumTokens)
+        let embedder = try SentenceEmbedder(directory: model, maximumTokens: maximumTokens, precision: precision)
+        let exact = try SentenceEmbedder(directory: model, maximumTokens: maximumTokens, precision: .float32)
         let reader = try FeedReader(path: feed)
         var catalog = CatalogBuilder()
         while let record = try reader.next() { _ = catalog.add(record) }
@@ -48,7 +51,8 @@ struct EmbedBenchmark {
         let flopsPerToken = encoderFlopsPerToken(embedder.configuration)
 
         print(
-            "Embedding benchmark: all-MiniLM-L6-v2, texts cut at \(maximumTokens) tokens, \(embedder.threads) threads")
+            "Embedding benchmark: all-MiniLM-L6-v2, texts cut at \(maximumTokens) tokens, \(embedder.threads) threads, "
+                + "\(embedder.precision) linear layers")
         print("")
         print(
             "tokenizer         \(fixed(Double(corpusTokens) / tokenizeSeconds / 1e6, 2)) M tokens/s "
@@ -61,6 +65,21 @@ struct EmbedBenchmark {
         print(
             "whole Corpus      \(fixed(Double(corpusTokens) / tokensPerSecond / 60, 1)) min projected "
                 + "(\(texts.count) titles at this rate; aim: under 5 min)")
+        if embedder.precision != .float32 {
+            let exactStart = now()
+            let reference = exact.embed(sample)
+            let exactSeconds = now() - exactStart
+            var cosines: [Double] = []
+            for k in 0..<sample.count {
+                cosines.append(zip(embedded[k], reference[k]).reduce(0) { $0 + Double($1.0) * Double($1.1) })
+            }
+            print(
+                "float32 layers    \(fixed(Double(reference.tokens) / exactSeconds, 0)) tokens/s on the same titles; "
+                    + "\(embedder.precision) is \(fixed(exactSeconds / seconds, 2))x as fast")
+            print(
+                "agreement         cosine of \(embedder.precision) to float32 vectors: mean \(fixed(cosines.reduce(0, +) / Double(cosines.count), 5)), "
+                    + "lowest \(fixed(cosines.min() ?? 0, 5))")
+        }
 
         // The reference on the first `referenceTitles` of the same texts, and ours on them too.
         let subset = Array(sample.prefix(referenceTitles))

@@ -1,3 +1,5 @@
+internal import CDNNL
+
 /// A BERT encoder (Devlin et al., 2019) with mean pooling and L2 normalization: the sentence
 /// embedding of sentence-transformers' `all-MiniLM-L6-v2` and its kin.
 ///
@@ -7,17 +9,18 @@
 final class BertEncoder: @unchecked Sendable {
     let configuration: BertConfiguration
 
-    /// One layer's weights: pointers into the mapped file (`Linear` weights are `[out x in]`).
+    /// One layer's weights: pointers into the mapped file, or bfloat16 copies (`Linear` weights
+    /// are `[out x in]`).
     private struct Layer {
-        var query, key, value: UnsafePointer<Float>  // [H x H] each
+        var query, key, value: LinearWeight  // [H x H] each
         var queryBias, keyBias, valueBias: UnsafePointer<Float>
-        var attentionOutput: UnsafePointer<Float>  // [H x H]
+        var attentionOutput: LinearWeight  // [H x H]
         var attentionOutputBias: UnsafePointer<Float>
         var attentionNormGamma: UnsafePointer<Float>
         var attentionNormBeta: UnsafePointer<Float>
-        var intermediate: UnsafePointer<Float>  // [I x H]
+        var intermediate: LinearWeight  // [I x H]
         var intermediateBias: UnsafePointer<Float>
-        var output: UnsafePointer<Float>  // [H x I]
+        var output: LinearWeight  // [H x I]
         var outputBias: UnsafePointer<Float>
         var outputNormGamma: UnsafePointer<Float>
         var outputNormBeta: UnsafePointer<Float>
@@ -25,6 +28,12 @@ final class BertEncoder: @unchecked Sendable {
 
     /// The weights' file, kept open (mapped) for as long as the encoder reads it.
     private let file: SafeTensors
+    /// Whether the linear layers multiply in bfloat16.
+    let bfloat16: Bool
+    /// The oneDNN engine every thread's layers share.
+    let engine: OpaquePointer
+    /// The bfloat16 copies of the linear weights, freed with the encoder.
+    private let copies: [UnsafeMutableBufferPointer<UInt16>]
     private let wordEmbeddings: UnsafePointer<Float>
     private let positionEmbeddings: UnsafePointer<Float>
     private let typeEmbedding: UnsafePointer<Float>
@@ -34,14 +43,26 @@ final class BertEncoder: @unchecked Sendable {
 
     /// Reads the weights named as Hugging Face's `BertModel` names them (an optional `bert.`
     /// prefix allowed) and checks every shape against `configuration`.
-    init(weights file: SafeTensors, configuration: BertConfiguration) throws {
+    init(weights file: SafeTensors, configuration: BertConfiguration, precision: EmbeddingPrecision) throws {
         self.configuration = configuration
         self.file = file
+        let bfloat16 = precision == .bfloat16 && EmbeddingPrecision.nativeBFloat16
+        self.bfloat16 = bfloat16
+        engine = try LinearLayers.makeEngine()
+        var copies: [UnsafeMutableBufferPointer<UInt16>] = []
         let h = configuration.hiddenSize
         let i = configuration.intermediateSize
         let prefix = file.names.contains("bert.embeddings.word_embeddings.weight") ? "bert." : ""
         func tensor(_ name: String, _ shape: [Int]) throws -> UnsafePointer<Float> {
             try file.floats(prefix + name, shape: shape).baseAddress!
+        }
+        func weight(_ name: String, _ shape: [Int]) throws -> LinearWeight {
+            let floats = try file.floats(prefix + name, shape: shape)
+            guard bfloat16 else { return LinearWeight(pointer: UnsafeRawPointer(floats.baseAddress!)) }
+            let copy = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: floats.count)
+            LinearLayers.toBFloat16(floats.baseAddress!, count: floats.count, into: copy.baseAddress!)
+            copies.append(copy)
+            return LinearWeight(pointer: UnsafeRawPointer(copy.baseAddress!))
         }
         wordEmbeddings = try tensor("embeddings.word_embeddings.weight", [configuration.vocabularySize, h])
         positionEmbeddings = try tensor("embeddings.position_embeddings.weight", [configuration.maximumPositions, h])
@@ -51,27 +72,35 @@ final class BertEncoder: @unchecked Sendable {
         layers = try (0..<configuration.layers).map { n in
             let p = "encoder.layer.\(n)."
             return Layer(
-                query: try tensor(p + "attention.self.query.weight", [h, h]),
-                key: try tensor(p + "attention.self.key.weight", [h, h]),
-                value: try tensor(p + "attention.self.value.weight", [h, h]),
+                query: try weight(p + "attention.self.query.weight", [h, h]),
+                key: try weight(p + "attention.self.key.weight", [h, h]),
+                value: try weight(p + "attention.self.value.weight", [h, h]),
                 queryBias: try tensor(p + "attention.self.query.bias", [h]),
                 keyBias: try tensor(p + "attention.self.key.bias", [h]),
                 valueBias: try tensor(p + "attention.self.value.bias", [h]),
-                attentionOutput: try tensor(p + "attention.output.dense.weight", [h, h]),
+                attentionOutput: try weight(p + "attention.output.dense.weight", [h, h]),
                 attentionOutputBias: try tensor(p + "attention.output.dense.bias", [h]),
                 attentionNormGamma: try tensor(p + "attention.output.LayerNorm.weight", [h]),
                 attentionNormBeta: try tensor(p + "attention.output.LayerNorm.bias", [h]),
-                intermediate: try tensor(p + "intermediate.dense.weight", [i, h]),
+                intermediate: try weight(p + "intermediate.dense.weight", [i, h]),
                 intermediateBias: try tensor(p + "intermediate.dense.bias", [i]),
-                output: try tensor(p + "output.dense.weight", [h, i]),
+                output: try weight(p + "output.dense.weight", [h, i]),
                 outputBias: try tensor(p + "output.dense.bias", [h]),
                 outputNormGamma: try tensor(p + "output.LayerNorm.weight", [h]),
                 outputNormBeta: try tensor(p + "output.LayerNorm.bias", [h]))
         }
+        self.copies = copies
+    }
+
+    deinit {
+        for copy in copies { copy.deallocate() }
+        dnnl_engine_destroy(engine)
     }
 
     /// Buffers for one batch, reused across batches by one thread.
     final class Workspace {
+        /// The thread's oneDNN stream and primitives (made on its first batch, on that thread).
+        var layers: LinearLayers?
         var hidden: [Float] = []
         var qkv: [Float] = []
         var context: [Float] = []
@@ -104,6 +133,8 @@ final class BertEncoder: @unchecked Sendable {
         let longest = sequences.map(\.count).max() ?? 0
         guard tokens > 0 else { return }
         w.reserve(tokens: tokens, longest: longest, configuration: c)
+        if w.layers == nil { w.layers = try! LinearLayers(engine: engine, bfloat16: bfloat16) }
+        let linear = w.layers!
         let headSize = h / c.heads
         let scale = 1 / Float(headSize).squareRoot()
         w.hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
@@ -139,9 +170,9 @@ final class BertEncoder: @unchecked Sendable {
                                         (layer.query, layer.queryBias), (layer.key, layer.keyBias),
                                         (layer.value, layer.valueBias),
                                     ].enumerated() {
-                                        Kernels.linear(
+                                        linear.linear(
                                             x, rows: tokens, inputs: h, weight: weight, bias: bias, outputs: h,
-                                            into: qkv + k * h, stride: 3 * h)
+                                            into: qkv + k * h, ldy: 3 * h)
                                     }
                                     var start = 0
                                     for sequence in sequences {
@@ -159,18 +190,18 @@ final class BertEncoder: @unchecked Sendable {
                                         }
                                         start += n
                                     }
-                                    Kernels.linear(
+                                    linear.linear(
                                         context, rows: tokens, inputs: h, weight: layer.attentionOutput,
                                         bias: layer.attentionOutputBias, outputs: h, into: scratch)
                                     Kernels.add(scratch, to: x, count: tokens * h)
                                     Kernels.layerNorm(
                                         x, rows: tokens, width: h, gamma: layer.attentionNormGamma,
                                         beta: layer.attentionNormBeta, epsilon: c.layerNormEpsilon)
-                                    Kernels.linear(
+                                    linear.linear(
                                         x, rows: tokens, inputs: h, weight: layer.intermediate,
                                         bias: layer.intermediateBias, outputs: c.intermediateSize, into: intermediate)
                                     Kernels.gelu(intermediate, count: tokens * c.intermediateSize)
-                                    Kernels.linear(
+                                    linear.linear(
                                         intermediate, rows: tokens, inputs: c.intermediateSize, weight: layer.output,
                                         bias: layer.outputBias, outputs: h, into: scratch)
                                     Kernels.add(scratch, to: x, count: tokens * h)

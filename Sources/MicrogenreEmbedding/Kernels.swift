@@ -1,22 +1,9 @@
 internal import COpenBLAS
 
-/// The encoder's arithmetic on raw row-major `Float` buffers: matrix products through OpenBLAS
-/// (`cblas_sgemm`), and the element-wise steps (layer normalization, GELU, softmax) in Swift
-/// SIMD, eight lanes at a time.
+/// The encoder's arithmetic on raw row-major `Float` buffers: attention's small matrix products
+/// through OpenBLAS (`cblas_sgemm`; the linear layers go to oneDNN, see `LinearLayers`), and the
+/// element-wise steps (layer normalization, GELU, softmax) in Swift SIMD, eight lanes at a time.
 enum Kernels {
-    /// `c[m x n] = a[m x k] * b[n x k]^T + bias` (a PyTorch `Linear` with weight `b`), with
-    /// `bias` broadcast over the rows; `c`'s rows are `stride` floats apart (default `n`).
-    static func linear(
-        _ a: UnsafePointer<Float>, rows m: Int, inputs k: Int, weight b: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>, outputs n: Int, into c: UnsafeMutablePointer<Float>, stride: Int? = nil
-    ) {
-        let ldc = stride ?? n
-        for row in 0..<m { (c + row * ldc).update(from: bias, count: n) }
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(k), 1, c,
-            Int32(ldc))
-    }
-
     /// `c = alpha * a * b^T` for strided row-major operands (`lda`, `ldb`, `ldc` elements a row).
     static func multiplyTransposed(
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, m: Int, n: Int, k: Int,

@@ -14,7 +14,8 @@ import Synchronization
 ///
 /// Texts are tokenized, sorted by length and packed into batches of about ``batchTokens``
 /// tokens; the batches are shared out among ``threads`` threads, each running single-threaded
-/// OpenBLAS products, so every core works and none waits on another's small products.
+/// oneDNN (linear layers) and OpenBLAS (attention) products, so every core works and none waits
+/// on another's small products.
 public final class SentenceEmbedder: Sendable {
     /// The tokenizer.
     public let tokenizer: WordPieceTokenizer
@@ -29,6 +30,8 @@ public final class SentenceEmbedder: Sendable {
     public let identity: String
     /// Worker threads (default: the online processors).
     public let threads: Int
+    /// How the linear layers multiply: bfloat16 only when asked for and native to the processor.
+    public let precision: EmbeddingPrecision
     /// Tokens per batch, about.
     public let batchTokens = 2048
 
@@ -49,7 +52,9 @@ public final class SentenceEmbedder: Sendable {
 
     /// Loads the model in `directory`; texts are cut to `maximumTokens` ids (at most the model's
     /// positions).
-    public init(directory: String, maximumTokens: Int = 256, threads: Int? = nil) throws {
+    public init(
+        directory: String, maximumTokens: Int = 256, threads: Int? = nil, precision: EmbeddingPrecision = .float32
+    ) throws {
         guard Self.isModel(directory) else {
             throw EmbeddingError(
                 path: directory, "not a model directory: it needs config.json, vocab.txt and model.safetensors")
@@ -62,7 +67,8 @@ public final class SentenceEmbedder: Sendable {
                 "\(tokenizer.pieces.count) pieces, config.json says vocab_size \(configuration.vocabularySize)")
         }
         let weights = try SafeTensors(path: directory + "/model.safetensors")
-        encoder = try BertEncoder(weights: weights, configuration: configuration)
+        encoder = try BertEncoder(weights: weights, configuration: configuration, precision: precision)
+        self.precision = encoder.bfloat16 ? .bfloat16 : .float32
         self.maximumTokens = max(3, min(maximumTokens, configuration.maximumPositions))
         self.threads = max(1, threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let name = directory.split(separator: "/").last.map(String.init) ?? "model"

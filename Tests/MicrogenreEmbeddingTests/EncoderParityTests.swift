@@ -96,6 +96,19 @@ struct RealModelParityTests {
         #expect(abs(cosine(embeddings[1], embeddings[2]) - 0.1411) < 0.001)
     }
 
+    /// bfloat16 linear layers (where the processor runs them) give nearly the same vectors.
+    @Test(.enabled(if: EmbeddingPrecision.nativeBFloat16, "this processor has no native bfloat16"))
+    func bfloat16LayersAgreeWithFloat32() throws {
+        let fast = try SentenceEmbedder(directory: realModelDirectory, precision: .bfloat16)
+        #expect(fast.precision == .bfloat16 && embedder.precision == .float32)
+        let texts = reference.sentences.map(\.text)
+        let approximate = fast.embed(texts)
+        let exact = embedder.embed(texts)
+        for k in texts.indices {
+            #expect(cosine(approximate[k], exact[k]) > 0.999, "\(texts[k])")
+        }
+    }
+
     @Test func idsAndVectorsMatchTheReference() {
         #expect(reference.sentences.count >= 20)
         #expect(reference.sentences.contains { $0.ids.count == 256 }, "a text cut at 256 tokens")

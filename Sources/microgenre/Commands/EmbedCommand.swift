@@ -1,6 +1,6 @@
 public import ArgumentParser
 import MicrogenreCore
-import MicrogenreEmbedding
+public import MicrogenreEmbedding
 public import MicrogenreIndex
 
 /// Where the sentence-embedding model comes from, shared by `embed`, `index` and `search`.
@@ -17,15 +17,25 @@ struct EmbeddingOptions: ParsableArguments {
         name: .customLong("no-embeddings"), help: "Do not use the sentence-embedding model even when it is installed.")
     var disabled = false
 
+    @Option(
+        name: .customLong("embedding-precision"),
+        help: ArgumentHelp(
+            "float32 or bfloat16 linear layers (bfloat16 only where the processor runs it natively).",
+            discussion: "Default: bfloat16 for `index`, float32 for `embed` and the query of `search`."))
+    var precision: EmbeddingPrecision?
+
     var directory: String { path ?? SentenceEmbedder.defaultDirectory }
 
     /// The model, or nil when it is turned off or (unless named or `required`) not installed; a
     /// named or required model that cannot be loaded is an error that exits with status 1.
-    func load(required: Bool = false, maximumTokens: Int = 256) throws -> SentenceEmbedder? {
+    func load(
+        required: Bool = false, maximumTokens: Int = 256, defaultPrecision: EmbeddingPrecision = .float32
+    ) throws -> SentenceEmbedder? {
         if disabled { return nil }
         if path == nil && !required && !SentenceEmbedder.isModel(directory) { return nil }
         do {
-            return try SentenceEmbedder(directory: directory, maximumTokens: maximumTokens)
+            return try SentenceEmbedder(
+                directory: directory, maximumTokens: maximumTokens, precision: precision ?? defaultPrecision)
         } catch {
             Output.error("error: \(error)")
             if path == nil { Output.error("note: scripts/setup-model.sh installs the model") }
@@ -106,8 +116,10 @@ struct EmbedCommand: ParsableCommand {
         }
         Output.error(
             "\(inputs.count) texts, \(embeddings.tokens) tokens in \(String(format2: seconds * 1000)) ms "
-                + "(\(embedder.identity), \(embedder.threads) threads)")
+                + "(\(embedder.identity), \(embedder.precision), \(embedder.threads) threads)")
     }
 }
 
 extension SearchMode: ExpressibleByArgument {}
+
+extension EmbeddingPrecision: ExpressibleByArgument {}

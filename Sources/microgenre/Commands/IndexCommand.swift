@@ -93,7 +93,7 @@ struct IndexCommand: ParsableCommand {
         var update = IndexUpdate(
             records: loaded.catalog.records, deletions: Set(deletions.map(TitleID.init)), replace: replace, merge: merge
         )
-        let embedder = try embeddingOptions.load(maximumTokens: embeddingMaxTokens)
+        let embedder = try embeddingOptions.load(maximumTokens: embeddingMaxTokens, defaultPrecision: .bfloat16)
         var embedSeconds = 0.0
         var embedTokens = 0
         if let embedder {
