@@ -119,7 +119,7 @@ public final class IndexReader: @unchecked Sendable {
         var missing = 0
         for (k, segment) in segments.enumerated() {
             for local in 0..<segment.count where isLive(bases[k] + local) {
-                if segment.embeddingIdentity != identity || segment.vector(local) == nil { missing += 1 }
+                if segment.embeddingIdentity != identity || !segment.hasVector(local) { missing += 1 }
             }
         }
         return missing

@@ -254,6 +254,12 @@ public final class Segment: @unchecked Sendable {
             scale: scale, values: layout.section[start..<(start + embeddingDimension)].map { Int8(bitPattern: $0) })
     }
 
+    /// Whether `doc` has a vector (its scale is not 0), without reading the vector.
+    public func hasVector(_ doc: Int) -> Bool {
+        guard let layout = embeddingLayout else { return false }
+        return Float(bitPattern: layout.section.little(layout.scalesAt + 4 * doc, as: UInt32.self)) > 0
+    }
+
     /// Writes the dot product of `query` (``embeddingDimension`` floats) with every document's
     /// vector to `scores[0..<count]` (minus infinity for a document without one). Does nothing without vectors.
     func dotProducts(_ query: UnsafePointer<Float>, into scores: UnsafeMutablePointer<Float>) {
