@@ -98,8 +98,9 @@ final class BertEncoder: @unchecked Sendable {
     }
 
     /// Buffers for one batch, reused across batches by one thread.
-    final class Workspace {
-        /// The thread's oneDNN stream and primitives (made on its first batch, on that thread).
+    /// Sendable only to be lent: one thread at a time holds it (see `SentenceEmbedder`).
+    final class Workspace: @unchecked Sendable {
+        /// The oneDNN stream and primitives (made on first use).
         var layers: LinearLayers?
         var hidden: [Float] = []
         var qkv: [Float] = []
@@ -109,6 +110,10 @@ final class BertEncoder: @unchecked Sendable {
         var scores: [Float] = []
 
         init() {}
+
+        /// Called by the thread about to use the workspace: oneDNN's thread count is a per-thread
+        /// setting.
+        func enterThread() { omp_set_num_threads(1) }
 
         func reserve(tokens: Int, longest: Int, configuration c: BertConfiguration) {
             func grow(_ buffer: inout [Float], _ count: Int) {

@@ -36,6 +36,9 @@ public final class SentenceEmbedder: Sendable {
     public let batchTokens = 2048
 
     private let encoder: BertEncoder
+    /// Workspaces (buffers, oneDNN streams and primitives) of earlier calls, lent to one worker at
+    /// a time: a query's embedding then makes no primitive and allocates no buffer.
+    private let workspaces = Mutex<[BertEncoder.Workspace]>([])
 
     /// The directory a model is looked for in when none is named: `$MICROGENRE_MODEL`, else
     /// `models/all-minilm-l6-v2` in the data directory (`$MICROGENRE_HOME`, else `.microgenre`).
@@ -126,7 +129,9 @@ public final class SentenceEmbedder: Sendable {
         result.vectors.withUnsafeMutableBufferPointer { buffer in
             let output = SendablePointer(buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                let workspace = BertEncoder.Workspace()
+                let workspace = workspaces.withLock { $0.popLast() } ?? BertEncoder.Workspace()
+                defer { workspaces.withLock { $0.append(workspace) } }
+                workspace.enterThread()
                 var pooled: [Float] = []
                 while true {
                     let claimed = state.withLock { state -> Int in
