@@ -83,6 +83,11 @@ public struct Searcher {
     public var fusionK = 60.0
     /// Hybrid search: how many titles of each list are fused.
     public var fusionDepth = 1000
+    /// Facets the tagger reads from metadata, which a title's embedding does not hold (the text
+    /// rarely states a year or a format): when a query names one ("heist thrillers from the
+    /// 1990s"), the semantic list keeps only titles that carry it (at 0.5 or more), as a filter
+    /// would. The lexical list counts them as every facet.
+    public var metadataFacets: Set<String> = ["era", "format"]
 
     let reader: IndexReader
     let scratch: Scratch
@@ -142,7 +147,8 @@ public struct Searcher {
         var semanticRanked: [(doc: Int, score: Double)] = []
         if let similarities {
             var best = TopList(limit: depth)
-            for doc in 0..<similarities.count where similarities[doc] > -.infinity && lexical.admits(doc) {
+            for doc in 0..<similarities.count
+            where similarities[doc] > -.infinity && lexical.admits(doc) && lexical.hasMetadataFacets(doc) {
                 best.offer(doc, Double(similarities[doc]))
             }
             semanticRanked = best.items
@@ -243,6 +249,13 @@ public struct Searcher {
         var textWeight = 0.0
         var ranked: [(doc: Int, score: Double)] = []
 
+        /// Per facet of ``Searcher/metadataFacets`` the query names, the titles that carry it.
+        var metadataFacetDocuments: [Set<Int>] = []
+
+        /// Whether `doc` carries every facet of ``Searcher/metadataFacets`` the query names (an
+        /// era, a format): the semantic list's condition, since an embedding knows no year.
+        func hasMetadataFacets(_ doc: Int) -> Bool { metadataFacetDocuments.allSatisfy { $0.contains(doc) } }
+
         /// Whether `doc` passes the query's quoted phrases, exclusions and filters.
         func admits(_ doc: Int) -> Bool {
             (required.map { $0.contains(doc) } ?? true) && !excluded.contains(doc)
@@ -297,6 +310,9 @@ public struct Searcher {
                 if score >= candidateFacetScore { admit(doc) }
             }
             state.facetLists.append(list)
+            if metadataFacets.contains(facet.facet) {
+                state.metadataFacetDocuments.append(Set(list.filter { $0.score >= 0.5 }.map(\.doc)))
+            }
         }
         state.textTerms = query.terms.map(\.term) + query.facetTerms.map(\.term) + query.phrases.flatMap(\.terms)
         var touched: [Int] = []

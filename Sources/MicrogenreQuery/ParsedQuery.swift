@@ -12,6 +12,8 @@ public struct ParsedQuery: Sendable, Hashable {
         public var text: String
         /// Where they are in the query.
         public var range: Range<Int>
+        /// The tag's facet in the taxonomy ("era", "genre", ...).
+        public var facet: String = ""
     }
 
     /// A word matched against title, people and synopsis.

@@ -193,7 +193,9 @@ public struct QueryParser {
             query.names.append(name)
             // A person of the taxonomy names the tag too ("charles dickens": based on Classic Literature).
             for tag in taxonomyPeople[name.terms] ?? [] where !query.facets.contains(where: { $0.tag == tag }) {
-                query.facets.append(ParsedQuery.FacetClause(tag: tag, text: name.text, range: name.range))
+                query.facets.append(
+                    ParsedQuery.FacetClause(
+                        tag: tag, text: name.text, range: name.range, facet: taxonomy[tag]?.facet ?? ""))
             }
         }
         var tokens = taxonomy.names.tokens(of: joined, analyzer: analyzer)
@@ -208,7 +210,7 @@ public struct QueryParser {
                 let clause = ParsedQuery.FacetClause(
                     tag: taxonomy.tags[entry.tag].id,
                     text: String(decoding: bytes[match.start..<match.end], as: UTF8.self),
-                    range: range(match.start, match.end))
+                    range: range(match.start, match.end), facet: taxonomy.tags[entry.tag].facet)
                 if excluded {
                     query.excludedFacets.append(clause)
                 } else if !query.facets.contains(where: { $0.tag == clause.tag }) {

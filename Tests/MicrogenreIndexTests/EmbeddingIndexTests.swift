@@ -186,6 +186,18 @@ final class Calls {
         }
     }
 
+    /// An era the query names limits the semantic list as a filter would: embeddings know no year.
+    @Test func anEraInTheQueryLimitsTheSemanticList() throws {
+        let directory = try indexed()
+        let query = "a film about a ring from the 1990s"
+        #expect(try QueryParser(taxonomy: taxonomy).parse(query).facets.contains { $0.facet == "era" })
+        let semantic = try search(query, .semantic, in: directory).map(\.id.rawValue)
+        #expect(Set(semantic) == ["office", "heist"], "the 1990s titles only")
+        let hybrid = try search(query, .hybrid, in: directory)
+        #expect(hybrid.allSatisfy { $0.semanticRank == nil || ["office", "heist"].contains($0.id.rawValue) })
+        #expect(hybrid.contains { $0.id == TitleID("lord") }, "the lexical list still holds the ring film")
+    }
+
     @Test func withoutVectorsOfTheQuerysModelEveryModeIsLexical() throws {
         let directory = IndexDirectory(path: temporaryDirectory() + "/index")
         _ = try directory.apply(IndexUpdate(records: catalog()), facets: scores)
