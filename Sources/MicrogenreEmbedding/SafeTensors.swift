@@ -36,7 +36,7 @@ final class SafeTensors: @unchecked Sendable {
 
     init(path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw EmbeddingError(path: path, "cannot open: \(String(cString: strerror(errno)))")
         }

@@ -162,7 +162,7 @@ public struct IndexDirectory: Sendable {
     /// Takes the writer lock (`flock` on `write.lock`), or fails naming the holder.
     private func acquireLock() throws -> Int32 {
         let lockPath = "\(path)/write.lock"
-        let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT, 0o644)
+        let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw IndexError(path: lockPath, "cannot open: \(String(cString: strerror(errno)))")
         }
@@ -180,7 +180,7 @@ public struct IndexDirectory: Sendable {
     }
 
     private func syncDirectory() {
-        let descriptor = Glibc.open(path, O_RDONLY)
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if descriptor >= 0 {
             fsync(descriptor)
             close(descriptor)

@@ -39,7 +39,7 @@ public final class Segment: @unchecked Sendable {
     /// Opens and validates the segment at `path`.
     public init(path: String) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw IndexError(path: path, "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var info = stat()
