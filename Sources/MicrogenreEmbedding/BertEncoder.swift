@@ -90,6 +90,9 @@ final class BertEncoder: @unchecked Sendable {
                 outputNormBeta: try tensor(p + "output.LayerNorm.bias", [h]))
         }
         self.copies = copies
+        // Every layer shape must make a oneDNN primitive here: fail on loading, not mid-batch.
+        let probe = try LinearLayers(engine: engine, bfloat16: bfloat16)
+        for (n, k) in [(h, h), (i, h), (h, i)] { try probe.primitive(outputs: n, inputs: k) }
     }
 
     deinit {

@@ -45,6 +45,20 @@ final class LinearLayers {
         dnnl_stream_destroy(stream)
     }
 
+    /// The matmul primitive for `outputs x inputs` weights, made on first use.
+    @discardableResult
+    func primitive(outputs n: Int, inputs k: Int) throws -> OpaquePointer {
+        let key = n << 20 | k
+        if let existing = primitives[key] { return existing }
+        guard let made = mg_dnnl_linear(engine, bfloat16 ? 1 : 0, Int32(n), Int32(k)) else {
+            throw EmbeddingError(
+                path: "oneDNN",
+                "cannot make a \(bfloat16 ? "bfloat16" : "float32") matmul of \(n) x \(k) on this processor")
+        }
+        primitives[key] = made
+        return made
+    }
+
     /// A CPU engine for every thread's layers.
     static func makeEngine() throws -> OpaquePointer {
         guard let engine = mg_dnnl_engine() else { throw EmbeddingError(path: "oneDNN", "cannot create a CPU engine") }
@@ -56,17 +70,8 @@ final class LinearLayers {
         _ x: UnsafePointer<Float>, rows m: Int, inputs k: Int, ldx: Int? = nil, weight: LinearWeight,
         bias: UnsafePointer<Float>, outputs n: Int, into y: UnsafeMutablePointer<Float>, ldy: Int? = nil
     ) {
-        let key = n << 20 | k
-        let primitive: OpaquePointer
-        if let existing = primitives[key] {
-            primitive = existing
-        } else {
-            guard let made = mg_dnnl_linear(engine, bfloat16 ? 1 : 0, Int32(n), Int32(k)) else {
-                fatalError("oneDNN could not make a \(bfloat16 ? "bf16" : "f32") matmul of \(n) x \(k)")
-            }
-            primitives[key] = made
-            primitive = made
-        }
+        // The encoder made every shape once when it loaded (`prepare`), so this cannot fail here.
+        let primitive = try! self.primitive(outputs: n, inputs: k)
         let ldx = ldx ?? k
         var status: Int32
         if bfloat16 {
