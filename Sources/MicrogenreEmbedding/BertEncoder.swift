@@ -105,12 +105,14 @@ final class BertEncoder: @unchecked Sendable {
     final class Workspace: @unchecked Sendable {
         /// The oneDNN stream and primitives (made on first use).
         var layers: LinearLayers?
-        var hidden: [Float] = []
-        var qkv: [Float] = []
-        var context: [Float] = []
-        var scratch: [Float] = []
-        var intermediate: [Float] = []
-        var scores: [Float] = []
+        let hidden = Buffer()
+        let qkv = Buffer()
+        let context = Buffer()
+        let scratch = Buffer()
+        let intermediate = Buffer()
+        let scores = Buffer()
+        /// The pooled vectors of a batch, before they go to their texts' rows (the caller's).
+        let pooled = Buffer()
 
         init() {}
 
@@ -119,16 +121,29 @@ final class BertEncoder: @unchecked Sendable {
         func enterThread() { omp_set_num_threads(1) }
 
         func reserve(tokens: Int, longest: Int, configuration c: BertConfiguration) {
-            func grow(_ buffer: inout [Float], _ count: Int) {
-                if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
-            }
-            grow(&hidden, tokens * c.hiddenSize)
-            grow(&qkv, tokens * 3 * c.hiddenSize)
-            grow(&context, tokens * c.hiddenSize)
-            grow(&scratch, tokens * c.hiddenSize)
-            grow(&intermediate, tokens * c.intermediateSize)
-            grow(&scores, longest * longest)
+            hidden.reserve(tokens * c.hiddenSize)
+            qkv.reserve(tokens * 3 * c.hiddenSize)
+            context.reserve(tokens * c.hiddenSize)
+            scratch.reserve(tokens * c.hiddenSize)
+            intermediate.reserve(tokens * c.intermediateSize)
+            scores.reserve(longest * longest)
         }
+    }
+
+    /// Floats the workspace owns, grown as batches need, freed with it.
+    final class Buffer {
+        private(set) var pointer = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        private var capacity = 1
+
+        /// Makes room for `count` floats (the contents are not kept).
+        func reserve(_ count: Int) {
+            guard count > capacity else { return }
+            pointer.deallocate()
+            pointer = .allocate(capacity: count)
+            capacity = count
+        }
+
+        deinit { pointer.deallocate() }
     }
 
     /// Encodes `sequences` (token ids, each at most the configuration's positions long) and
@@ -145,99 +160,83 @@ final class BertEncoder: @unchecked Sendable {
         let linear = w.layers!
         let headSize = h / c.heads
         let scale = 1 / Float(headSize).squareRoot()
-        w.hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
-            let x = hiddenBuffer.baseAddress!
-            // Embeddings: word + position + token type 0, then layer normalization.
-            var row = 0
-            for sequence in sequences {
-                for (position, id) in sequence.enumerated() {
-                    let target = x + row * h
-                    let word = Int(id) < c.vocabularySize && id >= 0 ? Int(id) : 0
-                    target.update(from: wordEmbeddings + word * h, count: h)
-                    Kernels.add(positionEmbeddings + position * h, to: target, count: h)
-                    Kernels.add(typeEmbedding, to: target, count: h)
-                    row += 1
-                }
+        let (x, qkv, context, scratch, intermediate, scores) = (
+            w.hidden.pointer, w.qkv.pointer, w.context.pointer, w.scratch.pointer, w.intermediate.pointer,
+            w.scores.pointer
+        )
+        // Embeddings: word + position + token type 0, then layer normalization.
+        var row = 0
+        for sequence in sequences {
+            for (position, id) in sequence.enumerated() {
+                let target = x + row * h
+                let word = Int(id) < c.vocabularySize && id >= 0 ? Int(id) : 0
+                target.update(from: wordEmbeddings + word * h, count: h)
+                Kernels.add(positionEmbeddings + position * h, to: target, count: h)
+                Kernels.add(typeEmbedding, to: target, count: h)
+                row += 1
             }
-            Kernels.layerNorm(
-                x, rows: tokens, width: h, gamma: embeddingNormGamma, beta: embeddingNormBeta,
-                epsilon: c.layerNormEpsilon)
-            w.qkv.withUnsafeMutableBufferPointer { qkvBuffer in
-                w.context.withUnsafeMutableBufferPointer { contextBuffer in
-                    w.scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                        w.intermediate.withUnsafeMutableBufferPointer { intermediateBuffer in
-                            w.scores.withUnsafeMutableBufferPointer { scoresBuffer in
-                                let qkv = qkvBuffer.baseAddress!
-                                let context = contextBuffer.baseAddress!
-                                let scratch = scratchBuffer.baseAddress!
-                                let intermediate = intermediateBuffer.baseAddress!
-                                let scores = scoresBuffer.baseAddress!
-                                for layer in layers {
-                                    // Query, key and value side by side in each row of `qkv`.
-                                    for (k, (weight, bias)) in [
-                                        (layer.query, layer.queryBias), (layer.key, layer.keyBias),
-                                        (layer.value, layer.valueBias),
-                                    ].enumerated() {
-                                        linear.linear(
-                                            x, rows: tokens, inputs: h, weight: weight, bias: bias, outputs: h,
-                                            into: qkv + k * h, ldy: 3 * h)
-                                    }
-                                    var start = 0
-                                    for sequence in sequences {
-                                        let n = sequence.count
-                                        let q = qkv + start * 3 * h
-                                        for head in 0..<c.heads {
-                                            let offset = head * headSize
-                                            Kernels.multiplyTransposed(
-                                                q + offset, 3 * h, q + h + offset, 3 * h, m: n, n: n, k: headSize,
-                                                alpha: scale, into: scores, n)
-                                            Kernels.softmax(scores, rows: n, width: n, stride: n)
-                                            Kernels.multiply(
-                                                scores, n, q + 2 * h + offset, 3 * h, m: n, n: headSize, k: n,
-                                                into: context + start * h + offset, h)
-                                        }
-                                        start += n
-                                    }
-                                    linear.linear(
-                                        context, rows: tokens, inputs: h, weight: layer.attentionOutput,
-                                        bias: layer.attentionOutputBias, outputs: h, into: scratch)
-                                    Kernels.add(scratch, to: x, count: tokens * h)
-                                    Kernels.layerNorm(
-                                        x, rows: tokens, width: h, gamma: layer.attentionNormGamma,
-                                        beta: layer.attentionNormBeta, epsilon: c.layerNormEpsilon)
-                                    linear.linear(
-                                        x, rows: tokens, inputs: h, weight: layer.intermediate,
-                                        bias: layer.intermediateBias, outputs: c.intermediateSize, into: intermediate)
-                                    Kernels.gelu(intermediate, count: tokens * c.intermediateSize)
-                                    linear.linear(
-                                        intermediate, rows: tokens, inputs: c.intermediateSize, weight: layer.output,
-                                        bias: layer.outputBias, outputs: h, into: scratch)
-                                    Kernels.add(scratch, to: x, count: tokens * h)
-                                    Kernels.layerNorm(
-                                        x, rows: tokens, width: h, gamma: layer.outputNormGamma,
-                                        beta: layer.outputNormBeta, epsilon: c.layerNormEpsilon)
-                                }
-                            }
-                        }
-                    }
-                }
+        }
+        Kernels.layerNorm(
+            x, rows: tokens, width: h, gamma: embeddingNormGamma, beta: embeddingNormBeta, epsilon: c.layerNormEpsilon)
+        for layer in layers {
+            // Query, key and value side by side in each row of `qkv`.
+            for (k, (weight, bias)) in [
+                (layer.query, layer.queryBias), (layer.key, layer.keyBias), (layer.value, layer.valueBias),
+            ].enumerated() {
+                linear.linear(
+                    x, rows: tokens, inputs: h, weight: weight, bias: bias, outputs: h, into: qkv + k * h, ldy: 3 * h)
             }
-            // Mean pooling over each sequence's tokens, then L2 normalization.
             var start = 0
-            for (k, sequence) in sequences.enumerated() {
-                let target = output + k * h
-                target.update(repeating: 0, count: h)
-                for row in start..<(start + sequence.count) { Kernels.add(x + row * h, to: target, count: h) }
-                var norm: Float = 0
-                let count = Float(sequence.count)
-                for d in 0..<h {
-                    target[d] /= count
-                    norm += target[d] * target[d]
+            for sequence in sequences {
+                let n = sequence.count
+                let q = qkv + start * 3 * h
+                for head in 0..<c.heads {
+                    let offset = head * headSize
+                    Kernels.multiplyTransposed(
+                        q + offset, 3 * h, q + h + offset, 3 * h, m: n, n: n, k: headSize, alpha: scale, into: scores,
+                        n)
+                    Kernels.softmax(scores, rows: n, width: n, stride: n)
+                    Kernels.multiply(
+                        scores, n, q + 2 * h + offset, 3 * h, m: n, n: headSize, k: n,
+                        into: context + start * h + offset,
+                        h)
                 }
-                let inverse = norm > 0 ? 1 / max(norm.squareRoot(), 1e-12) : 0
-                for d in 0..<h { target[d] *= inverse }
-                start += sequence.count
+                start += n
             }
+            linear.linear(
+                context, rows: tokens, inputs: h, weight: layer.attentionOutput, bias: layer.attentionOutputBias,
+                outputs: h, into: scratch)
+            Kernels.add(scratch, to: x, count: tokens * h)
+            Kernels.layerNorm(
+                x, rows: tokens, width: h, gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta,
+                epsilon: c.layerNormEpsilon)
+            linear.linear(
+                x, rows: tokens, inputs: h, weight: layer.intermediate, bias: layer.intermediateBias,
+                outputs: c.intermediateSize, into: intermediate)
+            Kernels.gelu(intermediate, count: tokens * c.intermediateSize)
+            linear.linear(
+                intermediate, rows: tokens, inputs: c.intermediateSize, weight: layer.output, bias: layer.outputBias,
+                outputs: h, into: scratch)
+            Kernels.add(scratch, to: x, count: tokens * h)
+            Kernels.layerNorm(
+                x, rows: tokens, width: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
+                epsilon: c.layerNormEpsilon)
+        }
+        // Mean pooling over each sequence's tokens, then L2 normalization.
+        var start = 0
+        for (k, sequence) in sequences.enumerated() {
+            let target = output + k * h
+            target.update(repeating: 0, count: h)
+            for row in start..<(start + sequence.count) { Kernels.add(x + row * h, to: target, count: h) }
+            var norm: Float = 0
+            let count = Float(sequence.count)
+            for d in 0..<h {
+                target[d] /= count
+                norm += target[d] * target[d]
+            }
+            let inverse = norm > 0 ? 1 / max(norm.squareRoot(), 1e-12) : 0
+            for d in 0..<h { target[d] *= inverse }
+            start += sequence.count
         }
     }
 }

@@ -132,7 +132,6 @@ public final class SentenceEmbedder: Sendable {
                 let workspace = workspaces.withLock { $0.popLast() } ?? BertEncoder.Workspace()
                 defer { workspaces.withLock { $0.append(workspace) } }
                 workspace.enterThread()
-                var pooled: [Float] = []
                 while true {
                     let claimed = state.withLock { state -> Int in
                         defer { state.next += 1 }
@@ -140,14 +139,11 @@ public final class SentenceEmbedder: Sendable {
                     }
                     guard claimed < batchList.count else { break }
                     let batch = batchList[claimed]
-                    if pooled.count < batch.count * h { pooled = [Float](repeating: 0, count: batch.count * h) }
-                    pooled.withUnsafeMutableBufferPointer { target in
-                        encoder.encode(
-                            batch.map { tokenized[$0].prefix(maximumTokens) }, workspace: workspace,
-                            into: target.baseAddress!)
-                        for (k, index) in batch.enumerated() {
-                            (output.pointer + index * h).update(from: target.baseAddress! + k * h, count: h)
-                        }
+                    let sequences = batch.map { tokenized[$0].prefix(maximumTokens) }
+                    workspace.pooled.reserve(batch.count * h)
+                    encoder.encode(sequences, workspace: workspace, into: workspace.pooled.pointer)
+                    for (k, index) in batch.enumerated() {
+                        (output.pointer + index * h).update(from: workspace.pooled.pointer + k * h, count: h)
                     }
                     let done = state.withLock { state -> Int in
                         state.done += batch.count
