@@ -129,33 +129,8 @@ struct EmbedBenchmark {
 
 /// Runs a command (found on PATH) and returns its standard output, or nil when it fails.
 func runCommand(_ arguments: [String]) -> String? {
-    var pipe: [Int32] = [0, 0]
-    guard Glibc.pipe(&pipe) == 0 else { return nil }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-    posix_spawn_file_actions_addclose(&actions, pipe[0])
-    let argv = arguments.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
-    posix_spawn_file_actions_destroy(&actions)
-    close(pipe[1])
-    guard spawned == 0 else {
-        close(pipe[0])
-        return nil
-    }
-    var output: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = read(pipe[0], &buffer, buffer.count)
-        if count <= 0 { break }
-        output += buffer[0..<count]
-    }
-    close(pipe[0])
-    var status: Int32 = 0
-    waitpid(pid, &status, 0)
-    return status == 0 ? String(decoding: output, as: UTF8.self) : nil
+    guard let run = spawnCapturing(arguments, searchPath: true), run.status == 0 else { return nil }
+    return run.output
 }
 
 /// The number after `"key":` in a flat JSON object, or nil.

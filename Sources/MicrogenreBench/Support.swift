@@ -45,21 +45,39 @@ struct ChildResult {
 /// output and peak memory (from `wait4`'s resource usage).
 func runChild(_ arguments: [String]) throws -> ChildResult {
     let executable = CommandLine.arguments[0]
+    guard let run = spawnCapturing([executable] + arguments, searchPath: false) else {
+        throw BenchError(description: "cannot run \(executable)")
+    }
+    guard run.status == 0 else {
+        throw BenchError(description: "\(arguments.joined(separator: " ")) failed (\(run.status))")
+    }
+    return ChildResult(output: run.output, maxRSSBytes: run.usage.ru_maxrss * 1024)
+}
+
+/// Runs `arguments` (the program first, looked up on PATH when `searchPath` is set) and returns
+/// its standard output, exit status and resource usage, or nil when it cannot be started.
+func spawnCapturing(_ arguments: [String], searchPath: Bool) -> (output: String, status: Int32, usage: rusage)? {
     var pipe: [Int32] = [0, 0]
-    guard Glibc.pipe(&pipe) == 0 else { throw BenchError(description: "pipe failed") }
+    guard Glibc.pipe(&pipe) == 0 else { return nil }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
     posix_spawn_file_actions_addclose(&actions, pipe[0])
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let argv = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    let spawned =
+        searchPath
+        ? posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        : posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
     posix_spawn_file_actions_destroy(&actions)
     close(pipe[1])
-    guard spawned == 0 else { throw BenchError(description: "cannot run \(executable)") }
+    guard spawned == 0 else {
+        close(pipe[0])
+        return nil
+    }
     var output: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
+    var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
         let n = read(pipe[0], &buffer, buffer.count)
         if n <= 0 { break }
@@ -69,8 +87,7 @@ func runChild(_ arguments: [String]) throws -> ChildResult {
     var status: Int32 = 0
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
-    guard status == 0 else { throw BenchError(description: "\(arguments.joined(separator: " ")) failed (\(status))") }
-    return ChildResult(output: String(decoding: output, as: UTF8.self), maxRSSBytes: usage.ru_maxrss * 1024)
+    return (String(decoding: output, as: UTF8.self), status, usage)
 }
 
 @_silgen_name("sched_setaffinity")
