@@ -104,6 +104,13 @@ public struct Tag: Sendable, Hashable {
     /// The phrases of `combined` blocks that name this tag together with others ("black comedy"
     /// of Dark and of Comedies).
     public var combinedPhrases: [String] = []
+    /// One line saying what the tag means, for readers and for meaning: a title whose
+    /// embedding lies near its description's is evidence of the tag where too few titles name
+    /// it for a classifier to learn it ("Atmospheric: moody films whose place, light and sound
+    /// ...").
+    public var description: String?
+    /// Where the description is written.
+    public var descriptionLocation: SourceLocation?
     /// Where the tag is defined.
     public var location: SourceLocation
     /// Where each phrase of the tag is written (the line of its field).

@@ -152,7 +152,7 @@ struct TaxonomyReader {
 
     private mutating func setField(_ key: String, _ value: String, of index: Int, at location: SourceLocation) {
         let list = Self.commaList(value)
-        for phrase in list where tags[index].phraseLocations[phrase] == nil {
+        for phrase in list where key != "description" && tags[index].phraseLocations[phrase] == nil {
             tags[index].phraseLocations[phrase] = location
         }
         switch key {
@@ -166,6 +166,20 @@ struct TaxonomyReader {
         case "name-words": tags[index].nameWords += list.map { $0.lowercased() }
         case "people": tags[index].people += list
         case "text-synonyms": tags[index].textSynonyms += list
+        case "description":
+            if tags[index].description != nil {
+                fail(location, "tag '\(tags[index].id)' has a second description")
+            } else if value.isEmpty {
+                fail(location, "tag '\(tags[index].id)' has an empty description")
+            } else if value.count > Self.maximumDescriptionLength {
+                fail(
+                    location,
+                    "the description of tag '\(tags[index].id)' is \(value.count) characters long, over \(Self.maximumDescriptionLength): it is one line"
+                )
+            } else {
+                tags[index].description = value
+                tags[index].descriptionLocation = location
+            }
         case "minimum-age":
             if let years = Int(value), years >= 0 {
                 tags[index].minimumAge = years
@@ -186,7 +200,7 @@ struct TaxonomyReader {
         default:
             fail(
                 location,
-                "unknown tag field '\(key)' (known: form, noun, modifier, synonyms, name-synonyms, text-synonyms, cues, against, name-words, people, minimum-age, parents, countries, languages, slot, inferred)"
+                "unknown tag field '\(key)' (known: form, noun, modifier, description, synonyms, name-synonyms, text-synonyms, cues, against, name-words, people, minimum-age, parents, countries, languages, slot, inferred)"
             )
         }
     }
@@ -287,8 +301,37 @@ struct TaxonomyReader {
         var taxonomy = Taxonomy(
             facets: facets, tags: tags, names: names, cues: cues, properNames: properNames,
             combinedPhrases: combinedPhrases)
-        taxonomy.warnings = stopwordReductions(analyzer: analyzer)
+        taxonomy.warnings = stopwordReductions(analyzer: analyzer) + descriptionWarnings()
         return taxonomy
+    }
+
+    /// The longest description, in characters.
+    static let maximumDescriptionLength = 200
+
+    /// Tags with no description (their meaning is unknown to the embedding evidence), and
+    /// descriptions two tags share (which meaning could not tell apart).
+    private func descriptionWarnings() -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        var seen: [String: TagID] = [:]
+        for tag in tags {
+            guard let description = tag.description else {
+                warnings.append(
+                    Diagnostic(
+                        .warning, at: tag.location,
+                        "tag '\(tag.id)' has no description: its meaning cannot be evidence of it"))
+                continue
+            }
+            let key = description.lowercased()
+            if let other = seen[key] {
+                warnings.append(
+                    Diagnostic(
+                        .warning, at: tag.descriptionLocation ?? tag.location,
+                        "tag '\(tag.id)' has the same description as tag '\(other)': meaning cannot tell them apart"))
+            } else {
+                seen[key] = tag.id
+            }
+        }
+        return warnings
     }
 
     /// The tag's `against` phrases, as cue entries that speak against it. A phrase cannot both

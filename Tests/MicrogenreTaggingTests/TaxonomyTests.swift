@@ -100,14 +100,45 @@ import Testing
         let taxonomy = try Taxonomy.parse([
             (
                 file: "t.taxonomy",
-                text: "facet f\n  slot: tone\ntag a\n  form: Odd\n  cues: she must, sequel to, sequel, won\n"
+                text:
+                    "facet f\n  slot: tone\ntag a\n  form: Odd\n  description: Odd films.\n  cues: she must, sequel to, sequel, won\n"
             )
         ])
         #expect(
             taxonomy.warnings.map(\.description) == [
-                "t.taxonomy:5: warning: phrase 'she must' of tag 'a' is only 'must' once its stopwords are dropped: it matches every 'must' in a synopsis"
+                "t.taxonomy:6: warning: phrase 'she must' of tag 'a' is only 'must' once its stopwords are dropped: it matches every 'must' in a synopsis"
             ])
         #expect(repositoryTaxonomy.warnings.isEmpty, "\(repositoryTaxonomy.warnings)")
+    }
+
+    /// Every tag has one description, of one line; a missing one or one two tags share is a
+    /// warning, since meaning could not be evidence of the tag or could not tell them apart.
+    @Test func descriptionsAreOneLineEachAndChecked() throws {
+        let taxonomy = try Taxonomy.parse([
+            (
+                file: "t.taxonomy",
+                text:
+                    "facet f\n  slot: tone\ntag a\n  form: Moody\n  description: Moody films, with rain, and night.\n"
+                    + "tag b\n  form: Bold\ntag c\n  form: Calm\n  description: moody films, with rain, and night.\n"
+            )
+        ])
+        #expect(taxonomy[TagID("a")]?.description == "Moody films, with rain, and night.")
+        #expect(taxonomy[TagID("a")]?.cues == [], "a description's commas make no phrases")
+        #expect(
+            taxonomy.warnings.map(\.description) == [
+                "t.taxonomy:6: warning: tag 'b' has no description: its meaning cannot be evidence of it",
+                "t.taxonomy:10: warning: tag 'c' has the same description as tag 'a': meaning cannot tell them apart",
+            ])
+        let long = String(repeating: "word ", count: 41)
+        #expect(
+            problems("facet f\n  slot: tone\ntag a\n  form: Odd\n  description: \(long)\n")
+                == ["t.taxonomy:5: error: the description of tag 'a' is 204 characters long, over 200: it is one line"])
+        #expect(
+            problems("facet f\n  slot: tone\ntag a\n  form: Odd\n  description: One.\n  description: Two.\n")
+                == ["t.taxonomy:6: error: tag 'a' has a second description"])
+        for tag in repositoryTaxonomy.tags {
+            #expect(tag.description != nil, "\(tag.location): tag '\(tag.id)' has no description")
+        }
     }
 
     @Test func nameSynonymsNameTheTagInNamesButNotInSynopses() throws {
