@@ -68,15 +68,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Scores titles against the taxonomy; learns the tag model; mines named micro-genres.
+        // Scores titles against the taxonomy; learns the tag model (terms, and heads over title
+        // embeddings trained with OpenBLAS); mines named micro-genres.
         .target(
             name: "MicrogenreTagging",
-            dependencies: ["MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy"],
+            dependencies: ["COpenBLAS", "MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy"],
             swiftSettings: strictSettings
         ),
 
         // The sentence-embedding model: WordPiece tokenizer and BERT encoder, run natively on
-        // oneDNN (linear layers) and OpenBLAS (attention). The only user of CDNNL and COpenBLAS.
+        // oneDNN (linear layers) and OpenBLAS (attention).
         .target(
             name: "MicrogenreEmbedding",
             dependencies: ["CDNNL", "COpenBLAS", "MicrogenreCore", "MicrogenreText"],

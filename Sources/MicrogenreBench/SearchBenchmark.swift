@@ -51,7 +51,9 @@ struct SearchBenchmark {
 
         // An upsert of one changed title (a new segment and a deletion), then a merge of both
         // segments into one (read every record back, re-tag, write).
-        let scores = { (record: TitleRecord) in tagger.tag(record).map { (tag: $0.tag, score: $0.score) } }
+        let scores = { (record: TitleRecord, _: TitleVector?) in
+            tagger.tag(record).map { (tag: $0.tag, score: $0.score) }
+        }
         var changed = records[0]
         changed.title += " (restored)"
         let upsertStart = now()

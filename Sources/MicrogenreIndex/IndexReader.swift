@@ -114,6 +114,18 @@ public final class IndexReader: @unchecked Sendable {
         Set(segments.filter { $0.count > 0 }.compactMap(\.embeddingIdentity))
     }
 
+    /// Every live title's vector from the model `identity`, by id (titles another model
+    /// embedded, or none, are left out).
+    public func liveVectors(identity: String) -> [TitleID: [Float]] {
+        var result: [TitleID: [Float]] = [:]
+        for (k, segment) in segments.enumerated() where segment.embeddingIdentity == identity {
+            for local in 0..<segment.count where isLive(bases[k] + local) {
+                if let vector = segment.vector(local) { result[segment.titleID(local)] = vector.floats }
+            }
+        }
+        return result
+    }
+
     /// Live documents without a vector from the model `identity`.
     public func documentsWithoutVectors(from identity: String) -> Int {
         var missing = 0

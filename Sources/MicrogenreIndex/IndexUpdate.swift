@@ -86,10 +86,11 @@ public struct IndexUpdateSummary: Sendable {
 }
 
 extension IndexDirectory {
-    /// Applies `update`, scoring each title written with `facets` (the tagger) and reporting
-    /// progress as (titles written, titles to write).
+    /// Applies `update`, scoring each title written with `facets` (the tagger, given the
+    /// title's vector as the segment keeps it, when it has one) and reporting progress as
+    /// (titles written, titles to write).
     public func apply(
-        _ update: IndexUpdate, facets: (TitleRecord) -> [(tag: TagID, score: Double)],
+        _ update: IndexUpdate, facets: (TitleRecord, TitleVector?) -> [(tag: TagID, score: Double)],
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> IndexUpdateSummary {
         var summary = IndexUpdateSummary()
@@ -114,8 +115,12 @@ extension IndexDirectory {
                 writer.embeddingIdentity = carriedIdentity
             }
             summary.vectorsCopied = vectors.count - summary.embedded - vectors.filter { $0 == nil }.count
+            let identity = writer.embeddingIdentity
             for (k, record) in records.enumerated() {
-                writer.add(IndexDocument(record: record, facets: facets(record), embedding: vectors[k]))
+                let vector = identity.flatMap { identity in
+                    vectors[k].map { TitleVector(identity: identity, values: $0.floats) }
+                }
+                writer.add(IndexDocument(record: record, facets: facets(record, vector), embedding: vectors[k]))
                 if k % 500 == 0 { progress(k, records.count) }
             }
             progress(records.count, records.count)

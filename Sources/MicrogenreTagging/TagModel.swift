@@ -47,6 +47,8 @@ public struct TagModel: Sendable {
     public let analyzerVersion: UInt32
     /// The classifiers.
     public let classifiers: [Classifier]
+    /// The heads over title embeddings, when the model was trained with them.
+    public let embedding: EmbeddingHeads?
     /// Term lookup without allocation.
     public let termTable: ByteStringTable
     /// For each feature, the classifiers that weigh it, in classifier order, as one flat list:
@@ -61,10 +63,14 @@ public struct TagModel: Sendable {
     }
 
     /// Creates a model whose terms `analyzerVersion` made.
-    public init(terms: [String], classifiers: [Classifier], analyzerVersion: UInt32 = Analyzer.version) {
+    public init(
+        terms: [String], classifiers: [Classifier], embedding: EmbeddingHeads? = nil,
+        analyzerVersion: UInt32 = Analyzer.version
+    ) {
         self.terms = terms
         self.analyzerVersion = analyzerVersion
         self.classifiers = classifiers
+        self.embedding = embedding
         termTable = ByteStringTable(terms)
         var starts = [Int32](repeating: 0, count: terms.count + 1)
         for classifier in classifiers {
@@ -144,15 +150,18 @@ public struct TagModel: Sendable {
 /// The model file: magic `MGTM`, format version, the terms, the classifiers, and an FNV-1a
 /// checksum of everything before it. All integers little-endian.
 ///
-///     "MGTM" u32 version=2
+///     "MGTM" u32 version=3
 ///     u32 analyzerVersion (version 2 on; version 1 files: analyzer version 1)
 ///     u32 termCount, termCount x (u16 length, UTF-8 bytes)
 ///     u32 classifierCount, classifierCount x (u16 idLength, id, u8 replacesRules, f32 bias,
 ///         u32 n, n x (u32 feature, f32 weight))
+///     version 3 on: u8 hasEmbedding; when 1: (u16 length, identity), u32 dimension,
+///         u32 headCount, headCount x (u16 idLength, id, u8 kind, f32 bias, f32 prior,
+///         f32 labelFrequency, dimension x f32 weight)
 ///     u64 checksum
 extension TagModel {
     /// The file format version this build reads and writes.
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
 
     /// A model file that cannot be used: missing, foreign, of another version, or damaged.
     public struct FileError: Error, Sendable, CustomStringConvertible {
@@ -181,6 +190,24 @@ extension TagModel {
                 out.appendLE(UInt32(feature))
                 out.appendLE(weight.bitPattern)
             }
+        }
+        if let embedding {
+            out.append(1)
+            out.appendString(embedding.identity)
+            out.appendLE(UInt32(embedding.dimension))
+            out.appendLE(UInt32(embedding.heads.count))
+            for (h, head) in embedding.heads.enumerated() {
+                out.appendString(head.tag.rawValue)
+                out.append(head.kind.rawValue)
+                out.appendLE(head.bias.bitPattern)
+                out.appendLE(head.prior.bitPattern)
+                out.appendLE(head.labelFrequency.bitPattern)
+                for weight in embedding.weights[(h * embedding.dimension)..<((h + 1) * embedding.dimension)] {
+                    out.appendLE(weight.bitPattern)
+                }
+            }
+        } else {
+            out.append(0)
         }
         out.appendLE(checksum(out[...]))
         try FileSystem.write(out, to: path)
@@ -232,7 +259,39 @@ extension TagModel {
             }
             classifiers.append(Classifier(tag: tag, bias: bias, weights: weights, replacesRules: replacesRules))
         }
-        return TagModel(terms: terms, classifiers: classifiers, analyzerVersion: analyzerVersion)
+        var embedding: EmbeddingHeads?
+        if version >= 3, try reader.u8() != 0 {
+            let identity = try reader.string()
+            let dimension = Int(try reader.u32())
+            let headCount = Int(try reader.u32())
+            guard (1...65_536).contains(dimension), headCount <= 1_000_000 else {
+                throw FileError(path: path, message: "embedding heads of dimension \(dimension), \(headCount) heads")
+            }
+            var heads: [EmbeddingHeads.Head] = []
+            var weights: [Float] = []
+            for _ in 0..<headCount {
+                let tag = TagID(try reader.string())
+                let code = try reader.u8()
+                guard let kind = EmbeddingHeads.Kind(rawValue: code) else {
+                    throw FileError(path: path, message: "embedding head '\(tag)' has unknown kind \(code)")
+                }
+                let bias = Float(bitPattern: try reader.u32())
+                let prior = Float(bitPattern: try reader.u32())
+                let labelFrequency = Float(bitPattern: try reader.u32())
+                guard labelFrequency > 0 && labelFrequency <= 1 else {
+                    throw FileError(
+                        path: path,
+                        message: "embedding head '\(tag)' has label frequency \(labelFrequency), not in (0, 1]")
+                }
+                heads.append(
+                    EmbeddingHeads.Head(
+                        tag: tag, kind: kind, bias: bias, prior: prior, labelFrequency: labelFrequency))
+                for _ in 0..<dimension { weights.append(Float(bitPattern: try reader.u32())) }
+            }
+            embedding = EmbeddingHeads(identity: identity, dimension: dimension, heads: heads, weights: weights)
+        }
+        return TagModel(
+            terms: terms, classifiers: classifiers, embedding: embedding, analyzerVersion: analyzerVersion)
     }
 }
 

@@ -27,7 +27,11 @@ public struct TagModelTrainer {
     /// Weights kept per classifier (the largest in magnitude).
     public var maximumWeights = 1000
     /// Facets that get classifiers; the others come from metadata.
-    public var facets: Set<String> = ["genre", "subject", "tone", "source", "setting", "lead", "descriptor", "acclaim"]
+    public var facets: Set<String> = [
+        "genre", "subject", "tone", "mood", "theme", "source", "setting", "lead", "descriptor", "acclaim",
+    ]
+    /// How the embedding heads are trained, when embeddings are given.
+    public var heads = EmbeddingHeadTrainer()
     /// The share of examples, each pass, whose tag's own cue words are hidden from its classifier
     /// ("cue dropout"): at 1 the classifier never sees them and learns only what goes with the
     /// tag; lower rates let it also weigh the cue. The held-out report always masks them.
@@ -51,6 +55,10 @@ public struct TagModelTrainer {
         public var features: Int
         /// Counts on the held-out titles, per tag.
         public var evaluation: TagEvaluation
+        /// The embedding heads' training, when embeddings were given.
+        public var embedding: EmbeddingHeadTrainer.Report?
+        /// Titles the heads were trained on (those with a vector).
+        public var embeddedTitles = 0
     }
 
     /// Trains on `records`, holding out `holdout` of them (by a hash of the id) for the report.
@@ -58,9 +66,13 @@ public struct TagModelTrainer {
     /// With `labels` (title id -> the tags it has, for the tags `labelledTags`), training is
     /// supervised instead: only the labelled titles and tags are learned, nothing is masked,
     /// and a title's tags are exactly its labels.
+    ///
+    /// With `embeddings`, the model also gets heads over the title embeddings (see
+    /// ``EmbeddingHeadTrainer``), trained on the same labels and split, from the titles that
+    /// have a vector.
     public func train(
         _ records: [TitleRecord], tagger: Tagger, holdout: Double = 0, labels given: [TitleID: Set<TagID>]? = nil,
-        labelledTags: Set<TagID> = [], progress: (String) -> Void = { _ in }
+        labelledTags: Set<TagID> = [], embeddings: TrainingEmbeddings? = nil, progress: (String) -> Void = { _ in }
     ) -> (model: TagModel, report: Report) {
         var records = records
         if let given { records.removeAll { given[$0.id] == nil } }
@@ -140,10 +152,37 @@ public struct TagModelTrainer {
                 }
             }
         }
-        let report = Report(
+        var report = Report(
             trainingTitles: trainingIndexes.count, heldOutTitles: records.count - trainingIndexes.count,
             features: terms.count, evaluation: evaluation)
-        return (TagModel(terms: terms, classifiers: classifiers), report)
+        var heads: EmbeddingHeads?
+        if let embeddings {
+            var vectors: [[Float]] = []
+            var headLabels: [Set<Int>] = []
+            var headHeldOut: [Bool] = []
+            for (k, record) in records.enumerated() {
+                guard let vector = embeddings.vectors[record.id], vector.count == embeddings.dimension else { continue }
+                vectors.append(vector)
+                headLabels.append(labels[k])
+                headHeldOut.append(heldOut[k])
+            }
+            var descriptions: [Int: [Float]] = [:]
+            for (tag, vector) in embeddings.descriptions {
+                if let index = taxonomy.index(of: tag) { descriptions[index] = vector }
+            }
+            var trainer = self.heads
+            trainer.minimumPositives = minimumPositives
+            if given == nil { trainer.facets = trainer.facets.intersection(facets) }
+            let learnable = given.map { _ in Set(labelledTags.compactMap { taxonomy.index(of: $0) }) }
+            let (made, headReport) = trainer.train(
+                vectors: vectors, labels: headLabels, heldOut: headHeldOut, taxonomy: taxonomy,
+                identity: embeddings.identity, dimension: embeddings.dimension, descriptions: descriptions,
+                learnable: learnable, progress: progress)
+            heads = made
+            report.embedding = headReport
+            report.embeddedTitles = vectors.count
+        }
+        return (TagModel(terms: terms, classifiers: classifiers, embedding: heads), report)
     }
 
     private func fit(
@@ -179,6 +218,27 @@ public struct TagModelTrainer {
         let kept = weights.enumerated().filter { $0.element != 0 }.sorted { abs($0.element) > abs($1.element) }
             .prefix(maximumWeights).map { (feature: Int32($0.offset), weight: Float($0.element)) }
         return (Float(bias), kept.sorted { $0.feature < $1.feature })
+    }
+}
+
+/// Title embeddings to train the tag model's embedding heads on: the vectors by title id, the
+/// embeddings of the taxonomy's tag descriptions, and the identity of the model that made both.
+public struct TrainingEmbeddings: Sendable {
+    /// The embedding model's identity.
+    public var identity: String
+    /// The vector length.
+    public var dimension: Int
+    /// Each title's vector (titles without one are left out of the heads' training).
+    public var vectors: [TitleID: [Float]]
+    /// Each described tag's description embedding.
+    public var descriptions: [TagID: [Float]]
+
+    /// Creates training embeddings.
+    public init(identity: String, dimension: Int, vectors: [TitleID: [Float]], descriptions: [TagID: [Float]]) {
+        self.identity = identity
+        self.dimension = dimension
+        self.vectors = vectors
+        self.descriptions = descriptions
     }
 }
 

@@ -16,6 +16,10 @@ public struct Evidence: Sendable, Hashable {
         case synopsis
         /// The learned model.
         case model
+        /// The title's embedding: a classifier over it, or its similarity to the tag's description.
+        case embedding
+        /// The tag's scores on the titles the same users love (co-viewing neighbours).
+        case coviewing
         /// Implied by a child tag.
         case parent
         /// A phrase in a synopsis under a negation ("not a comedy"): lowers the score.

@@ -29,6 +29,12 @@ public struct TaggerWeights: Sendable, Hashable {
     public var negation = 0.2
     /// The learned model's probability is multiplied by this.
     public var model = 1.0
+    /// A classifier over the title's embedding: its rise over the tag's base rate is multiplied by this.
+    public var embedding = 1.0
+    /// A title's calibrated similarity to a tag's description is multiplied by this.
+    public var description = 1.0
+    /// Co-viewing: the share of a title's co-viewing neighbours' score it takes (see ``CoViewingSmoother``).
+    public var coviewing = 0.5
 
     /// The defaults.
     public init() {}
@@ -37,7 +43,8 @@ public struct TaggerWeights: Sendable, Hashable {
     nonisolated(unsafe) public static let keyPaths: [String: WritableKeyPath<TaggerWeights, Double>] = [
         "genre": \.genre, "keyword": \.keyword, "metadata": \.metadata, "rating": \.rating, "leadNaming": \.leadNaming,
         "naming": \.naming, "leadCue": \.leadCue, "cue": \.cue, "title": \.title, "parent": \.parent,
-        "negation": \.negation, "model": \.model,
+        "negation": \.negation, "model": \.model, "embedding": \.embedding, "description": \.description,
+        "coviewing": \.coviewing,
     ]
 }
 
@@ -66,6 +73,7 @@ public final class Tagger {
     private let countryTags: [String: [Int]]
     private let languageTags: [String: [Int]]
     private let classifierTags: [Int?]
+    private let headTags: [Int?]
     /// The taxonomy's `strong-female-lead` tag, when it has one.
     private let femaleLead: Int?
     /// The tags with a minimum age.
@@ -98,10 +106,18 @@ public final class Tagger {
         countryTags = countries
         languageTags = languages
         classifierTags = model?.classifiers.map { taxonomy.index(of: $0.tag) } ?? []
+        headTags = model?.embedding?.heads.map { taxonomy.index(of: $0.tag) } ?? []
     }
 
-    /// Every tag scoring at least ``minimumScore``, highest first.
-    public func tag(_ record: TitleRecord) -> [TagScore] {
+    /// The identity of the embedding model whose vectors the tag model's embedding heads read
+    /// (nil: it has none, and ``tag(_:vector:)`` ignores vectors). Another model's vectors are
+    /// ignored too.
+    public var embeddingIdentity: String? { model?.embedding?.identity }
+
+    /// Every tag scoring at least ``minimumScore``, highest first. With the title's embedding
+    /// (as `microgenre index` keeps it) by the model ``embeddingIdentity`` names, the tag
+    /// model's embedding heads add evidence from meaning.
+    public func tag(_ record: TitleRecord, vector: TitleVector? = nil) -> [TagScore] {
         var scores = ScoreSheet(count: taxonomy.tags.count)
         addMetadata(record, to: &scores)
         addNamedFields(record, to: &scores)
@@ -111,6 +127,7 @@ public final class Tagger {
         keepFeedEvidenceOfTagsTooYoung(for: record, in: &scores)
         let rules = scores.results(taxonomy: taxonomy, weights: weights, minimum: minimumScore)
         guard let model else { return rules }
+        addEmbedding(vector, to: &scores)
         for person in record.people.prefix(Self.maximumPeopleFeatures) {
             if let id = model.termTable.id(of: Array(Self.personFeature(person.name).utf8)) { features.append(id) }
         }
@@ -145,6 +162,37 @@ public final class Tagger {
         combined.removeAll { score in taxonomy.index(of: score.tag).map { replaced[$0] != nil } ?? false }
         combined += replaced.values.filter { $0.score >= minimumScore }
         return combined.sorted { $0.score != $1.score ? $0.score > $1.score : $0.tag < $1.tag }
+    }
+
+    /// Evidence from meaning: each embedding head's evidence for the title's vector, at 0.05 or
+    /// more, as source `embedding` (field `classifier` or `description`).
+    private func addEmbedding(_ vector: TitleVector?, to scores: inout ScoreSheet) {
+        guard let heads = model?.embedding, let vector, vector.identity == heads.identity,
+            vector.values.count == heads.dimension
+        else { return }
+        let probabilities = heads.probabilities(vector.values)
+        for (h, head) in heads.heads.enumerated() {
+            guard let tag = headTags[h], taxonomy.tags[tag].inferredFromText else { continue }
+            let evidence = EmbeddingHeads.evidence(probabilities[h], of: head)
+            let weight = evidence * (head.kind == .classifier ? weights.embedding : weights.description)
+            guard weight >= 0.05 else { continue }
+            let text =
+                head.kind == .classifier
+                ? "classifier p \(Self.twoDecimals(Double(probabilities[h]))), base \(Self.twoDecimals(Double(head.prior)))"
+                : "description p \(Self.twoDecimals(Double(probabilities[h])))"
+            scores.add(
+                tag,
+                Evidence(
+                    source: .embedding, field: head.kind == .classifier ? "classifier" : "description", text: text,
+                    weight: weight))
+        }
+    }
+
+    /// `value` with two decimals.
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
     }
 
     /// The tags whose minimum age `record` has not reached by ``referenceYear`` (none when it
@@ -702,14 +750,25 @@ struct ScoreSheet {
     /// Combines evidence by noisy-or, passes scores up the hierarchy, applies negations.
     func results(taxonomy: Taxonomy, weights: TaggerWeights, minimum: Double) -> [TagScore] {
         var score: [Int: Double] = [:]
+        // What a tag passes to its parents: its score without the similarity to its
+        // description, which says the title is like the tag, not that it is the tag's kind
+        // (a film near "forbidden love" is not thereby a romance).
+        var passed: [Int: Double] = [:]
         for tag in touched {
             var keep = 1.0
-            for item in evidence[tag] where item.source != .negated { keep *= 1 - min(max(item.weight, 0), 1) }
+            var keepPassed = 1.0
+            for item in evidence[tag] where item.source != .negated {
+                keep *= 1 - min(max(item.weight, 0), 1)
+                if !(item.source == .embedding && item.field == "description") {
+                    keepPassed *= 1 - min(max(item.weight, 0), 1)
+                }
+            }
             score[tag] = 1 - keep
+            passed[tag] = 1 - keepPassed
         }
         var inherited: [Int: [Evidence]] = [:]
         for tag in touched {
-            guard let own = score[tag], own > 0 else { continue }
+            guard let own = passed[tag], own > 0 else { continue }
             for ancestor in taxonomy.ancestors(of: tag) {
                 let item = Evidence(
                     source: .parent, field: "tag", text: taxonomy.tags[tag].id.rawValue, weight: own * weights.parent)

@@ -48,6 +48,30 @@ import Testing
         #expect(truncated.stderr.contains("damaged or truncated"))
     }
 
+    /// `model train` learns heads over the vectors the index keeps, and `tag` and `index`
+    /// read them: evidence source `embedding`.
+    @Test func modelTrainLearnsEmbeddingHeadsThatTagAndIndexUse() throws {
+        let directory = Scratch.file("cli-heads")
+        let model = Scratch.file("heads", suffix: ".mgtm")
+        let index = ["--embedding-model", tiny, "--index", directory]
+        #expect(try cli.run(["index", "--no-model", "--replace", feed] + index).status == 0)
+        let trained = try cli.run(
+            ["model", "train", feed, "--out", model, "--minimum-positives", "2"] + index)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("embedding heads: 4 classifiers"), "\(trained.stdout)")
+        let tagged = try cli.run(["tag", "--json", "--model", model, "--index", directory, feed])
+        let evidence = try objects(tagged).flatMap { ($0["tags"] as? [[String: Any]]) ?? [] }
+            .flatMap { ($0["evidence"] as? [[String: Any]]) ?? [] }
+        #expect(evidence.contains { $0["source"] as? String == "embedding" && $0["field"] as? String == "classifier" })
+        // Without vectors (another index), a note and no evidence from meaning.
+        let bare = try cli.run(["tag", "--json", "--model", model, "--index", directory + "-none", feed])
+        #expect(bare.stderr.contains("10 of 10 titles have no vector in the index"))
+        #expect(!bare.stdout.contains("\"embedding\""))
+        // `index --merge` tags every title again with the heads.
+        let merged = try cli.run(["index", "--merge", "--model", model] + index)
+        #expect(merged.status == 0, "\(merged.stderr)")
+    }
+
     @Test func indexEmbedsAndSearchRanksInEveryMode() throws {
         let directory = Scratch.file("cli-embedded")
         let indexed = try cli.run([

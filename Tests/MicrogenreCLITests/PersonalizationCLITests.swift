@@ -37,6 +37,36 @@ import Testing
         return csv + "u1,not-in-the-index,1767225600,thumb_up,\n"
     }
 
+    /// `tag --coviewing`: a comedy whose synopsis says nothing borrows the workplace and the
+    /// wit of the comedies the same users finished, naming them; its genre is its own.
+    @Test func tagBorrowsMoodAndThemeFromCoViewing() throws {
+        let plain = Self.feed().replacingOccurrences(
+            of: "A witty workplace comedy about coworkers in an office, part 0.", with: "A film, part 0.")
+        let feed = try cli.temporaryFile("feed.xml", plain)
+        let directory = (feed as NSString).deletingLastPathComponent
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let index = directory + "/index"
+        let database = directory + "/events.sqlite"
+        let events = try cli.temporaryFile("events.csv", Self.events())
+        #expect(try cli.run(["index", "--no-model", "--index", index, feed]).status == 0)
+        #expect(try cli.run(["events", "import", events, "--events", database]).status == 0)
+        func tag(_ extra: [String]) throws -> CLITests.Run {
+            try cli.run(["tag", "--no-model", "--index", index, "--id", "comedy-0", feed] + extra)
+        }
+        let alone = try tag([])
+        #expect(alone.status == 0 && !alone.stdout.contains("workplace") && !alone.stdout.contains("coviewing"))
+        let borrowed = try tag(["--coviewing", "--events", database, "--threshold", "0.3"])
+        #expect(borrowed.status == 0, "\(borrowed.stderr)")
+        #expect(borrowed.stderr.contains("co-viewing: 40 of 40 indexed titles have neighbours"))
+        let workplace = try #require(borrowed.lines.first { $0.contains(" workplace ") })
+        #expect(workplace.contains("coviewing \"Office Comedy "), "\(borrowed.stdout)")
+        #expect(borrowed.lines.contains { $0.contains(" witty ") })
+        #expect(!borrowed.lines.contains { $0.contains(" crime ") || $0.contains(" thrillers ") })
+        // Without an events store, a clear error.
+        let missing = try tag(["--coviewing", "--events", directory + "/none.sqlite"])
+        #expect(missing.status == 1 && missing.stderr.contains("no events database"))
+    }
+
     @Test func importRowsShardsAndPersonalSearch() throws {
         let feed = try cli.temporaryFile("feed.xml", Self.feed())
         let directory = (feed as NSString).deletingLastPathComponent

@@ -39,7 +39,7 @@ final class Calls {
     let tagger = try! Tagger(taxonomy: taxonomy)
     let embedder = WordHashEmbedder()
 
-    func scores(_ record: TitleRecord) -> [(tag: TagID, score: Double)] {
+    func scores(_ record: TitleRecord, _ vector: TitleVector? = nil) -> [(tag: TagID, score: Double)] {
         tagger.tag(record).map { ($0.tag, $0.score) }
     }
 

@@ -223,7 +223,7 @@ func buildIndex() throws -> (IndexReader, String) {
 @Suite struct IndexUpdateTests {
     let tagger = try! Tagger(taxonomy: taxonomy)
 
-    func scores(_ record: TitleRecord) -> [(tag: TagID, score: Double)] {
+    func scores(_ record: TitleRecord, _ vector: TitleVector? = nil) -> [(tag: TagID, score: Double)] {
         tagger.tag(record).map { ($0.tag, $0.score) }
     }
 
@@ -320,12 +320,12 @@ func buildIndex() throws -> (IndexReader, String) {
     /// While a writer upserts and merges, every reader opens a complete snapshot.
     @Test func readersSeeCompleteSnapshotsWhileAWriterWorks() async throws {
         let directory = IndexDirectory(path: temporaryDirectory() + "/index")
-        _ = try directory.apply(IndexUpdate(records: catalog()), facets: { _ in [] })
+        _ = try directory.apply(IndexUpdate(records: catalog()), facets: { _, _ in [] })
         let writer = Task.detached {
             for k in 0..<200 {
                 var record = catalog()[k % 6]
                 record.title += " \(k)"
-                _ = try directory.apply(IndexUpdate(records: [record]), facets: { _ in [] })
+                _ = try directory.apply(IndexUpdate(records: [record]), facets: { _, _ in [] })
             }
         }
         var opened = 0

@@ -15,6 +15,10 @@ import Testing
         (["crime", "thrillers"], "Crime Thrillers"),
         (["ages-8-10", "animation"], "Animation for ages 8 to 10"),
         (["royalty", "dramas", "based-on-real-life"], "Dramas about Royalty based on Real Life"),
+        // The moods and themes viewers describe films by.
+        (["horror", "atmospheric", "1970s"], "Atmospheric Horror Movies from the 1970s"),
+        (["mental-illness", "dramas", "bittersweet"], "Bittersweet Dramas about Mental Illness"),
+        (["thrillers", "twist-ending", "dark"], "Dark Twist-ending Thrillers"),
     ])
     func rendersInSlotOrder(tags: [String], name: String) {
         #expect(grammar.render(tags.map(TagID.init)) == name)

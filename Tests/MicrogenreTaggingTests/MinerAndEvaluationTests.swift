@@ -1,7 +1,8 @@
 import MicrogenreCore
-import MicrogenreTagging
 import MicrogenreTaxonomy
 import Testing
+
+@testable import MicrogenreTagging
 
 @Suite struct MinerAndEvaluationTests {
     @Test func minedGenresParseBackAndRespectTheRules() throws {
@@ -34,6 +35,43 @@ import Testing
         }
         #expect(genres.contains { $0.name == "Dark Heist Thrillers" && $0.titles.count == 10 })
         #expect(genres.contains { $0.name == "Witty Workplace Comedies" })
+    }
+
+    /// Netflix's grammar fills each slot once (tone twice), a name never says a word twice, two
+    /// tags whose titles are the same titles are not stacked, and `specific` orders by facets.
+    @Test func namesFillEachSlotOnceAndSayEachThingOnce() throws {
+        let taxonomy = repositoryTaxonomy
+        let grammar = try GenreGrammar(taxonomy: taxonomy)
+        func scores(_ tags: [String]) -> [TagScore] { tags.map { TagScore(tag: TagID($0), score: 0.9, evidence: []) } }
+        var tagged: [(id: TitleID, scores: [TagScore])] = []
+        for k in 0..<12 {
+            tagged.append((TitleID("a\(k)"), scores(["dark", "witty", "quirky", "workplace", "revenge", "comedies"])))
+        }
+        for k in 0..<30 {
+            tagged.append((TitleID("b\(k)"), scores(["sequel", "franchise", "horror"] + (k < 15 ? ["1980s"] : []))))
+            tagged.append((TitleID("c\(k)"), scores(["dramas"] + (k < 3 ? ["sequel"] : []))))
+            tagged.append((TitleID("d\(k)"), scores(["horror"])))
+            tagged.append((TitleID("e\(k)"), scores(["horror"])))
+        }
+        var miner = GenreMiner()
+        miner.minimumTitles = 5
+        miner.order = .specific
+        let redundancy = miner.mine(tagged, grammar: grammar).map(\.name)
+        #expect(!redundancy.contains { $0.contains("Sequel") && $0.contains("Franchise") }, "\(redundancy)")
+        #expect(redundancy.contains("Franchise Horror Movies from the 1980s"))
+        // Without the overlap rules (every a-title has every tag), the slot rules alone.
+        miner.maximumOverlap = 1
+        miner.maximumContainment = 2
+        let genres = miner.mine(tagged, grammar: grammar)
+        let names = genres.map(\.name)
+        #expect(names.contains("Dark Witty Workplace Comedies"))
+        #expect(
+            !names.contains { $0.hasPrefix("Dark Witty Quirky") || $0.hasPrefix("Dark Quirky Witty") }, "three tones")
+        #expect(
+            !names.contains { $0.contains("Workplace Revenge") || $0.contains("Revenge Workplace") }, "two subjects")
+        #expect(zip(genres, genres.dropFirst()).allSatisfy { $0.tags.count >= $1.tags.count })
+        #expect(GenreMiner.repeatsAWord("Steamy Steamy Romance Movies"))
+        #expect(!GenreMiner.repeatsAWord("Dramas based on Books from the 1990s"))
     }
 
     /// Checked by hand: comedies TP 2, FP 1, FN 1; dramas TP 1, FN 1.

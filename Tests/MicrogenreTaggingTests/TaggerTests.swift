@@ -21,6 +21,26 @@ import Testing
         #expect((score(record, "fantasy")?.score ?? 0) >= 0.85)
     }
 
+    /// The vocabulary of moods, themes and plot devices: viewers' words name the tags in names
+    /// and queries, and the reliable phrases suggest them in a synopsis.
+    @Test func moodsAndThemesViewersUse() throws {
+        let grammar = try GenreGrammar(taxonomy: repositoryTaxonomy)
+        for (name, tags) in [
+            ("Atmospheric Slow-burn Thrillers", ["atmospheric", "slow-burn", "thrillers"]),
+            ("Dramas about Mental Illness", ["dramas", "mental-illness"]),
+            ("Disturbing Twist-ending Movies", ["disturbing", "twist-ending", "movies"]),
+        ] {
+            #expect(Set(grammar.parse(name).tags) == Set(tags.map(TagID.init)), "\(name)")
+        }
+        let record = film(
+            "a",
+            synopsis:
+                "It is a 1999 drama film. A painter who suffers from schizophrenia is sent to a psychiatric hospital.")
+        #expect((score(record, "mental-illness")?.score ?? 0) >= 0.3)
+        let twist = film("b", synopsis: "The thriller builds to a twist ending that changes everything.")
+        #expect((score(twist, "twist-ending")?.score ?? 0) >= 0.2)
+    }
+
     @Test func negationLowersTheScore() throws {
         let plain = film("a", synopsis: "It is a gentle story. Critics called it a comedy of manners.")
         let negated = film("b", synopsis: "It is a gentle story. Critics said it is not a comedy at all.")

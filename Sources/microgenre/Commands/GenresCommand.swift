@@ -1,7 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import MicrogenreCore
 import MicrogenreFeeds
-import MicrogenreTagging
+public import MicrogenreTagging
 import MicrogenreTaxonomy
 
 struct GenresCommand: ParsableCommand {
@@ -33,8 +33,20 @@ struct GenresCommand: ParsableCommand {
     @Option(help: "Show at most this many (0: all).")
     var limit = 0
 
+    @Option(help: "Order: titles (most titles first) or specific (most facets first, then most titles).")
+    var order = GenreMiner.Order.titles
+
     @Flag(help: "Print one JSON object per micro-genre (JSON Lines).")
     var json = false
+
+    @OptionGroup var location: IndexLocation
+
+    @Flag(
+        help:
+            "Add evidence from viewing (co-viewing neighbours' tags of feeling and theme; needs the index and events).")
+    var coviewing = false
+
+    @OptionGroup var events: EventsLocation
 
     func validate() throws {
         guard (1...4).contains(maxFacets) else { throw ValidationError("--max-facets must be 1 to 4") }
@@ -46,8 +58,10 @@ struct GenresCommand: ParsableCommand {
         let grammar = try GenreGrammar(taxonomy: tagger.taxonomy)
         let loaded = try input.load(feeds)
         let start = Output.now()
-        let tagged = loaded.catalog.records.map { (id: $0.id, scores: tagger.tag($0)) }
+        let tagged = try TitleVectors.tagAll(
+            loaded.catalog.records, tagger: tagger, location: location, events: coviewing ? events : nil)
         var miner = GenreMiner()
+        miner.order = order
         miner.minimumTitles = minTitles
         miner.maximumFacets = maxFacets
         let genres = miner.mine(tagged, grammar: grammar)
@@ -85,3 +99,5 @@ struct GenresCommand: ParsableCommand {
         if mismatches > 0 || loaded.failedFeeds > 0 { throw ExitCode(1) }
     }
 }
+
+extension GenreMiner.Order: ExpressibleByArgument {}

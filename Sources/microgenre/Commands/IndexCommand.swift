@@ -72,6 +72,16 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "Tokens of each title's text the model reads, at most ([CLS] and [SEP] included).")
     var embeddingMaxTokens = 128
 
+    @Flag(
+        help: ArgumentHelp(
+            "Add evidence from viewing to the titles written: their co-viewing neighbours' tags of feeling and theme.",
+            discussion:
+                "Needs an index to read the neighbours from and an events store (--events); `index --merge --coviewing` tags every title again with it."
+        ))
+    var coviewing = false
+
+    @OptionGroup var events: EventsLocation
+
     func validate() throws {
         guard (3...512).contains(embeddingMaxTokens) else {
             throw ValidationError("--embedding-max-tokens must be 3 to 512")
@@ -109,11 +119,25 @@ struct IndexCommand: ParsableCommand {
                 return (0..<embeddings.count).map { Array(embeddings[$0]) }
             }
         }
+        if let heads = tagger.embeddingIdentity, let embedder, heads != embedder.identity {
+            Output.error(
+                "warning: the tag model's embedding heads read vectors of \(heads), not of \(embedder.identity): no evidence from meaning until `microgenre model train` trains the model again"
+            )
+        }
+        var neighbours: CoViewingEvidence?
+        if coviewing {
+            neighbours = try CoViewingEvidence.load(
+                index: location.openOrExit(), at: location.directory, events: events, tagger: tagger)
+        }
         var progress = Progress("indexing")
         let summary: IndexUpdateSummary
         do {
             summary = try location.directory.apply(
-                update, facets: { record in tagger.tag(record).map { (tag: $0.tag, score: $0.score) } },
+                update,
+                facets: { record, vector in
+                    let own = tagger.tag(record, vector: vector)
+                    return (neighbours?.smooth(record.id, own) ?? own).map { (tag: $0.tag, score: $0.score) }
+                },
                 progress: { done, total in progress.update(done: done, total: total, detail: "\(done.grouped) titles") }
             )
         } catch {

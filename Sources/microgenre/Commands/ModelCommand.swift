@@ -1,5 +1,6 @@
 import ArgumentParser
 import MicrogenreCore
+import MicrogenreEmbedding
 import MicrogenreFeeds
 import MicrogenreTagging
 import MicrogenreTaxonomy
@@ -19,6 +20,13 @@ struct ModelCommand: ParsableCommand {
                 the tag; the tag's own words are masked from its features. With --holdout, that \
                 share of titles is kept out of training and the classifiers are evaluated on it \
                 (cue masked); the model written is the one trained without them.
+
+                When the sentence-embedding model is installed, the tag model also gets heads \
+                over the title embeddings: a classifier per tag with enough positive titles, \
+                and for the tags of meaning (genre, subject, tone, mood, theme, setting, lead) \
+                with too few, the similarity to the tag's description, calibrated on the \
+                others. The vectors come from the index where it holds them (index first, then \
+                train, then `index --merge` to tag the index with them); the rest are embedded.
                 """
         )
 
@@ -58,6 +66,10 @@ struct ModelCommand: ParsableCommand {
 
         @Option(help: "Share of examples whose tag's own cue words are hidden each pass (cue dropout), 0 to 1.")
         var maskRate = 1.0
+
+        @OptionGroup var embeddingOptions: EmbeddingOptions
+
+        @OptionGroup var location: IndexLocation
 
         func validate() throws {
             guard (0...1).contains(maskRate) else { throw ValidationError("--mask-rate must be between 0 and 1") }
@@ -103,8 +115,17 @@ struct ModelCommand: ParsableCommand {
                 given = byTitle
                 trainer.maskRate = 0
             }
+            var embeddings: TrainingEmbeddings?
+            if let embedder = try embeddingOptions.load(maximumTokens: 128, defaultPrecision: .bfloat16) {
+                let vectors = TitleVectors.load(
+                    for: records, embedder: embedder, location: location, embedMissing: true)
+                embeddings = TrainingEmbeddings(
+                    identity: embedder.identity, dimension: embedder.dimension, vectors: vectors,
+                    descriptions: TitleVectors.descriptions(of: taxonomy, embedder: embedder))
+            }
             let (model, report) = trainer.train(
-                records, tagger: tagger, holdout: holdout, labels: given, labelledTags: labelledTags
+                records, tagger: tagger, holdout: holdout, labels: given, labelledTags: labelledTags,
+                embeddings: embeddings
             ) { Output.error($0) }
             let path = try out ?? DataDirectory.file("tag-model.mgtm", create: true)
             do { try model.write(to: path) } catch {
@@ -115,11 +136,20 @@ struct ModelCommand: ParsableCommand {
                 "Trained \(model.classifiers.count) classifiers on \(report.trainingTitles.grouped) titles "
                     + "(\(report.features.grouped) feature terms) in \(String(format2: Output.now() - start)) s -> \(path)"
             )
+            if let heads = report.embedding {
+                Output.line(
+                    "  embedding heads: \(heads.classifiers) classifiers, \(heads.descriptions) descriptions (calibrated: p = sigmoid(\(String(format2: Double(heads.slope))) z \(heads.intercept < 0 ? "-" : "+") \(String(format2: Double(abs(heads.intercept))))) / \(String(format2: Double(heads.labelFrequency)))), \(report.embeddedTitles.grouped) titles with vectors"
+                )
+            }
             guard holdout > 0 else { return }
             let evaluation = report.evaluation
             Output.line(
                 "Held-out evaluation on \(report.heldOutTitles.grouped) titles, each tag's own cue words masked:")
             EvaluationTable.print(evaluation, limit: 25)
+            if let heads = report.embedding {
+                Output.line("Held-out evaluation of the embedding classifiers (evidence 0.5 or more):")
+                EvaluationTable.print(heads.evaluation, limit: 25)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MicrogenreCore
+import MicrogenreEmbedding
 import MicrogenreFeeds
 import MicrogenreTagging
 import MicrogenreTaxonomy
@@ -105,6 +106,28 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Deciding phrases shown per tag with --audit.")
     var phrases = 8
 
+    @OptionGroup var location: IndexLocation
+
+    @Flag(
+        help: ArgumentHelp(
+            "Embed the titles the index holds no vector for (slow: about 170 titles/s), so they get evidence from meaning too.",
+            discussion:
+                "Evidence from meaning needs a tag model trained with embeddings and each title's vector, which is read from the index (--index) when it holds the title."
+        ))
+    var embed = false
+
+    @OptionGroup var embeddingOptions: EmbeddingOptions
+
+    @Flag(
+        help: ArgumentHelp(
+            "Add evidence from viewing: each title's co-viewing neighbours' tags (needs the index and an events store).",
+            discussion:
+                "A title the index holds borrows the tags of feeling and theme (subject, tone, mood, theme) of the titles the same users love, weighted by their co-viewing similarity: evidence source 'coviewing', naming the neighbours."
+        ))
+    var coviewing = false
+
+    @OptionGroup var events: EventsLocation
+
     func run() throws {
         let tagger = try tagging.makeTagger()
         let loaded = try input.load(feeds)
@@ -117,11 +140,39 @@ struct TagCommand: ParsableCommand {
             }
         }
         if limit > 0 { records = Array(records.prefix(limit)) }
+        var vectors: [TitleID: [Float]] = [:]
+        let identity = tagger.embeddingIdentity
+        if let identity {
+            if embed, let embedder = try embeddingOptions.load(required: true, maximumTokens: 128) {
+                guard embedder.identity == identity else {
+                    Output.error(
+                        "error: the tag model's embedding heads read vectors of \(identity), the installed model is \(embedder.identity): train the model again (`microgenre model train`)"
+                    )
+                    throw ExitCode(1)
+                }
+                vectors = TitleVectors.load(for: records, embedder: embedder, location: location, embedMissing: true)
+            } else {
+                vectors = TitleVectors.indexed(records, identity: identity, location: location)
+                if vectors.count < records.count {
+                    Output.error(
+                        "note: \((records.count - vectors.count).grouped) of \(records.count.grouped) titles have no vector in the index: no evidence from meaning for them (--embed embeds them)"
+                    )
+                }
+            }
+        }
+        var neighbours: CoViewingEvidence?
+        if coviewing {
+            neighbours = try CoViewingEvidence.load(
+                index: location.openOrExit(), at: location.directory, events: events, tagger: tagger)
+        }
         let start = Output.now()
         var tagged = 0
         var tagAudit = TagAudit(threshold: threshold)
         for record in records {
-            let scores = tagger.tag(record)
+            var scores = tagger.tag(
+                record,
+                vector: identity.flatMap { id in vectors[record.id].map { TitleVector(identity: id, values: $0) } })
+            if let neighbours { scores = neighbours.smooth(record.id, scores) }
             tagged += 1
             if audit {
                 tagAudit.add(record.id, scores)
