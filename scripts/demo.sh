@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the bundled Corpus: set up (system packages and the sentence-embedding model),
-# build in release, ingest, tag, embed, index, search (lexical and hybrid), and build
-# personalized rows from a bundled synthetic viewing history.
+# build in release, ingest, embed and index, train the tag model (with heads over the title
+# embeddings), import a bundled synthetic viewing history, tag every title again with evidence
+# from meaning and co-viewing, mine micro-genres, search (lexical and hybrid), and build
+# personalized rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -30,22 +32,6 @@ echo "\$ microgenre taxonomy parse-names Corpus/samples/genre-names.txt"
 "$bin" taxonomy parse-names Corpus/samples/genre-names.txt
 
 echo
-echo "\$ microgenre model train Corpus/films.xml.gz      # the tagger's learned model, about a minute"
-"$bin" model train Corpus/films.xml.gz 2>/dev/null
-
-echo
-echo "\$ microgenre tag Corpus/films.xml.gz --id Groundhog_Day_\(film\) --id Heat_\(1995_film\)"
-"$bin" tag Corpus/films.xml.gz --max-warnings 0 --id "Groundhog_Day_(film)" --id "Heat_(1995_film)"
-
-echo
-echo "\$ microgenre tag Corpus/films.xml.gz --audit --phrases 5 | grep -A1 -E '^(dark|royalty|blockbuster) '   # what decides each tag"
-"$bin" tag Corpus/films.xml.gz --audit --phrases 5 --max-warnings 0 2>/dev/null | grep -A1 -E '^(dark|royalty|blockbuster) '
-
-echo
-echo "\$ microgenre genres Corpus/films.xml.gz --min-titles 20 --limit 25"
-"$bin" genres Corpus/films.xml.gz --max-warnings 0 --min-titles 20 --limit 25
-
-echo
 echo "\$ microgenre embed \"The weather is lovely today.\" \"It's so sunny outside!\" \"He drove to the stadium.\""
 if "$bin" embed "The weather is lovely today." "It's so sunny outside!" "He drove to the stadium." 2>/dev/null; then
     embedded=1
@@ -55,8 +41,38 @@ else
 fi
 
 echo
-echo "\$ microgenre index --replace Corpus/films.xml.gz     # with the model: embeds every title, several minutes"
+echo "\$ microgenre index --replace Corpus/films.xml.gz     # with the model: embeds every title, about 3 minutes"
 "$bin" index --replace --max-warnings 0 Corpus/films.xml.gz
+
+echo
+echo "\$ microgenre model train Corpus/films.xml.gz      # terms, and heads over the index's title vectors, about a minute"
+"$bin" model train Corpus/films.xml.gz 2>/dev/null
+
+echo
+echo "\$ microgenre events import Corpus/events.csv     # a small synthetic viewing history"
+"$bin" events import Corpus/events.csv
+
+echo
+echo "\$ microgenre index --merge --coviewing     # every title tagged again: the model's heads and co-viewing evidence"
+"$bin" index --merge --coviewing
+
+echo
+echo "\$ microgenre tag Corpus/films.xml.gz --coviewing --id 9_to_5_\(film\) --id Heat_\(1995_film\) --id Groundhog_Day_\(film\)"
+"$bin" tag Corpus/films.xml.gz --max-warnings 0 --coviewing --id "9_to_5_(film)" --id "Heat_(1995_film)" \
+    --id "Groundhog_Day_(film)"
+
+echo
+echo "\$ microgenre tag Corpus/films.xml.gz --audit --phrases 5 | grep -A1 -E '^(dark|royalty|atmospheric|mental-illness) '   # what decides each tag"
+"$bin" tag Corpus/films.xml.gz --audit --phrases 5 --max-warnings 0 2>/dev/null |
+    grep -A1 -E '^(dark|royalty|atmospheric|mental-illness) '
+
+echo
+echo "\$ microgenre genres Corpus/films.xml.gz --min-titles 20 --limit 25     # the largest"
+"$bin" genres Corpus/films.xml.gz --max-warnings 0 --min-titles 20 --limit 25
+
+echo
+echo "\$ microgenre genres Corpus/films.xml.gz --coviewing --min-titles 20 --order specific --limit 25     # the most specific"
+"$bin" genres Corpus/films.xml.gz --max-warnings 0 --coviewing --min-titles 20 --order specific --limit 25
 
 for mode in lexical hybrid; do
     [ "$mode" = hybrid ] && [ "$embedded" = 0 ] && continue
@@ -71,10 +87,6 @@ for query in "dark witty female-led workplace comedy" "heist thrillers from the 
     echo "\$ microgenre search \"$query\" --limit 5 --explain"
     "$bin" search "$query" --limit 5 --explain
 done
-
-echo
-echo "\$ microgenre events import Corpus/events.csv     # a small synthetic viewing history"
-"$bin" events import Corpus/events.csv
 
 echo
 echo "\$ microgenre search \"dark witty female-led workplace comedy\" --limit 5 --user ava --explain"
