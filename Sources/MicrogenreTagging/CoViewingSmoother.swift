@@ -6,7 +6,7 @@ public import MicrogenreTaxonomy
 ///
 /// For each tag of a facet of feeling and theme (``facets``), the evidence is the neighbours' scores for
 /// it, averaged with their similarities as weights, times ``weight``: a title whose neighbours
-/// are all quirky at 0.9 gets quirky evidence 0.45 from them (at the default 0.5), which
+/// are all quirky at 0.9 gets quirky evidence 0.225 from them (at the tagger's default 0.25), which
 /// combines with its own evidence by noisy-or like any other, as source `coviewing` with the
 /// neighbours that carry the tag most named. Facts (year, region, format, awards) and genres are
 /// never borrowed, a tag the title's own text negates is left alone, and a title with fewer
@@ -38,12 +38,12 @@ public struct CoViewingSmoother: Sendable {
     /// Titles with fewer neighbours keep their own scores.
     public var minimumNeighbours = 3
     /// The share of the neighbours' mean score that becomes evidence.
-    public var weight = 0.5
+    public var weight = 0.25
     /// Evidence below this is left out.
     public var minimumEvidence = 0.05
 
     /// A smoother for `taxonomy`'s tags.
-    public init(taxonomy: Taxonomy, weight: Double = 0.5) {
+    public init(taxonomy: Taxonomy, weight: Double = 0.25) {
         self.taxonomy = taxonomy
         self.weight = weight
     }

@@ -55,7 +55,7 @@ import Testing
         }
         let alone = try tag([])
         #expect(alone.status == 0 && !alone.stdout.contains("workplace") && !alone.stdout.contains("coviewing"))
-        let borrowed = try tag(["--coviewing", "--events", database, "--threshold", "0.3"])
+        let borrowed = try tag(["--coviewing", "--events", database, "--threshold", "0.1"])
         #expect(borrowed.status == 0, "\(borrowed.stderr)")
         #expect(borrowed.stderr.contains("co-viewing: 40 of 40 indexed titles have neighbours"))
         let workplace = try #require(borrowed.lines.first { $0.contains(" workplace ") })

@@ -7,7 +7,7 @@ import Testing
 /// Facets from viewing: a title borrows the tags of feeling and theme its co-viewing
 /// neighbours carry.
 @Suite struct CoViewingSmootherTests {
-    let smoother = CoViewingSmoother(taxonomy: repositoryTaxonomy)
+    let smoother = CoViewingSmoother(taxonomy: repositoryTaxonomy, weight: 0.5)
 
     func neighbour(_ name: String, _ similarity: Double, _ scores: [String: Double]) -> CoViewingSmoother.Neighbour {
         CoViewingSmoother.Neighbour(

@@ -37,6 +37,16 @@ struct EvalCommand: ParsableCommand {
         @Flag(help: "Print the figures as JSON.")
         var json = false
 
+        @OptionGroup var location: IndexLocation
+
+        @Flag(
+            help:
+                "Add evidence from viewing (co-viewing neighbours' tags of feeling and theme; needs the index and events)."
+        )
+        var coviewing = false
+
+        @OptionGroup var events: EventsLocation
+
         func run() throws {
             let tagger = try tagging.makeTagger()
             var labels: [TitleID: [(TagID, Bool)]] = [:]
@@ -46,10 +56,15 @@ struct EvalCommand: ParsableCommand {
             let loaded = try input.load(feeds)
             var evaluation = TagEvaluation()
             var found = 0
-            for record in loaded.catalog.records {
-                guard let pairs = labels[record.id] else { continue }
+            // Titles are tagged as `tag` tags them: with the vector the index keeps (evidence from
+            // meaning) and, with --coviewing, their neighbours' tags.
+            let labelled = loaded.catalog.records.filter { labels[$0.id] != nil }
+            let tagged = try TitleVectors.tagAll(
+                labelled, tagger: tagger, location: location, events: coviewing ? events : nil)
+            for (id, scored) in tagged {
+                guard let pairs = labels[id] else { continue }
                 found += 1
-                let scores = Dictionary(uniqueKeysWithValues: tagger.tag(record).map { ($0.tag, $0.score) })
+                let scores = Dictionary(uniqueKeysWithValues: scored.map { ($0.tag, $0.score) })
                 for (tag, label) in pairs {
                     evaluation.record(tag: tag, predicted: (scores[tag] ?? 0) >= threshold, label: label)
                 }

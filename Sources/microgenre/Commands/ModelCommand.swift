@@ -141,6 +141,17 @@ struct ModelCommand: ParsableCommand {
                     "  embedding heads: \(heads.classifiers) classifiers, \(heads.descriptions) descriptions (calibrated: p = sigmoid(\(String(format2: Double(heads.slope))) z \(heads.intercept < 0 ? "-" : "+") \(String(format2: Double(abs(heads.intercept))))) / \(String(format2: Double(heads.labelFrequency)))), \(report.embeddedTitles.grouped) titles with vectors"
                 )
             }
+            if let heads = report.embedding, !heads.descriptionChecks.isEmpty {
+                let checks = heads.descriptionChecks.sorted { $0.auc < $1.auc }
+                Output.error(
+                    "description checks (AUC of the similarity on the titles naming the tag): "
+                        + checks.map { "\($0.tag) \(String(format2: $0.auc)) (\($0.named))" }.joined(separator: ", "))
+                if !heads.descriptionsDropped.isEmpty {
+                    Output.line(
+                        "  description heads left out, their tag's titles not near the description: "
+                            + heads.descriptionsDropped.map(\.rawValue).joined(separator: ", "))
+                }
+            }
             guard holdout > 0 else { return }
             let evaluation = report.evaluation
             Output.line(
