@@ -65,6 +65,16 @@ import Testing
         // Without an events store, a clear error.
         let missing = try tag(["--coviewing", "--events", directory + "/none.sqlite"])
         #expect(missing.status == 1 && missing.stderr.contains("no events database"))
+
+        // Search expanded through co-viewing: the same results, re-ranked, only those the query found.
+        let search = ["search", "--index", index, "--json", "--limit", "20", "comedy"]
+        let plainSearch = try cli.run(search)
+        let expanded = try cli.run(search + ["--coviewing-expansion", "5", "--events", database])
+        #expect(expanded.status == 0, "\(expanded.stderr)")
+        #expect(expanded.lines.count == 20 && expanded.lines.allSatisfy { $0.contains("\"comedy-") })
+        #expect(Set(expanded.lines.map { $0.prefix(20) }).count == 20 && plainSearch.lines.count == 20)
+        let both = try cli.run(search + ["--coviewing-expansion", "5", "--user", "u0", "--events", database])
+        #expect(both.status == 64 && both.stderr.contains("cannot be used together"))
     }
 
     @Test func importRowsShardsAndPersonalSearch() throws {

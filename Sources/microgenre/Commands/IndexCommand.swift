@@ -231,6 +231,17 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Hybrid search: how much the semantic list counts in the fusion; the lexical list counts 1.")
     var semanticWeight = 0.5
 
+    @Option(
+        help: ArgumentHelp(
+            "Expand the results through co-viewing: the co-viewing neighbours of the best N results rise (0: off).",
+            discussion:
+                "Re-ranks the query's best 1000 results by fusing their order with how strongly the top N results' co-viewing neighbourhoods (from the events store, --events) hold each one: 1/(60 + rank) + w/(60 + expansion rank), w = --expansion-weight."
+        ))
+    var coviewingExpansion = 0
+
+    @Option(help: "With --coviewing-expansion: how much the expansion list counts; the query's order counts 1.")
+    var expansionWeight = 0.5
+
     func validate() throws {
         guard semanticWeight >= 0, semanticWeight.isFinite else {
             throw ValidationError("--semantic-weight must be 0 or more")
@@ -238,6 +249,13 @@ struct SearchCommand: ParsableCommand {
         guard (0...1).contains(personalization) else { throw ValidationError("--personalization must be 0 to 1") }
         guard diversity >= 0 else { throw ValidationError("--diversity must be at least 0") }
         guard limit >= 1, candidates >= 1 else { throw ValidationError("--limit and --candidates must be at least 1") }
+        guard coviewingExpansion >= 0, expansionWeight >= 0, expansionWeight.isFinite else {
+            throw ValidationError("--coviewing-expansion and --expansion-weight must be 0 or more")
+        }
+        if coviewingExpansion > 0 && user != nil {
+            throw ValidationError(
+                "--coviewing-expansion and --user cannot be used together (--user re-ranks by co-viewing already)")
+        }
     }
 
     /// The mode to search in, the model to embed the query with, and why semantic search is
@@ -283,9 +301,35 @@ struct SearchCommand: ParsableCommand {
             try runPersonalized(parsed, index: index, user: user, mode: mode, embedder: embedder)
             return
         }
-        let start = Output.now()
+        var start = Output.now()
         let semantic = embedder.flatMap { semanticQuery(parsed, $0) }
-        let hits = searcher(index).search(parsed, limit: limit, explain: explain, mode: mode, semantic: semantic)
+        var hits: [SearchHit]
+        var expansionNote = ""
+        if coviewingExpansion > 0 {
+            let model = try PersonalModel.load(
+                index: index, at: location.directory, store: try events.open(create: false), options: blendOptions)
+            start = Output.now()
+            let pool = searcher(index).search(
+                parsed, limit: max(limit, 1000), explain: explain, mode: mode, semantic: semantic)
+            var expansion = CoViewingExpansion()
+            expansion.seeds = coviewingExpansion
+            expansion.weight = expansionWeight
+            var hitByDoc: [Int: SearchHit] = [:]
+            var docs: [Int] = []
+            for hit in pool {
+                guard let doc = model.catalog.documents[hit.id] else { continue }
+                hitByDoc[doc] = hit
+                docs.append(doc)
+            }
+            hits = expansion.rerank(docs, coViewing: model.recommender.coViewing).prefix(limit).map { result in
+                var hit = hitByDoc[result.doc]!
+                hit.score = result.score
+                return hit
+            }
+            expansionNote = ", expanded through the co-viewing of the best \(coviewingExpansion)"
+        } else {
+            hits = searcher(index).search(parsed, limit: limit, explain: explain, mode: mode, semantic: semantic)
+        }
         let milliseconds = (Output.now() - start) * 1000
         if json {
             for hit in hits {
@@ -309,7 +353,7 @@ struct SearchCommand: ParsableCommand {
             printHit(rank: rank, hit: hit, score: hit.score)
         }
         if hits.isEmpty { Output.line("no results") }
-        Output.error("\(hits.count) results in \(String(format2: milliseconds)) ms (\(mode))")
+        Output.error("\(hits.count) results in \(String(format2: milliseconds)) ms (\(mode)\(expansionNote))")
     }
 
     /// A searcher over `index` with the options' fusion weight.
