@@ -1,5 +1,6 @@
 import MicrogenreCore
 import MicrogenreFeeds
+import MicrogenreIndex
 import MicrogenreTagging
 import MicrogenreTaxonomy
 import MicrogenreText
@@ -48,6 +49,21 @@ struct TagBenchmark {
         var rows = [("analysis only (title + synopses)", analysis), ("tagging, rules", ruleTagging)]
         if let learned {
             rows.append(("tagging, rules + model", measure { records.reduce(0) { $0 + learned.tag($1).count } }))
+            // With the title vectors the index keeps: the model's embedding heads too.
+            if let identity = learned.embeddingIdentity, fileSize(".microgenre/index/CURRENT") != nil {
+                let stored = try IndexDirectory(path: ".microgenre/index").open().liveVectors(identity: identity)
+                let vectors = records.map { record in
+                    stored[record.id].map { TitleVector(identity: identity, values: $0) }
+                }
+                let heads = learned.model?.embedding?.heads.count ?? 0
+                rows.append(
+                    (
+                        "tagging, + \(heads) embedding heads",
+                        measure {
+                            records.indices.reduce(0) { $0 + learned.tag(records[$1], vector: vectors[$1]).count }
+                        }
+                    ))
+            }
         }
         print("Tagging benchmark: \(records.count) titles, median of \(runs) runs, one core")
         print("")
