@@ -39,7 +39,7 @@ public struct EmbeddingHeadTrainer {
     public var calibrationMaximumPrior: Float = 0.05
     /// The smallest label frequency a classifier keeps (its probabilities are divided by at
     /// most 1 / this): one that fits its own labelled titles poorly is not trusted further.
-    public var minimumClassifierLabelFrequency = 0.25
+    public var minimumClassifierLabelFrequency = 0.5
     /// A description head whose tag at least this many training titles name is checked
     /// against them.
     public var minimumCheckingTitles = 3
