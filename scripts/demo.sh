@@ -57,9 +57,9 @@ echo "\$ microgenre index --merge --coviewing     # every title tagged again: th
 "$bin" index --merge --coviewing
 
 echo
-echo "\$ microgenre tag Corpus/films.xml.gz --coviewing --id 9_to_5_\(film\) --id Heat_\(1995_film\) --id Groundhog_Day_\(film\)"
-"$bin" tag Corpus/films.xml.gz --max-warnings 0 --coviewing --id "9_to_5_(film)" --id "Heat_(1995_film)" \
-    --id "Groundhog_Day_(film)"
+echo "\$ microgenre tag Corpus/films.xml.gz --coviewing --id Heat_\(1995_film\) --id Groundhog_Day_\(film\) --id Bridge_of_Spies_\(film\)"
+"$bin" tag Corpus/films.xml.gz --max-warnings 0 --coviewing --id "Heat_(1995_film)" --id "Groundhog_Day_(film)" \
+    --id "Bridge_of_Spies_(film)"
 
 echo
 echo "\$ microgenre tag Corpus/films.xml.gz --audit --phrases 5 | grep -A1 -E '^(dark|royalty|atmospheric|mental-illness) '   # what decides each tag"
@@ -95,6 +95,10 @@ echo "\$ microgenre search \"dark witty female-led workplace comedy\" --limit 5 
 echo
 echo "\$ microgenre rows --user ava --rows 12 --show 4"
 "$bin" rows --user ava --rows 12 --show 4
+
+echo
+echo "\$ microgenre rows --user u259 --rows 12 --show 2"
+"$bin" rows --user u259 --rows 12 --show 2
 
 echo
 echo "\$ microgenre rows --user newcomer --rows 4 --show 4     # no history: popular, diverse rows"
