@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // C system libraries. Each is imported by exactly one Swift target.
@@ -119,13 +121,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The HTTP API (`microgenre serve`) on Hummingbird 2: thin routes over the same library
+        // calls the commands make, and the JSON both print.
+        .target(
+            name: "MicrogenreServer",
+            dependencies: [
+                "MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy", "MicrogenreTagging", "MicrogenreQuery",
+                "MicrogenreIndex", "MicrogenreEmbedding",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // The command-line tool: argument parsing, printing, exit codes.
         .executableTarget(
             name: "microgenre",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreFeeds", "MicrogenreTaxonomy",
                 "MicrogenreTagging", "MicrogenreQuery", "MicrogenreIndex", "MicrogenreEvents",
-                "MicrogenrePersonalization", "MicrogenreEmbedding",
+                "MicrogenrePersonalization", "MicrogenreEmbedding", "MicrogenreServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -189,6 +204,15 @@ let package = Package(
                 "MicrogenreTestSupport",
                 "MicrogenrePersonalization", "MicrogenreEvents", "MicrogenreIndex", "MicrogenreTagging",
                 "MicrogenreTaxonomy", "MicrogenreCore",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MicrogenreServerTests",
+            dependencies: [
+                "MicrogenreTestSupport", "MicrogenreServer", "MicrogenreIndex", "MicrogenreTaxonomy",
+                "MicrogenreTagging", "MicrogenreCore", "MicrogenreFeeds",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

@@ -67,7 +67,7 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// The segment holding document `doc`, and its number there.
-    func locate(_ doc: Int) -> (segment: Segment, local: Int) {
+    public func locate(_ doc: Int) -> (segment: Segment, local: Int) {
         let k = segmentIndex(of: doc)
         return (segments[k], doc - bases[k])
     }

@@ -170,6 +170,49 @@ public final class Segment: @unchecked Sendable {
         return result
     }
 
+    /// The records section uncompressed: the records of every document, one after another, in
+    /// the feed format (see ``record(_:in:)``).
+    public func recordBytes() throws -> [UInt8] {
+        guard let section = sections[.records] else {
+            throw IndexError(
+                path: path,
+                "this index (format version \(formatVersion)) keeps no title records: index all the feeds again with --replace"
+            )
+        }
+        let rawLength = Int(section.little(0, as: UInt64.self))
+        let compressedAt = 8 + 4 * (count + 1)
+        guard rawLength < 1 << 34, compressedAt <= section.count else {
+            throw IndexError(path: path, "damaged records section")
+        }
+        var raw = [UInt8](repeating: 0, count: max(1, rawLength))
+        var length = uLong(rawLength)
+        let status = raw.withUnsafeMutableBufferPointer { target in
+            uncompress(
+                target.baseAddress, &length,
+                section.baseAddress!.advanced(by: compressedAt).assumingMemoryBound(to: UInt8.self),
+                uLong(section.count - compressedAt))
+        }
+        guard status == Z_OK, Int(length) == rawLength else { throw IndexError(path: path, "damaged records section") }
+        raw.removeLast(raw.count - rawLength)
+        return raw
+    }
+
+    /// Document `doc`'s full record, read from ``recordBytes()``'s result (so that a reader of
+    /// many records uncompresses the section once).
+    public func record(_ doc: Int, in raw: [UInt8]) throws -> TitleRecord {
+        guard let section = sections[.records], doc >= 0, doc < count else {
+            throw IndexError(path: path, "no record \(doc)")
+        }
+        let start = Int(section.little(8 + 4 * doc, as: UInt32.self))
+        let end = Int(section.little(8 + 4 * (doc + 1), as: UInt32.self))
+        guard start <= end, end <= raw.count else { throw IndexError(path: path, "damaged records section") }
+        let feed = Array(FeedWriter.header.utf8) + raw[start..<end] + Array(FeedWriter.footer.utf8)
+        guard let record = try FeedReader(bytes: feed, name: path).next() else {
+            throw IndexError(path: path, "damaged records section")
+        }
+        return record
+    }
+
     /// The title id of document `doc`.
     public func titleID(_ doc: Int) -> TitleID {
         TitleID(String(decoding: blobItem(.docIDs, doc), as: UTF8.self))

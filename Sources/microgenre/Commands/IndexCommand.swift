@@ -4,6 +4,7 @@ import MicrogenreEmbedding
 import MicrogenreIndex
 import MicrogenrePersonalization
 import MicrogenreQuery
+import MicrogenreServer
 import MicrogenreTagging
 import MicrogenreText
 
@@ -332,20 +333,7 @@ struct SearchCommand: ParsableCommand {
         }
         let milliseconds = (Output.now() - start) * 1000
         if json {
-            for hit in hits {
-                var writer = JSONWriter()
-                writer.beginObject()
-                writer.string(hit.id.rawValue, "id")
-                writer.number(hit.score, "score", digits: 4)
-                writer.beginObject("facets")
-                for (tag, score) in hit.facets { writer.number(score, tag, digits: 3) }
-                writer.endObject()
-                writer.number(hit.text, "text", digits: 4)
-                writeSemantic(hit, to: &writer)
-                writer.raw(hit.stored, "title")
-                writer.endObject()
-                Output.line(bytes: writer.bytes)
-            }
+            for hit in hits { Output.line(bytes: APIJSON.hit(hit)) }
             return
         }
         if explain { printParse(parsed, mode: mode, semantic: semantic) }
@@ -372,17 +360,7 @@ struct SearchCommand: ParsableCommand {
 
     /// The semantic parts of a hit, for --json: the mode, the cosine similarity, and in hybrid
     /// search the title's rank in each fused list.
-    func writeSemantic(_ hit: SearchHit, to writer: inout JSONWriter) {
-        guard hit.mode != .lexical else { return }
-        writer.string(hit.mode.rawValue, "mode")
-        if let semantic = hit.semantic, semantic > -1e30 { writer.number(semantic, "semantic", digits: 4) }
-        if hit.mode == .hybrid {
-            writer.beginObject("ranks")
-            if let rank = hit.lexicalRank { writer.number(rank, "lexical") }
-            if let rank = hit.semanticRank { writer.number(rank, "semantic") }
-            writer.endObject()
-        }
-    }
+    func writeSemantic(_ hit: SearchHit, to writer: inout JSONWriter) { APIJSON.semantic(hit, to: &writer) }
 
     func printParse(_ parsed: ParsedQuery, mode: SearchMode = .lexical, semantic: SemanticQuery? = nil) {
         Output.line("query: \(query)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import MicrogenreCore
 import MicrogenreIndex
 import MicrogenreQuery
+import MicrogenreServer
 import MicrogenreTaxonomy
 
 struct QueryCommand: ParsableCommand {
@@ -39,36 +40,7 @@ struct QueryCommand: ParsableCommand {
         }
         let parsed = try taxonomyOptions.parseQuery(query, people: people)
         if json {
-            var writer = JSONWriter()
-            writer.beginObject()
-            writer.string(parsed.text, "query")
-            func facets(_ list: [ParsedQuery.FacetClause], _ key: String) {
-                writer.beginArray(key)
-                for clause in list {
-                    writer.beginObject()
-                    writer.string(clause.tag.rawValue, "tag")
-                    writer.string(clause.text, "text")
-                    writer.number(clause.range.lowerBound, "start")
-                    writer.number(clause.range.upperBound, "end")
-                    writer.endObject()
-                }
-                writer.endArray()
-            }
-            facets(parsed.facets, "facets")
-            writer.beginArray("terms")
-            for clause in parsed.terms { writer.string(clause.term) }
-            writer.endArray()
-            writer.beginArray("phrases")
-            for clause in parsed.phrases { writer.strings(clause.terms) }
-            writer.endArray()
-            writer.beginArray("names")
-            for clause in parsed.names { writer.strings(clause.terms) }
-            writer.endArray()
-            facets(parsed.excludedFacets, "excludedFacets")
-            writer.strings(parsed.excludedTerms.map(\.term), "excludedTerms")
-            writer.strings(parsed.filters.map(\.text), "filters")
-            writer.endObject()
-            Output.line(bytes: writer.bytes)
+            Output.line(bytes: APIJSON.query(parsed))
             return
         }
         for clause in parsed.facets { Output.line("facet   " + clause.tag.rawValue.padded(24) + "\"\(clause.text)\"") }

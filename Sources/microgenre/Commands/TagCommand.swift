@@ -2,6 +2,7 @@ import ArgumentParser
 import MicrogenreCore
 import MicrogenreEmbedding
 import MicrogenreFeeds
+import MicrogenreServer
 import MicrogenreTagging
 import MicrogenreTaxonomy
 import MicrogenreText
@@ -177,32 +178,7 @@ struct TagCommand: ParsableCommand {
             if audit {
                 tagAudit.add(record.id, scores)
             } else if json {
-                var writer = JSONWriter()
-                writer.beginObject()
-                writer.string(record.id.rawValue, "id")
-                writer.string(record.title, "title")
-                writer.optional(record.year, "year")
-                writer.beginArray("tags")
-                for score in scores {
-                    writer.beginObject()
-                    writer.string(score.tag.rawValue, "tag")
-                    writer.number(score.score, "score", digits: 3)
-                    writer.beginArray("evidence")
-                    for item in score.evidence {
-                        writer.beginObject()
-                        writer.string(item.source.rawValue, "source")
-                        writer.string(item.field, "field")
-                        writer.string(item.text, "text")
-                        writer.optional(item.offset, "offset")
-                        writer.number(item.weight, "weight", digits: 3)
-                        writer.endObject()
-                    }
-                    writer.endArray()
-                    writer.endObject()
-                }
-                writer.endArray()
-                writer.endObject()
-                Output.line(bytes: writer.bytes)
+                Output.line(bytes: APIJSON.tagged(record, scores))
             } else {
                 Output.line("\(record.id)  \(record.title)" + (record.year.map { " (\($0))" } ?? ""))
                 for score in scores where score.score >= threshold {

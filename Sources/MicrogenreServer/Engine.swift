@@ -1,0 +1,91 @@
+public import MicrogenreCore
+public import MicrogenreEmbedding
+public import MicrogenreIndex
+public import MicrogenreQuery
+public import MicrogenreTagging
+public import MicrogenreTaxonomy
+import Synchronization
+
+/// What the server answers from: the index snapshot, the taxonomy, the tag model and the
+/// sentence-embedding model, loaded once and shared by every request. The calls are the ones the
+/// commands make, so a route answers as its command prints.
+public final class Engine: Sendable {
+    /// The taxonomy queries and tags are read with.
+    public let taxonomy: Taxonomy
+    /// The tag model, if any (a title's tags are computed with it).
+    public let model: TagModel?
+    /// The sentence-embedding model for hybrid and semantic search, if installed.
+    public let embedder: SentenceEmbedder?
+    /// The index directory.
+    public let directory: IndexDirectory
+    private let snapshot: Mutex<IndexReader>
+    /// Each segment's uncompressed records, by segment path, read on first need.
+    private let recordBytes = Mutex<[String: [UInt8]]>([:])
+
+    /// Opens the index at `directory`; throws when it cannot be read.
+    public init(directory: IndexDirectory, taxonomy: Taxonomy, model: TagModel?, embedder: SentenceEmbedder?) throws {
+        self.directory = directory
+        self.taxonomy = taxonomy
+        self.model = model
+        self.embedder = embedder
+        snapshot = Mutex(try directory.open())
+    }
+
+    /// The current index snapshot.
+    public var index: IndexReader { snapshot.withLock { $0 } }
+
+    /// Parses a query the way `microgenre query --index` and `search` do: the index's credited
+    /// people keep their names whole.
+    /// A malformed query throws ``QueryError``.
+    public func parse(_ query: String) throws -> ParsedQuery {
+        try QueryParser(taxonomy: taxonomy, people: index).parse(query)
+    }
+
+    /// The mode a search runs in when none is asked for: hybrid when the index holds vectors of
+    /// the installed model, as `microgenre search` chooses.
+    public func defaultMode(_ index: IndexReader) -> SearchMode {
+        guard let embedder, index.embeddingIdentities.contains(embedder.identity) else { return .lexical }
+        return .hybrid
+    }
+
+    /// Searches as `microgenre search --json` does: the results `offset ..< offset + limit`.
+    public func search(
+        _ parsed: ParsedQuery, limit: Int, offset: Int = 0, explain: Bool = false, mode: SearchMode? = nil,
+        semanticWeight: Double = 0.5
+    ) -> (hits: [SearchHit], mode: SearchMode) {
+        let index = self.index
+        var mode = mode ?? defaultMode(index)
+        if mode != .lexical && defaultMode(index) == .lexical { mode = .lexical }
+        var semantic: SemanticQuery?
+        if mode != .lexical, let embedder, !parsed.semanticText.isEmpty {
+            semantic = SemanticQuery(vector: embedder.embed(parsed.semanticText), identity: embedder.identity)
+        }
+        var searcher = Searcher(index: index)
+        searcher.semanticWeight = semanticWeight
+        let hits = searcher.search(parsed, limit: offset + limit, explain: explain, mode: mode, semantic: semantic)
+        return (Array(hits.dropFirst(offset)), mode)
+    }
+
+    /// The title `id`'s full record and its tags, scores and evidence, tagged as `microgenre tag`
+    /// does (with its vector from the index); nil when the index does not hold it.
+    public func title(_ id: TitleID) throws -> (record: TitleRecord, tags: [TagScore])? {
+        let index = self.index
+        guard let doc = index.liveDocuments()[id] else { return nil }
+        let (segment, local) = index.locate(doc)
+        let raw = try recordBytes.withLock { cache in
+            if let bytes = cache[segment.path] { return bytes }
+            let bytes = try segment.recordBytes()
+            cache[segment.path] = bytes
+            return bytes
+        }
+        let record = try segment.record(local, in: raw)
+        let tagger = try Tagger(taxonomy: taxonomy, model: model)
+        var vector: TitleVector?
+        if let identity = tagger.embeddingIdentity, segment.embeddingIdentity == identity,
+            let stored = segment.vector(local)
+        {
+            vector = TitleVector(identity: identity, values: stored.floats)
+        }
+        return (record, tagger.tag(record, vector: vector))
+    }
+}

@@ -1,0 +1,174 @@
+public import Hummingbird
+import MicrogenreCore
+import MicrogenreIndex
+import MicrogenreQuery
+
+/// An error a route answers with: its status and a JSON body `{"error": {"message", "column"}}`.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var message: String
+    var column: Int?
+}
+
+/// Turns every error a route throws (and an unknown route) into a JSON error response: a
+/// client sees `{"error": {...}}` with the right status, never a bare 500 page.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return Routes.json(APIJSON.error(error.message, column: error.column), status: error.status)
+        } catch let error as HTTPError {
+            let message = error.status == .notFound ? "no such route: \(request.uri.path)" : error.status.reasonPhrase
+            return Routes.json(APIJSON.error(message), status: error.status)
+        } catch {
+            return Routes.json(APIJSON.error("internal error: \(error)"), status: .internalServerError)
+        }
+    }
+}
+
+/// The API's routes over an ``Engine``.
+public enum Routes {
+    /// Results per page at most.
+    public static let maximumLimit = 1_000
+    /// Query characters at most.
+    public static let maximumQueryLength = 2_000
+
+    /// The router: `/healthz`, `/readyz`, `/v1/query`, `/v1/search`, `/v1/titles/{id}`.
+    public static func router(_ engine: Engine) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        router.get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
+        router.get("/readyz") { _, _ in
+            let index = engine.index
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.string("ready", "status")
+            writer.number(index.liveCount, "titles")
+            writer.number(index.segments.count, "segments")
+            writer.endObject()
+            return json(writer.bytes)
+        }
+        router.get("/v1/query") { request, _ in
+            json(APIJSON.query(try parse(request, engine)))
+        }
+        router.get("/v1/search") { request, _ in
+            let parameters = request.uri.queryParameters
+            let parsed = try parse(request, engine)
+            let limit = try integer(request, "limit", default: 10, range: 1...maximumLimit)
+            let offset = try integer(request, "offset", default: 0, range: 0...100_000)
+            var mode: SearchMode?
+            if let name = parameters.get("mode") {
+                guard let value = SearchMode(rawValue: name) else {
+                    throw APIError(
+                        status: .badRequest, message: "mode must be lexical, semantic or hybrid, found '\(name)'")
+                }
+                mode = value
+            }
+            if parameters.get("user") != nil {
+                throw APIError(status: .badRequest, message: "personalized search (user) is not served yet")
+            }
+            let explain = parameters.get("explain").map { $0 == "true" || $0 == "1" } ?? false
+            let (hits, used) = engine.search(parsed, limit: limit, offset: offset, explain: explain, mode: mode)
+            var body = Array(#"{"query":"#.utf8)
+            var writer = JSONWriter()
+            writer.string(parsed.text)
+            body += writer.bytes
+            body += Array(#","mode":""#.utf8) + Array(used.rawValue.utf8) + Array(#"","results":["#.utf8)
+            for (k, hit) in hits.enumerated() {
+                if k > 0 { body.append(UInt8(ascii: ",")) }
+                body += APIJSON.hit(hit)
+            }
+            body += Array("]}".utf8)
+            return json(body)
+        }
+        router.get("/v1/titles/:id") { _, context in
+            // An id holding "/" (XMLTV's CHANNEL@START/STOP) comes percent-encoded, as %2F.
+            let id = percentDecoded(context.parameters.get("id") ?? "")
+            guard let (record, tags) = try engine.title(TitleID(id)) else {
+                throw APIError(status: .notFound, message: "no title with id '\(id)'")
+            }
+            var recordWriter = JSONWriter()
+            record.write(to: &recordWriter)
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.string(record.id.rawValue, "id")
+            writer.string(record.title, "title")
+            writer.optional(record.year, "year")
+            APIJSON.tags(tags, to: &writer)
+            // The full record, as `ingest --json` prints it.
+            writer.raw(recordWriter.string, "record")
+            writer.endObject()
+            let body = writer.bytes
+            return json(body)
+        }
+        return router
+    }
+
+    /// `text` with its %XX escapes decoded (left as written where one is malformed, or where
+    /// the bytes are not UTF-8).
+    static func percentDecoded(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
+        var bytes: [UInt8] = []
+        let input = Array(text.utf8)
+        var k = 0
+        while k < input.count {
+            if input[k] == UInt8(ascii: "%"), k + 2 < input.count,
+                let high = hexValue(input[k + 1]), let low = hexValue(input[k + 2])
+            {
+                bytes.append(high << 4 | low)
+                k += 3
+            } else {
+                bytes.append(input[k])
+                k += 1
+            }
+        }
+        return String(validating: bytes, as: UTF8.self) ?? text
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// A JSON response.
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The request's `q`, parsed; a missing, overlong or malformed query is a 400 naming the
+    /// column, as the CLI does.
+    static func parse(_ request: Request, _ engine: Engine) throws -> ParsedQuery {
+        guard let query = request.uri.queryParameters.get("q") else {
+            throw APIError(status: .badRequest, message: "missing query parameter 'q'")
+        }
+        guard query.count <= maximumQueryLength else {
+            throw APIError(status: .badRequest, message: "query longer than \(maximumQueryLength) characters")
+        }
+        do {
+            return try engine.parse(query)
+        } catch let error as QueryError {
+            throw APIError(status: .badRequest, message: error.message, column: error.range.lowerBound + 1)
+        }
+    }
+
+    /// An integer parameter within `range`, or `default` when absent; otherwise a 400.
+    static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError(
+                status: .badRequest,
+                message:
+                    "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
+        }
+        return number
+    }
+}

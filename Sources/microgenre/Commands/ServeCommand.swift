@@ -1,0 +1,54 @@
+import ArgumentParser
+import MicrogenreCore
+import MicrogenreEmbedding
+import MicrogenreIndex
+import MicrogenreServer
+import MicrogenreTagging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the index over HTTP: a JSON API under /v1.",
+        discussion: """
+            Routes: GET /healthz, /readyz, /v1/query?q=, /v1/search?q=&limit=&offset=&mode=&explain=, \
+            /v1/titles/{id}. The answers are what `query --json`, `search --json` and `tag --json` \
+            print for the same input; errors are JSON ({"error": {"message", "column"}}) with \
+            status 400 (a malformed query or parameter) or 404 (no such title or route). Binds to \
+            127.0.0.1 unless --host says otherwise; SIGINT and SIGTERM stop it after the requests \
+            in flight.
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    @OptionGroup var location: IndexLocation
+
+    @OptionGroup var tagging: TaggingOptions
+
+    @OptionGroup var embeddingOptions: EmbeddingOptions
+
+    func validate() throws {
+        guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+    }
+
+    func run() async throws {
+        let tagger = try tagging.makeTagger()
+        let embedder = try embeddingOptions.load()
+        let engine: Engine
+        do {
+            engine = try Engine(
+                directory: location.directory, taxonomy: tagger.taxonomy, model: tagger.model, embedder: embedder)
+        } catch {
+            Output.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        Output.error(
+            "serving \(location.directory.path) (\(engine.index.liveCount.grouped) titles, \(engine.defaultMode(engine.index)) search) on http://\(host):\(port)"
+        )
+        try await serve(engine, host: host, port: port)
+    }
+}

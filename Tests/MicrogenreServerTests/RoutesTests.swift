@@ -1,0 +1,127 @@
+import Hummingbird
+import HummingbirdTesting
+import MicrogenreCore
+import MicrogenreIndex
+import MicrogenreServer
+import MicrogenreTagging
+import MicrogenreTaxonomy
+import MicrogenreTestSupport
+import Testing
+
+/// The API's routes on a small index, through Hummingbird's router test client: each answers
+/// what the library (and so the command) gives for the same input, and no input a client can
+/// send gets anything but a JSON answer.
+@Suite struct RoutesTests {
+    static let taxonomy: Taxonomy = {
+        var directory = #filePath
+        for _ in 0..<3 { directory = String(directory[..<directory.lastIndex(of: "/")!]) }
+        return try! Taxonomy.load(directory: directory + "/Taxonomy")
+    }()
+
+    /// An index of six titles, one of them named like an attack.
+    static func engine() throws -> Engine {
+        let tagger = try Tagger(taxonomy: taxonomy)
+        let synopses = [
+            ("office", "Office Space", "Office Space is a 1999 American black comedy film about a workplace."),
+            ("heist", "The Job", "The Job is a 1995 American heist thriller film about a bank robbery crew."),
+            ("western", "Dust", "Dust is a 1956 American western film about cattle ranchers."),
+            ("romance", "Paris Nights", "Paris Nights is a 2004 French romantic comedy film set in Paris."),
+            ("horror", "The House", "The House is a 1981 American horror film about a haunted house."),
+            ("xss", "<script>alert(1)</script>", "A 2001 comedy film whose title is markup."),
+        ]
+        let records = synopses.map { id, title, synopsis in
+            TitleRecord(
+                id: TitleID(id), kind: .movie, title: title, year: 1990,
+                synopses: [Synopsis(length: .short, language: "en", text: synopsis)])
+        }
+        let directory = IndexDirectory(path: Scratch.file("server-index"))
+        _ = try directory.apply(IndexUpdate(records: records)) { record, vector in
+            tagger.tag(record, vector: vector).map { (tag: $0.tag, score: $0.score) }
+        }
+        return try Engine(directory: directory, taxonomy: taxonomy, model: nil, embedder: nil)
+    }
+
+    func body(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    @Test func healthReadinessQueryAndSearchAnswerAsTheLibraryDoes() async throws {
+        let engine = try Self.engine()
+        let app = Application(router: Routes.router(engine))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok && self.body(response) == #"{"status":"ok"}"#)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(self.body(response) == #"{"status":"ready","titles":6,"segments":1}"#)
+            }
+            let parsed = try engine.parse("dark comedy -horror year:1990..1999")
+            try await client.execute(uri: "/v1/query?q=dark%20comedy%20-horror%20year:1990..1999", method: .get) {
+                response in
+                #expect(response.status == .ok)
+                #expect(self.body(response) == String(decoding: APIJSON.query(parsed), as: UTF8.self))
+            }
+            let (hits, _) = engine.search(try engine.parse("comedy"), limit: 2, offset: 1)
+            try await client.execute(uri: "/v1/search?q=comedy&limit=2&offset=1", method: .get) { response in
+                #expect(response.status == .ok)
+                let expected = hits.map { String(decoding: APIJSON.hit($0), as: UTF8.self) }.joined(separator: ",")
+                #expect(self.body(response) == #"{"query":"comedy","mode":"lexical","results":["# + expected + "]}")
+                #expect(hits.count == 2)
+            }
+        }
+    }
+
+    @Test func aTitleComesWithItsTagsEvidenceAndRecord() async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/titles/heist", method: .get) { response in
+                let text = self.body(response)
+                #expect(response.status == .ok)
+                #expect(text.hasPrefix(#"{"id":"heist","title":"The Job","year":1990,"tags":[{"tag":"#))
+                #expect(text.contains(#""tag":"heist""#) && text.contains(#""source":"synopsis""#))
+                #expect(text.contains(#""record":{"id":"heist","kind":"movie""#))
+            }
+            // A title named like markup is data: escaped as JSON, never interpreted.
+            try await client.execute(uri: "/v1/titles/xss", method: .get) { response in
+                #expect(
+                    self.body(response).contains(#""title":"<script>alert(1)<\/script>""#)
+                        || self.body(response).contains(#""title":"<script>alert(1)</script>""#))
+            }
+        }
+    }
+
+    /// Bad input: JSON errors with the right status, and the column of a malformed query.
+    @Test(
+        arguments: [
+            ("/v1/query?q=colour:red%20comedy", 400, "unknown filter 'colour'", 1),
+            ("/v1/search?q=comedy%20%22unclosed", 400, "unterminated quote", 8),
+            ("/v1/search", 400, "missing query parameter 'q'", nil),
+            ("/v1/search?q=comedy&limit=0", 400, "limit must be a whole number from 1 to 1000", nil),
+            ("/v1/search?q=comedy&limit=99999", 400, "limit must be a whole number from 1 to 1000", nil),
+            ("/v1/search?q=comedy&offset=-1", 400, "offset must be", nil),
+            ("/v1/search?q=comedy&mode=fuzzy", 400, "mode must be lexical, semantic or hybrid", nil),
+            ("/v1/titles/no-such-title", 404, "no title with id 'no-such-title'", nil),
+            ("/v1/nothing-here", 404, "no such route: /v1/nothing-here", nil),
+        ] as [(String, Int, String, Int?)])
+    func badRequestsGetJSONErrors(uri: String, status: Int, message: String, column: Int?) async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                let text = self.body(response)
+                #expect(response.status.code == status, "\(uri): \(text)")
+                #expect(text.hasPrefix(#"{"error":{"message":""#), "\(text)")
+                #expect(text.contains(message), "\(text)")
+                if let column { #expect(text.hasSuffix(#","column":\#(column)}}"#), "\(text)") }
+            }
+        }
+    }
+
+    @Test func anOverlongQueryIsRefused() async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        let long = String(repeating: "comedy%20", count: 400)
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/search?q=" + long, method: .get) { response in
+                #expect(response.status == .badRequest && self.body(response).contains("longer than 2000 characters"))
+            }
+        }
+    }
+}
