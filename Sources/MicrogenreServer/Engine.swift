@@ -19,6 +19,8 @@ public final class Engine: Sendable {
     /// The index directory.
     public let directory: IndexDirectory
     private let snapshot: Mutex<IndexReader>
+    /// The `CURRENT` file the snapshot was opened from, and how many snapshots were opened.
+    private let published: Mutex<(current: [UInt8], generation: Int)>
     /// Each segment's uncompressed records, by segment path, read on first need.
     private let recordBytes = Mutex<[String: [UInt8]]>([:])
 
@@ -28,7 +30,27 @@ public final class Engine: Sendable {
         self.taxonomy = taxonomy
         self.model = model
         self.embedder = embedder
+        let current = (try? FileSystem.read(directory.path + "/CURRENT")) ?? []
         snapshot = Mutex(try directory.open())
+        published = Mutex((current, 1))
+    }
+
+    /// How many snapshots of the index the engine has opened (1 at start).
+    public var generation: Int { published.withLock { $0.generation } }
+
+    /// Opens the index again when `microgenre index` has published a new snapshot since the last
+    /// look (its `CURRENT` file changed), and answers from it from then on. A request already
+    /// running keeps the snapshot it started with: its segments stay mapped, even where the
+    /// writer removed their files, until the last reader lets go. Returns whether it reloaded.
+    @discardableResult
+    public func reloadIfChanged() throws -> Bool {
+        let current = try FileSystem.read(directory.path + "/CURRENT")
+        guard current != published.withLock({ $0.current }) else { return false }
+        let reader = try directory.open()
+        snapshot.withLock { $0 = reader }
+        recordBytes.withLock { $0 = [:] }
+        published.withLock { $0 = (current, $0.generation + 1) }
+        return true
     }
 
     /// The current index snapshot.

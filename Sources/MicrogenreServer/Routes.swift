@@ -48,6 +48,7 @@ public enum Routes {
             writer.string("ready", "status")
             writer.number(index.liveCount, "titles")
             writer.number(index.segments.count, "segments")
+            writer.number(engine.generation, "generation")
             writer.endObject()
             return json(writer.bytes)
         }

@@ -131,6 +131,18 @@ import Testing
         let missing = try #require(Self.get(port, "/v1/query?q=colour:red"))
         #expect(missing.status == 400 && missing.body.contains(#""column":1"#))
 
+        // A snapshot `index` publishes is served within a second, without a restart.
+        #expect(try cli.run(["index", "--no-model", "--no-embeddings", "--index", index, "--delete", id]).status == 0)
+        var reloaded = false
+        for _ in 0..<30 where !reloaded {
+            usleep(100_000)
+            if let (_, body) = Self.get(port, "/readyz"), body.contains(#""titles":9"#) { reloaded = true }
+        }
+        #expect(reloaded, "the server still answers from the old snapshot")
+        #expect(
+            Self.get(port, "/v1/titles/" + (id.addingPercentEncoding(withAllowedCharacters: Self.segment) ?? id))?
+                .status == 404)
+
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
         #expect(server.terminationStatus == 0)

@@ -19,7 +19,9 @@ import Testing
     }()
 
     /// An index of six titles, one of them named like an attack.
-    static func engine() throws -> Engine {
+    static func engine() throws -> Engine { try engineAndDirectory().engine }
+
+    static func engineAndDirectory() throws -> (engine: Engine, directory: IndexDirectory) {
         let tagger = try Tagger(taxonomy: taxonomy)
         let synopses = [
             ("office", "Office Space", "Office Space is a 1999 American black comedy film about a workplace."),
@@ -38,7 +40,33 @@ import Testing
         _ = try directory.apply(IndexUpdate(records: records)) { record, vector in
             tagger.tag(record, vector: vector).map { (tag: $0.tag, score: $0.score) }
         }
-        return try Engine(directory: directory, taxonomy: taxonomy, model: nil, embedder: nil)
+        return (try Engine(directory: directory, taxonomy: taxonomy, model: nil, embedder: nil), directory)
+    }
+
+    /// A snapshot `microgenre index` publishes is answered from at the next look; a request that
+    /// holds the old one still reads it whole.
+    @Test func aNewSnapshotIsServedWithoutARestart() async throws {
+        let (engine, directory) = try Self.engineAndDirectory()
+        let old = engine.index
+        #expect(try engine.reloadIfChanged() == false)
+        let record = TitleRecord(
+            id: TitleID("late"), kind: .movie, title: "Late Arrival", year: 2020,
+            synopses: [Synopsis(length: .short, language: "en", text: "A 2020 heist thriller film about a vault.")])
+        let tagger = try Tagger(taxonomy: Self.taxonomy)
+        _ = try directory.apply(IndexUpdate(records: [record], merge: true)) { record, vector in
+            tagger.tag(record, vector: vector).map { (tag: $0.tag, score: $0.score) }
+        }
+        #expect(try engine.reloadIfChanged() == true)
+        #expect(engine.generation == 2 && engine.index.liveCount == 7)
+        #expect(engine.search(try engine.parse("vault"), limit: 5).hits.map(\.id) == [TitleID("late")])
+        // The old snapshot, whose segment file the merge removed, still answers.
+        #expect(old.liveCount == 6 && old.titleID(0).rawValue.isEmpty == false)
+        let app = Application(router: Routes.router(engine))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/titles/late", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
     }
 
     func body(_ response: TestResponse) -> String { String(buffer: response.body) }
@@ -52,7 +80,7 @@ import Testing
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
             }
             try await client.execute(uri: "/readyz", method: .get) { response in
-                #expect(self.body(response) == #"{"status":"ready","titles":6,"segments":1}"#)
+                #expect(self.body(response) == #"{"status":"ready","titles":6,"segments":1,"generation":1}"#)
             }
             let parsed = try engine.parse("dark comedy -horror year:1990..1999")
             try await client.execute(uri: "/v1/query?q=dark%20comedy%20-horror%20year:1990..1999", method: .get) {
