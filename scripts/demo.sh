@@ -107,3 +107,6 @@ echo "\$ microgenre rows --user newcomer --rows 4 --show 4     # no history: pop
 echo
 echo "\$ microgenre rows --all-users --shard 1/2 --out .microgenre/pages"
 "$bin" rows --all-users --shard 1/2 --out .microgenre/pages
+
+echo
+echo "To serve the demo's data over HTTP: $bin serve    # then: curl 'localhost:8080/v1/search?q=heist%20thrillers'"
