@@ -127,7 +127,7 @@ let package = Package(
             name: "MicrogenreServer",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy", "MicrogenreTagging", "MicrogenreQuery",
-                "MicrogenreIndex", "MicrogenreEmbedding",
+                "MicrogenreIndex", "MicrogenreEmbedding", "MicrogenreEvents", "MicrogenrePersonalization",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,6 @@
 public import MicrogenreCore
 public import MicrogenreIndex
+public import MicrogenrePersonalization
 public import MicrogenreQuery
 public import MicrogenreTagging
 
@@ -103,6 +104,29 @@ public enum APIJSON {
             writer.endObject()
         }
         writer.endArray()
+    }
+
+    /// A user's page of rows, as `microgenre rows --json` prints it.
+    public static func page(user: String, page: [PageRow], catalog: CatalogFeatures) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string(user, "user")
+        writer.beginArray("rows")
+        for row in page {
+            writer.beginObject()
+            writer.string(row.name, "name")
+            writer.string(row.kind.rawValue, "kind")
+            writer.number(row.score, "score", digits: 4)
+            writer.beginObject("facets")
+            for facet in row.facets { writer.number(facet.affinity, facet.tag, digits: 3) }
+            writer.endObject()
+            writer.strings(row.because.map { catalog.ids[$0].rawValue }, "because")
+            writer.strings(row.titles.map { catalog.ids[$0].rawValue }, "titles")
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
     }
 
     /// An error body: `{"error": {"message": ..., "column": ...}}` (column from 1, when the

@@ -1,6 +1,8 @@
 public import MicrogenreCore
 public import MicrogenreEmbedding
+import MicrogenreEvents
 public import MicrogenreIndex
+import MicrogenrePersonalization
 public import MicrogenreQuery
 public import MicrogenreTagging
 public import MicrogenreTaxonomy
@@ -23,16 +25,71 @@ public final class Engine: Sendable {
     private let published: Mutex<(current: [UInt8], generation: Int)>
     /// Each segment's uncompressed records, by segment path, read on first need.
     private let recordBytes = Mutex<[String: [UInt8]]>([:])
+    /// The viewing-events database, when the server has one.
+    public let eventsPath: String?
+    /// The taxonomy directory (part of the mined micro-genres' cache key).
+    public let taxonomyDirectory: String
+    /// Micro-genres for rows need at least this many titles (as `rows --min-titles`).
+    public let minimumGenreTitles = 20
+    private let personal = Mutex<Personal?>(nil)
+
+    /// Everything rows and personal search need, for one index snapshot and one state of the events.
+    struct Personal: Sendable {
+        var model: PersonalModel
+        var genres: [CatalogGenre]
+        var events: Int
+        var lastID: Int64
+    }
 
     /// Opens the index at `directory`; throws when it cannot be read.
-    public init(directory: IndexDirectory, taxonomy: Taxonomy, model: TagModel?, embedder: SentenceEmbedder?) throws {
+    public init(
+        directory: IndexDirectory, taxonomy: Taxonomy, model: TagModel?, embedder: SentenceEmbedder?,
+        eventsPath: String? = nil, taxonomyDirectory: String = ""
+    ) throws {
         self.directory = directory
+        self.eventsPath = eventsPath
+        self.taxonomyDirectory = taxonomyDirectory
         self.taxonomy = taxonomy
         self.model = model
         self.embedder = embedder
         let current = (try? FileSystem.read(directory.path + "/CURRENT")) ?? []
         snapshot = Mutex(try directory.open())
         published = Mutex((current, 1))
+        try reloadPersonal(force: true)
+    }
+
+    /// Loads every user's history and the catalog's micro-genres again when the events or the
+    /// snapshot changed (or `force`); nothing without an events database.
+    private func reloadPersonal(force: Bool) throws {
+        guard let eventsPath, FileSystem.exists(eventsPath) else { return }
+        let store = try EventStore(path: eventsPath)
+        let fingerprint = try store.fingerprint()
+        if !force, let current = personal.withLock({ $0 }),
+            current.events == fingerprint.events && current.lastID == fingerprint.lastID
+        {
+            return
+        }
+        let index = self.index
+        let model = try PersonalModel.load(
+            index: index, at: directory, store: store, policy: SignalPolicy(), blend: Blend())
+        let genres = MinedGenres.load(
+            catalog: model.catalog, grammar: try GenreGrammar(taxonomy: taxonomy),
+            minimumTitles: minimumGenreTitles, indexDirectory: directory.path, taxonomyDirectory: taxonomyDirectory)
+        personal.withLock {
+            $0 = Personal(model: model, genres: genres, events: fingerprint.events, lastID: fingerprint.lastID)
+        }
+    }
+
+    /// A user's page of rows, as `microgenre rows --user --json` builds it (a user without events
+    /// gets the popular, diverse page); nil without an events database.
+    public func page(user: String, rows: Int, perRow: Int) -> [UInt8]? {
+        guard let personal = personal.withLock({ $0 }) else { return nil }
+        var builder = RowBuilder(recommender: personal.model.recommender, genres: personal.genres)
+        builder.rows = rows
+        builder.perRow = perRow
+        builder.positive = personal.model.policy.positive
+        let page = builder.page(personal.model.histories.users[user], titleName: personal.model.name)
+        return APIJSON.page(user: user, page: page, catalog: personal.model.catalog)
     }
 
     /// How many snapshots of the index the engine has opened (1 at start).
@@ -45,11 +102,15 @@ public final class Engine: Sendable {
     @discardableResult
     public func reloadIfChanged() throws -> Bool {
         let current = try FileSystem.read(directory.path + "/CURRENT")
-        guard current != published.withLock({ $0.current }) else { return false }
+        guard current != published.withLock({ $0.current }) else {
+            try reloadPersonal(force: false)
+            return false
+        }
         let reader = try directory.open()
         snapshot.withLock { $0 = reader }
         recordBytes.withLock { $0 = [:] }
         published.withLock { $0 = (current, $0.generation + 1) }
+        try reloadPersonal(force: true)
         return true
     }
 

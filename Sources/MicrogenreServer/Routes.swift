@@ -85,6 +85,18 @@ public enum Routes {
             body += Array("]}".utf8)
             return json(body)
         }
+        router.get("/v1/users/:user/rows") { request, context in
+            let user = percentDecoded(context.parameters.get("user") ?? "")
+            let rows = try integer(request, "rows", default: 40, range: 1...200)
+            let perRow = try integer(request, "per_row", default: 75, range: 1...500)
+            guard let page = engine.page(user: user, rows: rows, perRow: perRow) else {
+                throw APIError(
+                    status: .serviceUnavailable,
+                    message: "no viewing events: start the server with --events DB (microgenre events import makes one)"
+                )
+            }
+            return json(page)
+        }
         router.get("/v1/titles/:id") { _, context in
             // An id holding "/" (XMLTV's CHANNEL@START/STOP) comes percent-encoded, as %2F.
             let id = percentDecoded(context.parameters.get("id") ?? "")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MicrogenreCore
 import MicrogenreIndex
+import MicrogenreServer
 import MicrogenreTagging
 import MicrogenreTaxonomy
 
@@ -21,8 +22,9 @@ struct CoViewingEvidence {
     ) throws -> CoViewingEvidence {
         let started = Output.now()
         let store = try events.open(create: false)
+        let options = try BlendOptions.parse([])
         let model = try PersonalModel.load(
-            index: index, at: directory, store: store, options: try BlendOptions.parse([]))
+            index: index, at: directory, store: store, policy: options.policy, blend: options.blend)
         let vectors = tagger.embeddingIdentity.map { index.liveVectors(identity: $0) } ?? [:]
         var own = [[TagID: Double]](repeating: [:], count: index.count)
         let documents = index.liveDocuments()

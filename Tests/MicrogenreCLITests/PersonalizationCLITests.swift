@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// End-to-end: events import, personalized search and rows on a small generated catalog.
 @Suite struct PersonalizationCLITests {
     let cli = CLITests()
@@ -75,6 +79,71 @@ import Testing
         #expect(Set(expanded.lines.map { $0.prefix(20) }).count == 20 && plainSearch.lines.count == 20)
         let both = try cli.run(search + ["--coviewing-expansion", "5", "--user", "u0", "--events", database])
         #expect(both.status == 64 && both.stderr.contains("cannot be used together"))
+    }
+
+    /// `serve --events`: a user's rows over HTTP are the page `rows --json` prints, and events
+    /// imported while it runs are answered from within a second.
+    @Test func servedRowsAreTheCommandsPage() throws {
+        let feed = try cli.temporaryFile("feed.xml", Self.feed())
+        let directory = (feed as NSString).deletingLastPathComponent
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let index = directory + "/index"
+        let database = directory + "/events.sqlite"
+        let events = try cli.temporaryFile("events.csv", Self.events())
+        #expect(try cli.run(["index", "--no-model", "--index", index, feed]).status == 0)
+        #expect(try cli.run(["events", "import", events, "--events", database]).status == 0)
+        let port = ServeCLITests.freePort()
+        let server = Process()
+        server.executableURL = CLITests.executable
+        server.arguments = ["serve", "--index", index, "--events", database, "--no-model", "--port", String(port)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["MICROGENRE_MODEL"] = "/nonexistent/microgenre-test-model"
+        server.environment = environment
+        server.currentDirectoryURL = CLITests.repository
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var ready = false
+        for _ in 0..<200 where !ready {
+            if let (status, _) = ServeCLITests.get(port, "/readyz"), status == 200 {
+                ready = true
+            } else {
+                usleep(100_000)
+            }
+        }
+        try #require(ready)
+        for user in ["u0", "u1", "newcomer"] {
+            let printed = try cli.run([
+                "rows", "--index", index, "--events", database, "--user", user, "--json", "--rows", "6", "--per-row",
+                "10",
+            ])
+            let served = try #require(ServeCLITests.get(port, "/v1/users/\(user)/rows?rows=6&per_row=10"))
+            #expect(served.status == 200)
+            #expect(served.body == printed.stdout.trimmingCharacters(in: .newlines), "\(user)")
+        }
+        // A new user's events, imported while the server runs, give them their own page.
+        let more = try cli.temporaryFile(
+            "more.csv",
+            "user,title,timestamp,event,value\nzoe,heist-1,1767225600,complete,\nzoe,heist-2,1767225700,complete,\n")
+        #expect(try cli.run(["events", "import", more, "--events", database]).status == 0)
+        var personal = false
+        for _ in 0..<30 where !personal {
+            usleep(100_000)
+            let printed = try cli.run([
+                "rows", "--index", index, "--events", database, "--user", "zoe", "--json", "--rows", "6", "--per-row",
+                "10",
+            ])
+            if let served = ServeCLITests.get(port, "/v1/users/zoe/rows?rows=6&per_row=10"),
+                served.body == printed.stdout.trimmingCharacters(in: .newlines)
+            {
+                personal = true
+            }
+        }
+        #expect(personal, "the server did not answer from the new events")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
     }
 
     @Test func importRowsShardsAndPersonalSearch() throws {

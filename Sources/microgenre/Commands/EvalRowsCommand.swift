@@ -3,6 +3,7 @@ import MicrogenreCore
 import MicrogenreEvents
 import MicrogenreIndex
 import MicrogenrePersonalization
+import MicrogenreServer
 import MicrogenreTaxonomy
 
 #if canImport(Glibc)
@@ -80,10 +81,9 @@ extension EvalCommand {
             if errors.count > 10 { Output.error("\(events): \(errors.count - 10) more bad rows skipped") }
             let start = Output.now()
             let catalog = CatalogFeatures(index: index)
-            let genres = try RowsCommand.MinedGenres.load(
-                catalog: catalog, grammar: grammar, minimumTitles: shape.minTitles, index: location,
-                taxonomy: taxonomyOptions
-            )
+            let genres = MinedGenres.load(
+                catalog: catalog, grammar: grammar, minimumTitles: shape.minTitles,
+                indexDirectory: location.directory.path, taxonomyDirectory: try taxonomyOptions.resolvedDirectory())
             var evaluation = RowEvaluation()
             evaluation.cutoffs = cutoffs
             evaluation.blend = blendOptions.blend

@@ -308,7 +308,8 @@ struct SearchCommand: ParsableCommand {
         var expansionNote = ""
         if coviewingExpansion > 0 {
             let model = try PersonalModel.load(
-                index: index, at: location.directory, store: try events.open(create: false), options: blendOptions)
+                index: index, at: location.directory, store: try events.open(create: false),
+                policy: blendOptions.policy, blend: blendOptions.blend)
             start = Output.now()
             let pool = searcher(index).search(
                 parsed, limit: max(limit, 1000), explain: explain, mode: mode, semantic: semantic)
@@ -410,7 +411,8 @@ struct SearchCommand: ParsableCommand {
         let store = try events.open(create: false)
         let loadStart = Output.now()
         let model = try PersonalModel.load(
-            index: index, at: location.directory, store: store, options: blendOptions, user: user)
+            index: index, at: location.directory, store: store, policy: blendOptions.policy, blend: blendOptions.blend,
+            user: user)
         let loadSeconds = Output.now() - loadStart
         let history = model.histories.users[user]
         if history == nil { Output.error("note: user \(user) has no events: re-ranking by popularity") }
@@ -480,36 +482,3 @@ struct SearchCommand: ParsableCommand {
 }
 
 /// The display fields a segment stores for each title (`{"id":..,"title":..,"year":..}`).
-struct StoredTitle {
-    var title = ""
-    var year: Int?
-
-    init(json: String) {
-        if let range = json.slice(after: "\"title\":\"", before: "\"") { title = range }
-        if let year = json.slice(after: "\"year\":", before: ",") { self.year = Int(year) }
-    }
-}
-
-extension String {
-    fileprivate func slice(after start: String, before end: String) -> String? {
-        let chars = Array(self)
-        let s = Array(start)
-        guard s.count <= chars.count else { return nil }
-        for k in 0...(chars.count - s.count) where Array(chars[k..<(k + s.count)]) == s {
-            var result = ""
-            var j = k + s.count
-            while j < chars.count {
-                if chars[j] == "\\" && j + 1 < chars.count {
-                    result.append(chars[j + 1])
-                    j += 2
-                    continue
-                }
-                if String(chars[j]) == end { return result }
-                result.append(chars[j])
-                j += 1
-            }
-            return result
-        }
-        return nil
-    }
-}

@@ -3,6 +3,7 @@ import MicrogenreCore
 import MicrogenreEvents
 import MicrogenreIndex
 import MicrogenrePersonalization
+import MicrogenreServer
 import MicrogenreTaxonomy
 
 #if canImport(Glibc)
@@ -79,10 +80,11 @@ struct RowsCommand: ParsableCommand {
         let store = try events.open(create: false)
         let start = Output.now()
         let model = try PersonalModel.load(
-            index: index, at: location.directory, store: store, options: blendOptions, user: user)
-        let genres = try MinedGenres.load(
-            catalog: model.catalog, grammar: grammar, minimumTitles: shape.minTitles, index: location,
-            taxonomy: taxonomyOptions)
+            index: index, at: location.directory, store: store, policy: blendOptions.policy, blend: blendOptions.blend,
+            user: user)
+        let genres = MinedGenres.load(
+            catalog: model.catalog, grammar: grammar, minimumTitles: shape.minTitles,
+            indexDirectory: location.directory.path, taxonomyDirectory: try taxonomyOptions.resolvedDirectory())
         var builder = RowBuilder(recommender: model.recommender, genres: genres)
         builder.rows = shape.rows
         builder.perRow = shape.perRow
@@ -148,28 +150,6 @@ struct RowsCommand: ParsableCommand {
         )
     }
 
-    /// The catalog's micro-genres for rows: from the cache beside the index when it matches the
-    /// index snapshot, the taxonomy and --min-titles, else mined and cached.
-    enum MinedGenres {
-        static func load(
-            catalog: CatalogFeatures, grammar: GenreGrammar, minimumTitles: Int, index: IndexLocation,
-            taxonomy: TaxonomyOptions
-        ) throws -> [CatalogGenre] {
-            let directory = index.directory.path
-            var parts: [[UInt8]] = [
-                (try? FileSystem.read(directory + "/CURRENT")) ?? [], Array("\(minimumTitles)".utf8),
-            ]
-            let taxonomyDirectory = try taxonomy.resolvedDirectory()
-            for name in ((try? FileSystem.list(taxonomyDirectory)) ?? []).sorted() {
-                parts.append(Array(name.utf8))
-                parts.append((try? FileSystem.read(taxonomyDirectory + "/" + name)) ?? [])
-            }
-            return GenreCache.load(directory: directory, key: GenreCache.key(parts), catalog: catalog) {
-                CatalogGenre.mine(catalog, grammar: grammar, minimumTitles: minimumTitles)
-            }.genres
-        }
-    }
-
     func printPage(_ page: [PageRow], model: PersonalModel) {
         for (number, row) in page.enumerated() {
             Output.line("\(number + 1). \(row.name)  (\(row.titles.count) titles)")
@@ -189,25 +169,7 @@ struct RowsCommand: ParsableCommand {
     }
 
     func pageJSON(user: String, page: [PageRow], model: PersonalModel) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.string(user, "user")
-        writer.beginArray("rows")
-        for row in page {
-            writer.beginObject()
-            writer.string(row.name, "name")
-            writer.string(row.kind.rawValue, "kind")
-            writer.number(row.score, "score", digits: 4)
-            writer.beginObject("facets")
-            for facet in row.facets { writer.number(facet.affinity, facet.tag, digits: 3) }
-            writer.endObject()
-            writer.strings(row.because.map { model.catalog.ids[$0].rawValue }, "because")
-            writer.strings(row.titles.map { model.catalog.ids[$0].rawValue }, "titles")
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
-        return writer.bytes
+        APIJSON.page(user: user, page: page, catalog: model.catalog)
     }
 }
 

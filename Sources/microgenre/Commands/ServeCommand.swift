@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the index over HTTP: a JSON API under /v1.",
         discussion: """
             Routes: GET /healthz, /readyz, /v1/query?q=, /v1/search?q=&limit=&offset=&mode=&explain=, \
-            /v1/titles/{id}. The answers are what `query --json`, `search --json` and `tag --json` \
+            /v1/titles/{id}, /v1/users/{user}/rows?rows=&per_row= (with an events database). The answers are what `query --json`, `search --json` and `tag --json` \
             print for the same input; errors are JSON ({"error": {"message", "column"}}) with \
             status 400 (a malformed query or parameter) or 404 (no such title or route). Binds to \
             127.0.0.1 unless --host says otherwise; SIGINT and SIGTERM stop it after the requests \
@@ -31,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var embeddingOptions: EmbeddingOptions
 
+    @OptionGroup var events: EventsLocation
+
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
     }
@@ -41,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
         let engine: Engine
         do {
             engine = try Engine(
-                directory: location.directory, taxonomy: tagger.taxonomy, model: tagger.model, embedder: embedder)
+                directory: location.directory, taxonomy: tagger.taxonomy, model: tagger.model, embedder: embedder,
+                eventsPath: events.resolved, taxonomyDirectory: try tagging.taxonomyOptions.resolvedDirectory())
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(1)
