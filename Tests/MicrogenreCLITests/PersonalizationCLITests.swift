@@ -121,6 +121,7 @@ import Testing
             let served = try #require(ServeCLITests.get(port, "/v1/users/\(user)/rows?rows=6&per_row=10"))
             #expect(served.status == 200)
             #expect(served.body == printed.stdout.trimmingCharacters(in: .newlines), "\(user)")
+            #expect(served.body.contains(#""rows":[{"name":""#), "an empty page: \(served.body)")
         }
         // A new user's events, imported while the server runs, give them their own page.
         let more = try cli.temporaryFile(
