@@ -57,6 +57,25 @@ public enum APIJSON {
         return writer.bytes
     }
 
+    /// One personalized search result, as `microgenre search --user --json` prints it.
+    public static func personalHit(_ hit: SearchHit, _ result: PersonalizedHit) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string(hit.id.rawValue, "id")
+        writer.number(result.blended - result.diversityPenalty, "score", digits: 4)
+        writer.number(result.relevance, "relevance", digits: 4)
+        writer.number(result.personal, "personal", digits: 4)
+        writer.number(result.diversityPenalty, "diversityPenalty", digits: 4)
+        writer.beginObject("personalParts")
+        writer.number(result.parts.collaborative, "collaborative", digits: 4)
+        writer.number(result.parts.content, "content", digits: 4)
+        writer.number(result.parts.popularity, "popularity", digits: 4)
+        writer.endObject()
+        writer.raw(hit.stored, "title")
+        writer.endObject()
+        return writer.bytes
+    }
+
     /// The semantic parts of a hit: the mode, the cosine similarity, and in hybrid search the
     /// title's rank in each fused list (nothing for a lexical hit).
     public static func semantic(_ hit: SearchHit, to writer: inout JSONWriter) {

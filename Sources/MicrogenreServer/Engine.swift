@@ -2,7 +2,7 @@ public import MicrogenreCore
 public import MicrogenreEmbedding
 import MicrogenreEvents
 public import MicrogenreIndex
-import MicrogenrePersonalization
+public import MicrogenrePersonalization
 public import MicrogenreQuery
 public import MicrogenreTagging
 public import MicrogenreTaxonomy
@@ -77,6 +77,31 @@ public final class Engine: Sendable {
             minimumTitles: minimumGenreTitles, indexDirectory: directory.path, taxonomyDirectory: taxonomyDirectory)
         personal.withLock {
             $0 = Personal(model: model, genres: genres, events: fingerprint.events, lastID: fingerprint.lastID)
+        }
+    }
+
+    /// Searches as `microgenre search --user --json` does: the query's best `candidates`,
+    /// re-ranked for `user` (by popularity for a user without events); nil without an events
+    /// database.
+    public func personalSearch(
+        _ parsed: ParsedQuery, user: String, limit: Int, mode: SearchMode? = nil, personalization: Double = 0.5,
+        diversity: Double = 0.2, candidates: Int = 200
+    ) -> [(hit: SearchHit, result: PersonalizedHit)]? {
+        guard let personal = personal.withLock({ $0 }) else { return nil }
+        let (hits, _) = search(parsed, limit: max(candidates, limit), mode: mode)
+        var hitByDoc: [Int: SearchHit] = [:]
+        var pool: [(doc: Int, relevance: Double)] = []
+        for hit in hits {
+            guard let doc = personal.model.catalog.documents[hit.id] else { continue }
+            hitByDoc[doc] = hit
+            pool.append((doc, hit.score))
+        }
+        var reranker = Reranker()
+        reranker.personalization = personalization
+        reranker.diversity = diversity
+        let scores = personal.model.recommender.scores(personal.model.histories.users[user])
+        return reranker.rerank(pool, scores: scores, catalog: personal.model.catalog, limit: limit).map {
+            (hitByDoc[$0.doc]!, $0)
         }
     }
 

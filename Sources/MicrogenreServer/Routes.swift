@@ -68,10 +68,31 @@ public enum Routes {
                 }
                 mode = value
             }
-            if parameters.get("user") != nil {
-                throw APIError(status: .badRequest, message: "personalized search (user) is not served yet")
-            }
             let explain = parameters.get("explain").map { $0 == "true" || $0 == "1" } ?? false
+            if let user = parameters.get("user") {
+                let personalization = try fraction(request, "personalization", default: 0.5, range: 0...1)
+                let diversity = try fraction(request, "diversity", default: 0.2, range: 0...10)
+                guard
+                    let ranked = engine.personalSearch(
+                        parsed, user: user, limit: offset + limit, mode: mode, personalization: personalization,
+                        diversity: diversity)
+                else {
+                    throw APIError(
+                        status: .serviceUnavailable,
+                        message: "no viewing events: start the server with --events DB to search for a user")
+                }
+                var body = Array(#"{"query":"#.utf8)
+                var writer = JSONWriter()
+                writer.string(parsed.text)
+                writer.string(user, "user")
+                body += writer.bytes + Array(#","results":["#.utf8)
+                for (k, item) in ranked.dropFirst(offset).enumerated() {
+                    if k > 0 { body.append(UInt8(ascii: ",")) }
+                    body += APIJSON.personalHit(item.hit, item.result)
+                }
+                body += Array("]}".utf8)
+                return json(body)
+            }
             let (hits, used) = engine.search(parsed, limit: limit, offset: offset, explain: explain, mode: mode)
             var body = Array(#"{"query":"#.utf8)
             var writer = JSONWriter()
@@ -171,6 +192,19 @@ public enum Routes {
         } catch let error as QueryError {
             throw APIError(status: .badRequest, message: error.message, column: error.range.lowerBound + 1)
         }
+    }
+
+    /// A number parameter within `range`, or `default` when absent; otherwise a 400.
+    static func fraction(_ request: Request, _ name: String, default value: Double, range: ClosedRange<Double>) throws
+        -> Double
+    {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Double(text), number.isFinite, range.contains(number) else {
+            throw APIError(
+                status: .badRequest,
+                message: "\(name) must be a number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
+        }
+        return number
     }
 
     /// An integer parameter within `range`, or `default` when absent; otherwise a 400.

@@ -123,6 +123,17 @@ import Testing
             #expect(served.body == printed.stdout.trimmingCharacters(in: .newlines), "\(user)")
             #expect(served.body.contains(#""rows":[{"name":""#), "an empty page: \(served.body)")
         }
+        // Personal search: the re-ranked results `search --user --json` prints.
+        let printed = try cli.run([
+            "search", "--index", index, "--events", database, "--user", "u1", "--json", "--limit", "5", "heist",
+        ])
+        let served = try #require(ServeCLITests.get(port, "/v1/search?q=heist&user=u1&limit=5"))
+        #expect(served.status == 200)
+        #expect(
+            served.body == #"{"query":"heist","user":"u1","results":["# + printed.lines.joined(separator: ",") + "]}")
+        #expect(printed.lines.count == 5)
+        #expect(ServeCLITests.get(port, "/v1/search?q=heist&user=u1&personalization=2")?.status == 400)
+
         // A new user's events, imported while the server runs, give them their own page.
         let more = try cli.temporaryFile(
             "more.csv",

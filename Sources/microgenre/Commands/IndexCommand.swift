@@ -435,24 +435,7 @@ struct SearchCommand: ParsableCommand {
         let ranked = reranker.rerank(pool, scores: scores, catalog: model.catalog, limit: limit)
         let milliseconds = (Output.now() - start) * 1000
         if json {
-            for result in ranked {
-                let hit = hitByDoc[result.doc]!
-                var writer = JSONWriter()
-                writer.beginObject()
-                writer.string(hit.id.rawValue, "id")
-                writer.number(result.blended - result.diversityPenalty, "score", digits: 4)
-                writer.number(result.relevance, "relevance", digits: 4)
-                writer.number(result.personal, "personal", digits: 4)
-                writer.number(result.diversityPenalty, "diversityPenalty", digits: 4)
-                writer.beginObject("personalParts")
-                writer.number(result.parts.collaborative, "collaborative", digits: 4)
-                writer.number(result.parts.content, "content", digits: 4)
-                writer.number(result.parts.popularity, "popularity", digits: 4)
-                writer.endObject()
-                writer.raw(hit.stored, "title")
-                writer.endObject()
-                Output.line(bytes: writer.bytes)
-            }
+            for result in ranked { Output.line(bytes: APIJSON.personalHit(hitByDoc[result.doc]!, result)) }
             return
         }
         if explain {
