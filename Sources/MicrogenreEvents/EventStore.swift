@@ -16,6 +16,9 @@ public final class EventStore: @unchecked Sendable {
         public var inserted = 0
         /// Events already in the store (re-imports).
         public var duplicates = 0
+
+        /// Nothing stored.
+        public init() {}
     }
 
     /// A store failure, naming the database file.

@@ -1,6 +1,6 @@
 public import MicrogenreCore
 public import MicrogenreEmbedding
-import MicrogenreEvents
+public import MicrogenreEvents
 public import MicrogenreIndex
 public import MicrogenrePersonalization
 public import MicrogenreQuery
@@ -105,6 +105,48 @@ public final class Engine: Sendable {
         }
     }
 
+    /// What a posted batch of events did: the store's summary, the rows rejected (with their
+    /// line and column) and the rows read.
+    public struct EventImport: Sendable {
+        public var summary: EventStore.ImportSummary
+        public var errors: [EventError]
+        public var rows: Int
+    }
+
+    /// Imports a body of events (CSV or JSON Lines, gzip allowed) as `microgenre events import`
+    /// does: in one transaction, idempotent, bad rows reported and skipped; nothing is stored when
+    /// no row is valid. The next request answers from them.
+    public func importEvents(_ body: [UInt8], format: EventParser.Format?) throws -> EventImport {
+        guard let eventsPath else { throw FileSystem.Failure(path: "", reason: "no events database") }
+        let temporary = directory.path + "/.events-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).body"
+        try FileSystem.write(body, to: temporary)
+        defer { unlink(temporary) }
+        let store = try EventStore(path: eventsPath)
+        var errors: [EventError] = []
+        var rows = 0
+        var valid = 0
+        struct NoValidRow: Error {}
+        do {
+            let summary = try store.add(source: "POST /v1/events") { insert in
+                try EventParser().read(path: temporary, format: format) { result in
+                    rows += 1
+                    switch result {
+                    case .failure(let error): errors.append(error)
+                    case .success(let event):
+                        valid += 1
+                        try insert(event)
+                    }
+                }
+                if valid == 0 { throw NoValidRow() }
+                return errors.count
+            }
+            try reloadPersonal(force: false)
+            return EventImport(summary: summary, errors: errors, rows: rows)
+        } catch is NoValidRow {
+            return EventImport(summary: EventStore.ImportSummary(), errors: errors, rows: rows)
+        }
+    }
+
     /// A user's page of rows, as `microgenre rows --user --json` builds it (a user without events
     /// gets the popular, diverse page); nil without an events database.
     public func page(user: String, rows: Int, perRow: Int) -> [UInt8]? {
@@ -197,3 +239,7 @@ public final class Engine: Sendable {
         return (record, tagger.tag(record, vector: vector))
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#endif

@@ -1,5 +1,6 @@
 public import Hummingbird
 import MicrogenreCore
+import MicrogenreEvents
 import MicrogenreIndex
 import MicrogenreQuery
 
@@ -36,8 +37,15 @@ public enum Routes {
     /// Query characters at most.
     public static let maximumQueryLength = 2_000
 
-    /// The router: `/healthz`, `/readyz`, `/v1/query`, `/v1/search`, `/v1/titles/{id}`.
-    public static func router(_ engine: Engine) -> Router<BasicRequestContext> {
+    /// The largest events body accepted, in bytes.
+    public static let maximumBody = 64 << 20
+
+    /// The router: `/healthz`, `/readyz`, `/v1/query`, `/v1/search`, `/v1/titles/{id}`,
+    /// `/v1/users/{user}/rows`, `POST /v1/events`. With `writeToken`, a write needs
+    /// `Authorization: Bearer` and that token.
+    public static func router(_ engine: Engine, writeToken: String? = nil, maximumBody: Int = Routes.maximumBody)
+        -> Router<BasicRequestContext>
+    {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
         router.get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
@@ -117,6 +125,47 @@ public enum Routes {
                 )
             }
             return json(page)
+        }
+        router.post("/v1/events") { request, _ in
+            if let writeToken {
+                guard request.headers[.authorization] == "Bearer " + writeToken else {
+                    throw APIError(
+                        status: .unauthorized, message: "writes need Authorization: Bearer and the server's token")
+                }
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maximumBody)
+            } catch {
+                throw APIError(status: .contentTooLarge, message: "the body is over \(maximumBody) bytes")
+            }
+            let contentType = request.headers[.contentType]?.lowercased() ?? ""
+            let format: EventParser.Format? =
+                contentType.contains("json") ? .jsonl : contentType.contains("csv") ? .csv : nil
+            let result: Engine.EventImport
+            do {
+                result = try engine.importEvents(Array(buffer: body), format: format)
+            } catch {
+                throw APIError(status: .serviceUnavailable, message: "cannot store the events: \(error)")
+            }
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.number(result.rows, "rows")
+            writer.number(result.summary.inserted, "inserted")
+            writer.number(result.summary.duplicates, "duplicates")
+            writer.number(result.errors.count, "rejected")
+            writer.beginArray("errors")
+            for error in result.errors.prefix(100) {
+                writer.beginObject()
+                writer.number(error.location.line, "line")
+                writer.optional(error.location.column, "column")
+                writer.string(error.message, "message")
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            let valid = result.rows - result.errors.count
+            return json(writer.bytes, status: valid == 0 ? .unprocessableContent : .ok)
         }
         router.get("/v1/titles/:id") { _, context in
             // An id holding "/" (XMLTV's CHANNEL@START/STOP) comes percent-encoded, as %2F.

@@ -4,15 +4,18 @@ import Logging
 /// Runs the API until SIGINT or SIGTERM: then it stops accepting connections, finishes the
 /// requests in flight and returns (Hummingbird's service on swift-service-lifecycle). Logs go
 /// to standard error through swift-log. Meanwhile it looks for a new index snapshot every
-/// `reloadInterval` seconds and answers from it as soon as it is published.
-public func serve(_ engine: Engine, host: String, port: Int, reloadInterval: Double = 0.5) async throws {
+/// `reloadInterval` seconds and answers from it as soon as it is published. With `writeToken`,
+/// `POST /v1/events` needs `Authorization: Bearer` and the token.
+public func serve(
+    _ engine: Engine, host: String, port: Int, writeToken: String? = nil, reloadInterval: Double = 0.5
+) async throws {
     var logger = Logger(label: "microgenre.server")
     logger.logLevel = .info
     let serverLogger = logger
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             let application = Application(
-                router: Routes.router(engine),
+                router: Routes.router(engine, writeToken: writeToken),
                 configuration: .init(address: .hostname(host, port: port), serverName: "microgenre"),
                 logger: serverLogger)
             try await application.runService()

@@ -83,6 +83,15 @@ import Testing
         return result
     }
 
+    /// Beyond loopback, writes need a token: the server will not start without one.
+    @Test func aServerBeyondLoopbackNeedsAToken() throws {
+        let open = try cli.run(["serve", "--host", "0.0.0.0", "--index", Scratch.file("no-index")])
+        #expect(open.status == 1 && open.stderr.contains("is beyond loopback: give --token-file"))
+        let short = try cli.temporaryFile("token", "short\n")
+        let weak = try cli.run(["serve", "--host", "0.0.0.0", "--token-file", short])
+        #expect(weak.status == 1 && weak.stderr.contains("at least 16 characters"))
+    }
+
     @Test func routesAnswerAsTheCommandsPrintAndSIGTERMStopsTheServer() throws {
         let index = Scratch.file("serve-index")
         #expect(

@@ -40,7 +40,60 @@ import Testing
         _ = try directory.apply(IndexUpdate(records: records)) { record, vector in
             tagger.tag(record, vector: vector).map { (tag: $0.tag, score: $0.score) }
         }
-        return (try Engine(directory: directory, taxonomy: taxonomy, model: nil, embedder: nil), directory)
+        return (
+            try Engine(
+                directory: directory, taxonomy: taxonomy, model: nil, embedder: nil,
+                eventsPath: Scratch.file("server-events", suffix: ".sqlite")),
+            directory
+        )
+    }
+
+    /// Events posted: imported in one transaction, bad rows reported with line and column, a
+    /// body with no valid row refused (422) and stored nothing, re-posting changes nothing, and
+    /// the next page is the user's own.
+    @Test func postedEventsAreImportedAndServed() async throws {
+        let engine = try Self.engine()
+        let app = Application(router: Routes.router(engine, maximumBody: 4096))
+        let csv =
+            "user,title,timestamp,event,value\nana,heist,2026-03-01,complete,\nana,nope,soon,complete,\nana,office,2026-03-02,rating,4.5\n"
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/v1/events", method: .post, headers: [.contentType: "text/csv"], body: ByteBuffer(string: csv)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(
+                    self.body(response)
+                        == #"{"rows":3,"inserted":2,"duplicates":0,"rejected":1,"errors":[{"line":3,"column":1,"message":"timestamp 'soon' is neither seconds since 1970 nor ISO 8601"}]}"#
+                )
+            }
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: csv)) { response in
+                #expect(self.body(response).contains(#""inserted":0,"duplicates":2"#))
+            }
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: "a,b\nc,d\n")) {
+                response in
+                #expect(response.status == .unprocessableContent && self.body(response).contains(#""inserted":0"#))
+            }
+            let large = ByteBuffer(string: String(repeating: "x", count: 5000))
+            try await client.execute(uri: "/v1/events", method: .post, body: large) { response in
+                #expect(response.status == .contentTooLarge && self.body(response).contains("over 4096 bytes"))
+            }
+            try await client.execute(uri: "/v1/users/ana/rows?rows=5&per_row=1", method: .get) { response in
+                #expect(response.status == .ok && self.body(response).hasPrefix(#"{"user":"ana","rows":["#))
+            }
+        }
+        // With a token, a write without it is refused.
+        let guarded = Application(router: Routes.router(engine, writeToken: "0123456789abcdef"))
+        try await guarded.test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(
+                uri: "/v1/events", method: .post, headers: [.authorization: "Bearer 0123456789abcdef"],
+                body: ByteBuffer(string: csv)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+        }
     }
 
     /// A snapshot `microgenre index` publishes is answered from at the next look; a request that

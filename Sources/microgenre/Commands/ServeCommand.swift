@@ -11,7 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the index over HTTP: a JSON API under /v1.",
         discussion: """
             Routes: GET /healthz, /readyz, /v1/query?q=, /v1/search?q=&limit=&offset=&mode=&explain=, \
-            /v1/titles/{id}, /v1/users/{user}/rows?rows=&per_row= (with an events database). The answers are what `query --json`, `search --json` and `tag --json` \
+            /v1/titles/{id}, /v1/users/{user}/rows?rows=&per_row= (with an events database); POST \
+            /v1/events (CSV or JSON Lines, gzip allowed, at most 64 MB). The answers are what `query --json`, `search --json` and `tag --json` \
             print for the same input; errors are JSON ({"error": {"message", "column"}}) with \
             status 400 (a malformed query or parameter) or 404 (no such title or route). Binds to \
             127.0.0.1 unless --host says otherwise; SIGINT and SIGTERM stop it after the requests \
@@ -25,6 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.")
     var port = 8080
 
+    @Option(
+        help: ArgumentHelp(
+            "A file holding the token writes need (Authorization: Bearer TOKEN).",
+            discussion: "Required when --host is not a loopback address; reads stay open."))
+    var tokenFile: String?
+
     @OptionGroup var location: IndexLocation
 
     @OptionGroup var tagging: TaggingOptions
@@ -37,7 +44,30 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
     }
 
+    /// Whether `host` is a loopback address, where writes need no token.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
     func run() async throws {
+        var token: String?
+        if let tokenFile {
+            do {
+                token = try FileSystem.readText(tokenFile).trimmingSpaces
+            } catch {
+                Output.error("error: cannot read --token-file \(tokenFile): \(error)")
+                throw ExitCode(1)
+            }
+            guard let value = token, value.count >= 16 else {
+                Output.error("error: \(tokenFile): the token must be at least 16 characters")
+                throw ExitCode(1)
+            }
+        } else if !Self.isLoopback(host) {
+            Output.error(
+                "error: --host \(host) is beyond loopback: give --token-file with the token writes (POST /v1/events) need"
+            )
+            throw ExitCode(1)
+        }
         let tagger = try tagging.makeTagger()
         let embedder = try embeddingOptions.load()
         let engine: Engine
@@ -52,6 +82,6 @@ struct ServeCommand: AsyncParsableCommand {
         Output.error(
             "serving \(location.directory.path) (\(engine.index.liveCount.grouped) titles, \(engine.defaultMode(engine.index)) search) on http://\(host):\(port)"
         )
-        try await serve(engine, host: host, port: port)
+        try await serve(engine, host: host, port: port, writeToken: token)
     }
 }
