@@ -105,6 +105,22 @@ public final class Engine: Sendable {
         }
     }
 
+    /// The catalog's micro-genres with at least `minimumTitles` titles, mined from the index's
+    /// facets as `rows` mines them (cached beside the index), most titles first.
+    public func genres(minimumTitles: Int) throws -> (genres: [CatalogGenre], catalog: CatalogFeatures) {
+        let index = self.index
+        let catalog = CatalogFeatures(index: index)
+        let genres = MinedGenres.load(
+            catalog: catalog, grammar: try GenreGrammar(taxonomy: taxonomy), minimumTitles: minimumTitles,
+            indexDirectory: directory.path, taxonomyDirectory: taxonomyDirectory)
+        return (
+            genres.sorted {
+                $0.members.count != $1.members.count ? $0.members.count > $1.members.count : $0.name < $1.name
+            },
+            catalog
+        )
+    }
+
     /// What a posted batch of events did: the store's summary, the rows rejected (with their
     /// line and column) and the rows read.
     public struct EventImport: Sendable {

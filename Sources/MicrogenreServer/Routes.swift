@@ -126,6 +126,26 @@ public enum Routes {
             }
             return json(page)
         }
+        router.get("/v1/genres") { request, _ in
+            let minimum = try integer(request, "min_titles", default: 20, range: 1...1_000_000)
+            let limit = try integer(request, "limit", default: 100, range: 1...100_000)
+            let (genres, catalog) = try engine.genres(minimumTitles: minimum)
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.number(genres.count, "count")
+            writer.beginArray("genres")
+            for genre in genres.prefix(limit) {
+                writer.beginObject()
+                writer.string(genre.name, "name")
+                writer.strings(genre.tags.map(\.rawValue), "facets")
+                writer.number(genre.members.count, "titles")
+                writer.strings(genre.members.prefix(5).map { catalog.ids[$0].rawValue }, "examples")
+                writer.endObject()
+            }
+            writer.endArray()
+            writer.endObject()
+            return json(writer.bytes)
+        }
         router.post("/v1/events") { request, _ in
             if let writeToken {
                 guard request.headers[.authorization] == "Bearer " + writeToken else {

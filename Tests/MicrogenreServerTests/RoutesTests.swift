@@ -196,6 +196,20 @@ import Testing
         }
     }
 
+    @Test func genresAreTheCatalogsMinedMicroGenres() async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/genres?min_titles=2&limit=3", method: .get) { response in
+                let text = self.body(response)
+                #expect(response.status == .ok && text.hasPrefix(#"{"count":"#), "\(text)")
+                #expect(text.contains(#""name":"Comedies","facets":["comedies"],"titles":3"#), "\(text)")
+            }
+            try await client.execute(uri: "/v1/genres?min_titles=0", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
     @Test func anOverlongQueryIsRefused() async throws {
         let app = Application(router: Routes.router(try Self.engine()))
         let long = String(repeating: "comedy%20", count: 400)
