@@ -33,6 +33,9 @@ public final class Engine: Sendable {
     public let minimumGenreTitles = 20
     private let personal = Mutex<Personal?>(nil)
 
+    /// Viewing events stored, as of the last look (0 without an events database).
+    public var eventCount: Int { personal.withLock { $0?.events ?? 0 } }
+
     /// Everything rows and personal search need, for one index snapshot and one state of the events.
     struct Personal: Sendable {
         var model: PersonalModel

@@ -1,4 +1,4 @@
-public import MicrogenreCore
+import MicrogenreCore
 public import MicrogenreEvents
 public import MicrogenreIndex
 public import MicrogenrePersonalization

@@ -43,11 +43,18 @@ public enum Routes {
     /// The router: `/healthz`, `/readyz`, `/v1/query`, `/v1/search`, `/v1/titles/{id}`,
     /// `/v1/users/{user}/rows`, `POST /v1/events`. With `writeToken`, a write needs
     /// `Authorization: Bearer` and that token.
-    public static func router(_ engine: Engine, writeToken: String? = nil, maximumBody: Int = Routes.maximumBody)
-        -> Router<BasicRequestContext>
-    {
+    public static func router(
+        _ engine: Engine, writeToken: String? = nil, maximumBody: Int = Routes.maximumBody,
+        metrics: ServerMetrics = ServerMetrics()
+    ) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: MetricsRecorder(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware())
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.text(engine))))
+        }
         router.get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
         router.get("/readyz") { _, _ in
             let index = engine.index

@@ -210,6 +210,28 @@ import Testing
         }
     }
 
+    @Test func metricsCountRequestsByRouteAndStatusInPrometheusText() async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/titles/heist", method: .get) { _ in }
+            try await client.execute(uri: "/v1/titles/office", method: .get) { _ in }
+            try await client.execute(uri: "/v1/titles/none", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = self.body(response)
+                #expect(response.status == .ok)
+                #expect(
+                    text.contains(
+                        #"microgenre_http_requests_total{route="/v1/titles/{id}",method="GET",status="200"} 2"#),
+                    "\(text)")
+                #expect(
+                    text.contains(
+                        #"microgenre_http_requests_total{route="/v1/titles/{id}",method="GET",status="404"} 1"#))
+                #expect(text.contains("microgenre_http_request_duration_seconds_bucket{route=\"/v1/titles/{id}\""))
+                #expect(text.contains("microgenre_index_titles 6") && text.contains("microgenre_index_generation 1"))
+            }
+        }
+    }
+
     @Test func anOverlongQueryIsRefused() async throws {
         let app = Application(router: Routes.router(try Self.engine()))
         let long = String(repeating: "comedy%20", count: 400)
