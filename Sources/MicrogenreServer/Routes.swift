@@ -47,16 +47,44 @@ public enum Routes {
         _ engine: Engine, writeToken: String? = nil, maximumBody: Int = Routes.maximumBody,
         metrics: ServerMetrics = ServerMetrics()
     ) -> Router<BasicRequestContext> {
+        build(engine, writeToken: writeToken, maximumBody: maximumBody, metrics: metrics).router
+    }
+
+    /// A route the router serves: its method and path, in Hummingbird's syntax (`:id`).
+    public struct Endpoint: Sendable, Hashable {
+        public var method: String
+        public var path: String
+    }
+
+    /// The router and the routes it serves (for checking them against the OpenAPI document).
+    public static func build(
+        _ engine: Engine, writeToken: String? = nil, maximumBody: Int = Routes.maximumBody,
+        metrics: ServerMetrics = ServerMetrics()
+    ) -> (router: Router<BasicRequestContext>, endpoints: [Endpoint]) {
         let router = Router()
+        var endpoints: [Endpoint] = []
+        /// Registers a GET route and records it.
+        func get(
+            _ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+        ) {
+            endpoints.append(Endpoint(method: "GET", path: path))
+            router.get(RouterPath(path), use: handler)
+        }
+        func post(
+            _ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+        ) {
+            endpoints.append(Endpoint(method: "POST", path: path))
+            router.post(RouterPath(path), use: handler)
+        }
         router.add(middleware: MetricsRecorder(metrics: metrics))
         router.add(middleware: JSONErrorMiddleware())
-        router.get("/metrics") { _, _ in
+        get("/metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.text(engine))))
         }
-        router.get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
-        router.get("/readyz") { _, _ in
+        get("/healthz") { _, _ in json(Array(#"{"status":"ok"}"#.utf8)) }
+        get("/readyz") { _, _ in
             let index = engine.index
             var writer = JSONWriter()
             writer.beginObject()
@@ -67,10 +95,10 @@ public enum Routes {
             writer.endObject()
             return json(writer.bytes)
         }
-        router.get("/v1/query") { request, _ in
+        get("/v1/query") { request, _ in
             json(APIJSON.query(try parse(request, engine)))
         }
-        router.get("/v1/search") { request, _ in
+        get("/v1/search") { request, _ in
             let parameters = request.uri.queryParameters
             let parsed = try parse(request, engine)
             let limit = try integer(request, "limit", default: 10, range: 1...maximumLimit)
@@ -121,7 +149,7 @@ public enum Routes {
             body += Array("]}".utf8)
             return json(body)
         }
-        router.get("/v1/users/:user/rows") { request, context in
+        get("/v1/users/:user/rows") { request, context in
             let user = percentDecoded(context.parameters.get("user") ?? "")
             let rows = try integer(request, "rows", default: 40, range: 1...200)
             let perRow = try integer(request, "per_row", default: 75, range: 1...500)
@@ -133,7 +161,7 @@ public enum Routes {
             }
             return json(page)
         }
-        router.get("/v1/genres") { request, _ in
+        get("/v1/genres") { request, _ in
             let minimum = try integer(request, "min_titles", default: 20, range: 1...1_000_000)
             let limit = try integer(request, "limit", default: 100, range: 1...100_000)
             let (genres, catalog) = try engine.genres(minimumTitles: minimum)
@@ -153,7 +181,7 @@ public enum Routes {
             writer.endObject()
             return json(writer.bytes)
         }
-        router.post("/v1/events") { request, _ in
+        post("/v1/events") { request, _ in
             if let writeToken {
                 guard request.headers[.authorization] == "Bearer " + writeToken else {
                     throw APIError(
@@ -194,7 +222,7 @@ public enum Routes {
             let valid = result.rows - result.errors.count
             return json(writer.bytes, status: valid == 0 ? .unprocessableContent : .ok)
         }
-        router.get("/v1/titles/:id") { _, context in
+        get("/v1/titles/:id") { _, context in
             // An id holding "/" (XMLTV's CHANNEL@START/STOP) comes percent-encoded, as %2F.
             let id = percentDecoded(context.parameters.get("id") ?? "")
             guard let (record, tags) = try engine.title(TitleID(id)) else {
@@ -214,7 +242,12 @@ public enum Routes {
             let body = writer.bytes
             return json(body)
         }
-        return router
+        get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        return (router, endpoints)
     }
 
     /// `text` with its %XX escapes decoded (left as written where one is malformed, or where
