@@ -29,8 +29,7 @@ Usage (from the repository root, after `swift build -c release` and `microgenre 
 """
 
 import argparse
-import csv
-import gzip
+import importlib.util
 import json
 import os
 import random
@@ -38,46 +37,23 @@ import re
 import subprocess
 import sys
 import zlib
-from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 
-def read_corpus(path):
-    """id -> raw <title> element (the last record with an id wins, as in ingestion)."""
-    with gzip.open(path) if path.endswith(".gz") else open(path, "rb") as stream:
-        text = stream.read().decode("utf-8")
-    records = {}
-    for match in re.finditer(r'  <title id="([^"]*)"[^>]*>.*?</title>\n', text, re.S):
-        ident = match.group(1).replace("&amp;", "&").replace("&quot;", '"').replace("&apos;", "'")
-        records[ident] = match.group(0)
-    return records
-
-
-def write_feed(path, records):
-    with open(path, "w", encoding="utf-8") as feed:
-        feed.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        feed.write('<catalog xmlns="urn:microgenre:feed:1" version="1">\n')
-        for record in records:
-            feed.write(record)
-        feed.write("</catalog>\n")
+# The Corpus reader, the feed writer and the dev-tag join are eval-search.py's.
+_spec = importlib.util.spec_from_file_location("eval_search", os.path.join(HERE, "eval-search.py"))
+eval_search = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(eval_search)
+read_corpus = eval_search.read_corpus
+write_feed = eval_search.write_feed
 
 
 def dev_tags(movielens, records, min_films):
-    links = {}
-    with open(os.path.join(movielens, "links-wikipedia.csv"), encoding="utf-8") as stream:
-        for row in csv.DictReader(stream):
-            links[row["movieId"]] = row["href"]
-    films = {href for href in links.values() if href in records}
-    given = defaultdict(set)
-    with open(os.path.join(movielens, "tags-dev.csv"), encoding="utf-8") as stream:
-        for row in csv.DictReader(stream):
-            href = links.get(row["movieId"])
-            text = " ".join(row["tag"].lower().split())
-            if href in records and text:
-                given[text].add(href)
-    return films, {text: ids for text, ids in given.items() if len(ids) >= min_films}
+    """The MovieLens films of the Corpus, and each dev tag text on min_films or more of them."""
+    films, queries, _ = eval_search.movielens_queries(movielens, records, min_films)
+    return films, {text: ids for text, _, ids in queries}
 
 
 def parse(binary, text, index):

@@ -143,27 +143,8 @@ public final class Segment: @unchecked Sendable {
 
     /// Every title record in full (format version 2 and later), for indexing again.
     public func records() throws -> [TitleRecord] {
-        guard let section = sections[.records] else {
-            throw IndexError(
-                path: path,
-                "this index (format version \(formatVersion)) keeps no title records: index all the feeds again with --replace"
-            )
-        }
-        let rawLength = Int(section.little(0, as: UInt64.self))
-        let compressedAt = 8 + 4 * (count + 1)
-        guard rawLength < 1 << 34, compressedAt <= section.count else {
-            throw IndexError(path: path, "damaged records section")
-        }
-        var raw = [UInt8](repeating: 0, count: max(1, rawLength))
-        var length = uLong(rawLength)
-        let status = raw.withUnsafeMutableBufferPointer { target in
-            uncompress(
-                target.baseAddress, &length,
-                section.baseAddress!.advanced(by: compressedAt).assumingMemoryBound(to: UInt8.self),
-                uLong(section.count - compressedAt))
-        }
-        guard status == Z_OK, Int(length) == rawLength else { throw IndexError(path: path, "damaged records section") }
-        let feed = Array(FeedWriter.header.utf8) + raw[..<rawLength] + Array(FeedWriter.footer.utf8)
+        let raw = try recordBytes()
+        let feed = Array(FeedWriter.header.utf8) + raw + Array(FeedWriter.footer.utf8)
         let reader = try FeedReader(bytes: feed, name: path)
         var result: [TitleRecord] = []
         while let record = try reader.next() { result.append(record) }

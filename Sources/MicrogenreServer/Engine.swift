@@ -20,7 +20,8 @@ public final class Engine: Sendable {
     public let embedder: SentenceEmbedder?
     /// The index directory.
     public let directory: IndexDirectory
-    private let snapshot: Mutex<IndexReader>
+    /// The open index snapshot, and its titles' document numbers (built once per snapshot).
+    private let snapshot: Mutex<(reader: IndexReader, documents: [TitleID: Int])>
     /// The `CURRENT` file the snapshot was opened from, and how many snapshots were opened.
     private let published: Mutex<(current: [UInt8], generation: Int)>
     /// Each segment's uncompressed records, by segment path, read on first need.
@@ -56,7 +57,8 @@ public final class Engine: Sendable {
         self.model = model
         self.embedder = embedder
         let current = (try? FileSystem.read(directory.path + "/CURRENT")) ?? []
-        snapshot = Mutex(try directory.open())
+        let reader = try directory.open()
+        snapshot = Mutex((reader, reader.liveDocuments()))
         published = Mutex((current, 1))
         try reloadPersonal(force: true)
     }
@@ -193,7 +195,8 @@ public final class Engine: Sendable {
             return false
         }
         let reader = try directory.open()
-        snapshot.withLock { $0 = reader }
+        let documents = reader.liveDocuments()
+        snapshot.withLock { $0 = (reader, documents) }
         recordBytes.withLock { $0 = [:] }
         published.withLock { $0 = (current, $0.generation + 1) }
         try reloadPersonal(force: true)
@@ -201,7 +204,7 @@ public final class Engine: Sendable {
     }
 
     /// The current index snapshot.
-    public var index: IndexReader { snapshot.withLock { $0 } }
+    public var index: IndexReader { snapshot.withLock { $0.reader } }
 
     /// Parses a query the way `microgenre query --index` and `search` do: the index's credited
     /// people keep their names whole.
@@ -238,8 +241,8 @@ public final class Engine: Sendable {
     /// The title `id`'s full record and its tags, scores and evidence, tagged as `microgenre tag`
     /// does (with its vector from the index); nil when the index does not hold it.
     public func title(_ id: TitleID) throws -> (record: TitleRecord, tags: [TagScore])? {
-        let index = self.index
-        guard let doc = index.liveDocuments()[id] else { return nil }
+        let (index, documents) = snapshot.withLock { $0 }
+        guard let doc = documents[id] else { return nil }
         let (segment, local) = index.locate(doc)
         let raw = try recordBytes.withLock { cache in
             if let bytes = cache[segment.path] { return bytes }

@@ -41,19 +41,26 @@ import Testing
         return csv + "u1,not-in-the-index,1767225600,thumb_up,\n"
     }
 
+    /// `feed` in a scratch directory, indexed (rules only), with the events imported: the
+    /// feed's path, the directory, the index and the events database.
+    func indexAndEvents(_ feed: String) throws -> (feed: String, directory: String, index: String, database: String) {
+        let path = try cli.temporaryFile("feed.xml", feed)
+        let directory = (path as NSString).deletingLastPathComponent
+        let index = directory + "/index"
+        let database = directory + "/events.sqlite"
+        let events = try cli.temporaryFile("events.csv", Self.events())
+        #expect(try cli.run(["index", "--no-model", "--index", index, path]).status == 0)
+        #expect(try cli.run(["events", "import", events, "--events", database]).status == 0)
+        return (path, directory, index, database)
+    }
+
     /// `tag --coviewing`: a comedy whose synopsis says nothing borrows the workplace and the
     /// wit of the comedies the same users finished, naming them; its genre is its own.
     @Test func tagBorrowsMoodAndThemeFromCoViewing() throws {
         let plain = Self.feed().replacingOccurrences(
             of: "A witty workplace comedy about coworkers in an office, part 0.", with: "A film, part 0.")
-        let feed = try cli.temporaryFile("feed.xml", plain)
-        let directory = (feed as NSString).deletingLastPathComponent
+        let (feed, directory, index, database) = try indexAndEvents(plain)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let index = directory + "/index"
-        let database = directory + "/events.sqlite"
-        let events = try cli.temporaryFile("events.csv", Self.events())
-        #expect(try cli.run(["index", "--no-model", "--index", index, feed]).status == 0)
-        #expect(try cli.run(["events", "import", events, "--events", database]).status == 0)
         func tag(_ extra: [String]) throws -> CLITests.Run {
             try cli.run(["tag", "--no-model", "--index", index, "--id", "comedy-0", feed] + extra)
         }
@@ -84,35 +91,10 @@ import Testing
     /// `serve --events`: a user's rows over HTTP are the page `rows --json` prints, and events
     /// imported while it runs are answered from within a second.
     @Test func servedRowsAreTheCommandsPage() throws {
-        let feed = try cli.temporaryFile("feed.xml", Self.feed())
-        let directory = (feed as NSString).deletingLastPathComponent
+        let (_, directory, index, database) = try indexAndEvents(Self.feed())
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let index = directory + "/index"
-        let database = directory + "/events.sqlite"
-        let events = try cli.temporaryFile("events.csv", Self.events())
-        #expect(try cli.run(["index", "--no-model", "--index", index, feed]).status == 0)
-        #expect(try cli.run(["events", "import", events, "--events", database]).status == 0)
-        let port = ServeCLITests.freePort()
-        let server = Process()
-        server.executableURL = CLITests.executable
-        server.arguments = ["serve", "--index", index, "--events", database, "--no-model", "--port", String(port)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["MICROGENRE_MODEL"] = "/nonexistent/microgenre-test-model"
-        server.environment = environment
-        server.currentDirectoryURL = CLITests.repository
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let (server, port) = try ServeCLITests.start(["--index", index, "--events", database, "--no-model"])
         defer { if server.isRunning { server.terminate() } }
-        var ready = false
-        for _ in 0..<200 where !ready {
-            if let (status, _) = ServeCLITests.get(port, "/readyz"), status == 200 {
-                ready = true
-            } else {
-                usleep(100_000)
-            }
-        }
-        try #require(ready)
         for user in ["u0", "u1", "newcomer"] {
             let printed = try cli.run([
                 "rows", "--index", index, "--events", database, "--user", user, "--json", "--rows", "6", "--per-row",

@@ -37,6 +37,30 @@ import Testing
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Starts `microgenre serve` with `arguments` on a free port (the installed sentence model
+    /// hidden) and waits until it answers `/readyz`; standard error goes to `errors`.
+    static func start(_ arguments: [String], errors: Pipe? = nil) throws -> (server: Process, port: Int) {
+        let port = freePort()
+        let server = Process()
+        server.executableURL = CLITests.executable
+        server.arguments = ["serve", "--port", String(port)] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["MICROGENRE_MODEL"] = "/nonexistent/microgenre-test-model"
+        server.environment = environment
+        server.currentDirectoryURL = CLITests.repository
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = errors ?? FileHandle.nullDevice
+        try server.run()
+        for _ in 0..<200 {
+            if let (status, _) = get(port, "/readyz"), status == 200 { return (server, port) }
+            usleep(100_000)
+        }
+        server.terminate()
+        throw ServeError.notReady
+    }
+
+    enum ServeError: Error { case notReady }
+
     /// A GET over a plain socket: the status and the body (HTTP/1.1, connection closed after).
     static func get(_ port: Int, _ path: String) -> (status: Int, body: String)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -96,24 +120,9 @@ import Testing
         let index = Scratch.file("serve-index")
         #expect(
             try cli.run(["index", "--no-model", "--no-embeddings", "--index", index, "--replace", feed]).status == 0)
-        let port = Self.freePort()
-        let server = Process()
-        server.executableURL = CLITests.executable
-        server.arguments = ["serve", "--index", index, "--no-model", "--port", String(port)]
-        var environment = ProcessInfo.processInfo.environment
-        environment["MICROGENRE_MODEL"] = "/nonexistent/microgenre-test-model"
-        server.environment = environment
-        server.currentDirectoryURL = CLITests.repository
-        server.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
-        server.standardError = errors
-        try server.run()
+        let (server, port) = try Self.start(["--index", index, "--no-model"], errors: errors)
         defer { if server.isRunning { server.terminate() } }
-        var ready = false
-        for _ in 0..<200 where !ready {
-            if let (status, _) = Self.get(port, "/readyz"), status == 200 { ready = true } else { usleep(100_000) }
-        }
-        try #require(ready, "the server did not become ready")
 
         let search = try cli.run(["search", "--index", index, "--json", "--limit", "5", "news weather"])
         let served = try #require(Self.get(port, "/v1/search?q=news%20weather&limit=5"))
