@@ -20,8 +20,9 @@ public final class Engine: Sendable {
     public let embedder: SentenceEmbedder?
     /// The index directory.
     public let directory: IndexDirectory
-    /// The open index snapshot, and its titles' document numbers (built once per snapshot).
-    private let snapshot: Mutex<(reader: IndexReader, documents: [TitleID: Int])>
+    /// The open index snapshot, its titles' document numbers and its query parsers (built once
+    /// per snapshot).
+    private let snapshot: Mutex<Snapshot>
     /// The `CURRENT` file the snapshot was opened from, and how many snapshots were opened.
     private let published: Mutex<(current: [UInt8], generation: Int)>
     /// Each segment's uncompressed records, by segment path, read on first need.
@@ -33,6 +34,51 @@ public final class Engine: Sendable {
     /// Micro-genres for rows need at least this many titles (as `rows --min-titles`).
     public let minimumGenreTitles = 20
     private let personal = Mutex<Personal?>(nil)
+    /// Query vectors by the text embedded (the model's forward pass is most of a hybrid search).
+    let queryVectors = LRUCache<String, [Float]>(capacity: 4_096)
+    /// Response bodies by route and parameters, snapshot and (for a user's) that user's state:
+    /// an entry stops matching when either changes, and the least recently used go first.
+    public let responses: LRUCache<String, [UInt8]>
+    /// Users' scores (the recommender's work per user, 6 arrays over the catalog), by user and
+    /// state.
+    let profiles = LRUCache<String, UserScores>(capacity: 32)
+    /// Whether answers, query vectors and users' scores are cached (off only to measure the
+    /// work itself).
+    public let caching: Bool
+
+    /// One index snapshot and what is built once for it.
+    struct Snapshot: Sendable {
+        var reader: IndexReader
+        var documents: [TitleID: Int]
+        var parsers: ParserPool
+        var generation: Int
+    }
+
+    /// Query parsers over one snapshot, lent to one request at a time (a parser's analyzer is
+    /// not shared between threads).
+    final class ParserPool: Sendable {
+        let taxonomy: Taxonomy
+        let index: IndexReader
+        private let idle = Mutex<[Lent]>([])
+
+        /// A parser in the pool: one request holds it at a time, which is what makes it safe to
+        /// pass between threads.
+        final class Lent: @unchecked Sendable {
+            let parser: QueryParser
+            init(_ parser: QueryParser) { self.parser = parser }
+        }
+
+        init(taxonomy: Taxonomy, index: IndexReader) {
+            self.taxonomy = taxonomy
+            self.index = index
+        }
+
+        func parse(_ query: String) throws -> ParsedQuery {
+            let lent = try idle.withLock { $0.popLast() } ?? Lent(QueryParser(taxonomy: taxonomy, people: index))
+            defer { idle.withLock { if $0.count < 16 { $0.append(lent) } } }
+            return try lent.parser.parse(query)
+        }
+    }
 
     /// Viewing events stored, as of the last look (0 without an events database).
     public var eventCount: Int { personal.withLock { $0?.events ?? 0 } }
@@ -41,16 +87,37 @@ public final class Engine: Sendable {
     struct Personal: Sendable {
         var model: PersonalModel
         var genres: [CatalogGenre]
+        /// The store's state the model was built from.
         var events: Int
         var lastID: Int64
+        /// The store's state including the events this server stored since (its users'
+        /// histories are up to date; the co-viewing model is not).
+        var seenEvents: Int
+        var seenLastID: Int64
+        /// When the model was built (seconds of the monotonic clock), and how many builds so far.
+        var built: Double
+        var build: Int
+        /// Users whose histories changed since the build, with how many times.
+        var versions: [String: Int]
+
+        /// What a user's cached answers depend on: the build and the user's own changes.
+        func state(_ user: String) -> String { "\(build).\(versions[user] ?? 0)" }
     }
+
+    /// A model built from every event is rebuilt after events arrive through the API at most this
+    /// often, in seconds (the posting users' histories are current at once).
+    public let rebuildInterval: Double
 
     /// Opens the index at `directory`; throws when it cannot be read.
     public init(
         directory: IndexDirectory, taxonomy: Taxonomy, model: TagModel?, embedder: SentenceEmbedder?,
-        eventsPath: String? = nil, taxonomyDirectory: String = ""
+        eventsPath: String? = nil, taxonomyDirectory: String = "", rebuildInterval: Double = 30,
+        cacheBytes: Int = 64 << 20
     ) throws {
+        caching = cacheBytes > 0
+        responses = LRUCache(capacity: 20_000, maximumCost: cacheBytes)
         self.directory = directory
+        self.rebuildInterval = rebuildInterval
         self.eventsPath = eventsPath
         self.taxonomyDirectory = taxonomyDirectory
         self.taxonomy = taxonomy
@@ -58,7 +125,10 @@ public final class Engine: Sendable {
         self.embedder = embedder
         let current = (try? FileSystem.read(directory.path + "/CURRENT")) ?? []
         let reader = try directory.open()
-        snapshot = Mutex((reader, reader.liveDocuments()))
+        snapshot = Mutex(
+            Snapshot(
+                reader: reader, documents: reader.liveDocuments(),
+                parsers: ParserPool(taxonomy: taxonomy, index: reader), generation: 1))
         published = Mutex((current, 1))
         try reloadPersonal(force: true)
     }
@@ -69,10 +139,15 @@ public final class Engine: Sendable {
         guard let eventsPath, FileSystem.exists(eventsPath) else { return }
         let store = try EventStore(path: eventsPath)
         let fingerprint = try store.fingerprint()
-        if !force, let current = personal.withLock({ $0 }),
-            current.events == fingerprint.events && current.lastID == fingerprint.lastID
-        {
-            return
+        if !force, let current = personal.withLock({ $0 }) {
+            if current.events == fingerprint.events && current.lastID == fingerprint.lastID { return }
+            // Only this server's own posts since the build: their users are current already;
+            // the rest of the model catches up every `rebuildInterval` seconds.
+            if current.seenEvents == fingerprint.events && current.seenLastID == fingerprint.lastID
+                && Self.clock() - current.built < rebuildInterval
+            {
+                return
+            }
         }
         let index = self.index
         let model = try PersonalModel.load(
@@ -81,8 +156,60 @@ public final class Engine: Sendable {
             catalog: model.catalog, grammar: try GenreGrammar(taxonomy: taxonomy),
             minimumTitles: minimumGenreTitles, indexDirectory: directory.path, taxonomyDirectory: taxonomyDirectory)
         personal.withLock {
-            $0 = Personal(model: model, genres: genres, events: fingerprint.events, lastID: fingerprint.lastID)
+            $0 = Personal(
+                model: model, genres: genres, events: fingerprint.events, lastID: fingerprint.lastID,
+                seenEvents: fingerprint.events, seenLastID: fingerprint.lastID, built: Self.clock(),
+                build: ($0?.build ?? 0) + 1, versions: [:])
         }
+    }
+
+    /// Reads `users`' events again and makes their histories current (after this server stored
+    /// events of theirs): their cached answers stop matching; everyone else's stay.
+    private func refresh(users: Set<String>, store: EventStore) throws {
+        guard let snapshot = personal.withLock({ $0 }) else { return }
+        let fingerprint = try store.fingerprint()
+        var histories: [String: UserHistory?] = [:]
+        for user in users {
+            let events = try store.events(user: user)
+            histories[user] =
+                Histories(
+                    events: events, catalog: snapshot.model.catalog, policy: snapshot.model.policy,
+                    now: fingerprint.newest
+                ).users[user]
+        }
+        personal.withLock { current in
+            guard var updated = current, updated.build == snapshot.build else { return }
+            current = nil
+            for (user, history) in histories {
+                updated.model.histories.users[user] = history
+                updated.versions[user, default: 0] += 1
+            }
+            updated.seenEvents = fingerprint.events
+            updated.seenLastID = fingerprint.lastID
+            current = updated
+        }
+    }
+
+    /// Seconds on the monotonic clock.
+    static func clock() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// What a user's cached answers depend on (the model build and the user's own changes),
+    /// or nil without an events database.
+    public func userState(_ user: String) -> String? {
+        personal.withLock { $0?.state(user) }
+    }
+
+    /// The user's scores, from the profile cache when they are current.
+    private func scores(_ personal: Personal, user: String) -> UserScores {
+        let key = user + "\u{0}" + personal.state(user)
+        if caching, let cached = profiles.value(key) { return cached }
+        let scores = personal.model.recommender.scores(personal.model.histories.users[user])
+        if caching { profiles.insert(scores, for: key) }
+        return scores
     }
 
     /// Searches as `microgenre search --user --json` does: the query's best `candidates`,
@@ -104,7 +231,7 @@ public final class Engine: Sendable {
         var reranker = Reranker()
         reranker.personalization = personalization
         reranker.diversity = diversity
-        let scores = personal.model.recommender.scores(personal.model.histories.users[user])
+        let scores = scores(personal, user: user)
         return reranker.rerank(pool, scores: scores, catalog: personal.model.catalog, limit: limit).map {
             (hitByDoc[$0.doc]!, $0)
         }
@@ -146,6 +273,7 @@ public final class Engine: Sendable {
         var errors: [EventError] = []
         var rows = 0
         var valid = 0
+        var users = Set<String>()
         struct NoValidRow: Error {}
         do {
             let summary = try store.add(source: "POST /v1/events") { insert in
@@ -155,13 +283,18 @@ public final class Engine: Sendable {
                     case .failure(let error): errors.append(error)
                     case .success(let event):
                         valid += 1
+                        users.insert(event.user)
                         try insert(event)
                     }
                 }
                 if valid == 0 { throw NoValidRow() }
                 return errors.count
             }
-            try reloadPersonal(force: false)
+            if personal.withLock({ $0 }) == nil {
+                try reloadPersonal(force: true)
+            } else if summary.inserted > 0 {
+                try refresh(users: users, store: store)
+            }
             return EventImport(summary: summary, errors: errors, rows: rows)
         } catch is NoValidRow {
             return EventImport(summary: EventStore.ImportSummary(), errors: errors, rows: rows)
@@ -171,13 +304,70 @@ public final class Engine: Sendable {
     /// A user's page of rows, as `microgenre rows --user --json` builds it (a user without events
     /// gets the popular, diverse page); nil without an events database.
     public func page(user: String, rows: Int, perRow: Int) -> [UInt8]? {
+        guard let (page, catalog) = pageRows(user: user, rows: rows, perRow: perRow) else { return nil }
+        return APIJSON.page(user: user, page: page, catalog: catalog)
+    }
+
+    /// A user's rows and the catalog their document numbers refer to; nil without an events
+    /// database.
+    public func pageRows(user: String, rows: Int, perRow: Int) -> (rows: [PageRow], catalog: CatalogFeatures)? {
         guard let personal = personal.withLock({ $0 }) else { return nil }
         var builder = RowBuilder(recommender: personal.model.recommender, genres: personal.genres)
         builder.rows = rows
         builder.perRow = perRow
         builder.positive = personal.model.policy.positive
-        let page = builder.page(personal.model.histories.users[user], titleName: personal.model.name)
-        return APIJSON.page(user: user, page: page, catalog: personal.model.catalog)
+        let history = personal.model.histories.users[user]
+        let page = builder.page(history, scores: scores(personal, user: user), titleName: personal.model.name)
+        return (page, personal.model.catalog)
+    }
+
+    /// Users with a history, sorted (at most `limit`), and whether `user` is one of them.
+    public func users(limit: Int) -> [String] {
+        personal.withLock { $0.map { Array($0.model.histories.users.keys.sorted().prefix(limit)) } ?? [] }
+    }
+
+    /// Whether `user` has a history.
+    public func hasHistory(_ user: String) -> Bool {
+        personal.withLock { $0?.model.histories.users[user] != nil }
+    }
+
+    /// The titles a user's history names most strongly, by display name (at most `limit`).
+    public func liked(_ user: String, limit: Int) -> [String] {
+        guard let personal = personal.withLock({ $0 }), let history = personal.model.histories.users[user] else {
+            return []
+        }
+        return history.liked(personal.model.policy.positive).prefix(limit).map { personal.model.name($0) }
+    }
+
+    /// The title `id`'s full record from the current snapshot, and its document's stored facet
+    /// scores (best first); nil when the index does not hold it.
+    public func card(_ id: TitleID) throws -> (record: TitleRecord, facets: [(tag: String, score: Double)])? {
+        let snapshot = self.snapshot.withLock { $0 }
+        guard let doc = snapshot.documents[id] else { return nil }
+        let (segment, local) = snapshot.reader.locate(doc)
+        let record = try segment.record(local, in: try records(segment))
+        let table = facetTable.withLock {
+            table -> (generation: Int, tags: [String], documents: [[(tag: Int, score: Double)]]) in
+            if let table, table.generation == snapshot.generation { return table }
+            let (tags, documents) = snapshot.reader.documentFacets()
+            table = (snapshot.generation, tags, documents)
+            return table!
+        }
+        let facets = table.documents[doc].sorted { $0.score > $1.score }.map { (table.tags[$0.tag], $0.score) }
+        return (record, facets)
+    }
+
+    /// Every title's stored facet scores, for one snapshot (read on first need).
+    private let facetTable = Mutex<(generation: Int, tags: [String], documents: [[(tag: Int, score: Double)]])?>(nil)
+
+    /// A segment's uncompressed records, read once per segment.
+    private func records(_ segment: Segment) throws -> [UInt8] {
+        try recordBytes.withLock { cache in
+            if let bytes = cache[segment.path] { return bytes }
+            let bytes = try segment.recordBytes()
+            cache[segment.path] = bytes
+            return bytes
+        }
     }
 
     /// How many snapshots of the index the engine has opened (1 at start).
@@ -196,9 +386,15 @@ public final class Engine: Sendable {
         }
         let reader = try directory.open()
         let documents = reader.liveDocuments()
-        snapshot.withLock { $0 = (reader, documents) }
+        let generation = published.withLock { $0.generation } + 1
+        let parsers = ParserPool(taxonomy: taxonomy, index: reader)
+        snapshot.withLock {
+            $0 = Snapshot(reader: reader, documents: documents, parsers: parsers, generation: generation)
+        }
         recordBytes.withLock { $0 = [:] }
-        published.withLock { $0 = (current, $0.generation + 1) }
+        published.withLock { $0 = (current, generation) }
+        responses.removeAll()
+        profiles.removeAll()
         try reloadPersonal(force: true)
         return true
     }
@@ -206,11 +402,14 @@ public final class Engine: Sendable {
     /// The current index snapshot.
     public var index: IndexReader { snapshot.withLock { $0.reader } }
 
+    /// The current snapshot's generation (part of every cached answer's key).
+    public var snapshotGeneration: Int { snapshot.withLock { $0.generation } }
+
     /// Parses a query the way `microgenre query --index` and `search` do: the index's credited
     /// people keep their names whole.
     /// A malformed query throws ``QueryError``.
     public func parse(_ query: String) throws -> ParsedQuery {
-        try QueryParser(taxonomy: taxonomy, people: index).parse(query)
+        try snapshot.withLock { $0.parsers }.parse(query)
     }
 
     /// The mode a search runs in when none is asked for: hybrid when the index holds vectors of
@@ -230,7 +429,14 @@ public final class Engine: Sendable {
         if mode != .lexical && defaultMode(index) == .lexical { mode = .lexical }
         var semantic: SemanticQuery?
         if mode != .lexical, let embedder, !parsed.semanticText.isEmpty {
-            semantic = SemanticQuery(vector: embedder.embed(parsed.semanticText), identity: embedder.identity)
+            let vector: [Float]
+            if caching, let cached = queryVectors.value(parsed.semanticText) {
+                vector = cached
+            } else {
+                vector = embedder.embed(parsed.semanticText)
+                if caching { queryVectors.insert(vector, for: parsed.semanticText) }
+            }
+            semantic = SemanticQuery(vector: vector, identity: embedder.identity)
         }
         var searcher = Searcher(index: index)
         searcher.semanticWeight = semanticWeight
@@ -241,16 +447,10 @@ public final class Engine: Sendable {
     /// The title `id`'s full record and its tags, scores and evidence, tagged as `microgenre tag`
     /// does (with its vector from the index); nil when the index does not hold it.
     public func title(_ id: TitleID) throws -> (record: TitleRecord, tags: [TagScore])? {
-        let (index, documents) = snapshot.withLock { $0 }
+        let (index, documents) = snapshot.withLock { ($0.reader, $0.documents) }
         guard let doc = documents[id] else { return nil }
         let (segment, local) = index.locate(doc)
-        let raw = try recordBytes.withLock { cache in
-            if let bytes = cache[segment.path] { return bytes }
-            let bytes = try segment.recordBytes()
-            cache[segment.path] = bytes
-            return bytes
-        }
-        let record = try segment.record(local, in: raw)
+        let record = try segment.record(local, in: try records(segment))
         let tagger = try Tagger(taxonomy: taxonomy, model: model)
         var vector: TitleVector?
         if let identity = tagger.embeddingIdentity, segment.embeddingIdentity == identity,

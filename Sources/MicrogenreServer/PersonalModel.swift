@@ -15,7 +15,7 @@ public struct PersonalModel: Sendable {
     /// Its titles' features.
     public let catalog: CatalogFeatures
     /// Every user's history (or one user's, when loaded for one).
-    public let histories: Histories
+    public var histories: Histories
     /// The recommender over them.
     public let recommender: Recommender
     /// How events become signals.

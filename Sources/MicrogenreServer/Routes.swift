@@ -3,12 +3,29 @@ import MicrogenreCore
 import MicrogenreEvents
 import MicrogenreIndex
 import MicrogenreQuery
+import Synchronization
 
 /// An error a route answers with: its status and a JSON body `{"error": {"message", "column"}}`.
 struct APIError: Error {
     var status: HTTPResponse.Status
     var message: String
     var column: Int?
+}
+
+/// A race between a request's work and its time limit: the first to finish answers.
+private final class Race<T: Sendable>: Sendable {
+    let done = Mutex(false)
+    let timer = Mutex<Task<Void, Never>?>(nil)
+
+    /// Resumes `continuation` with `result` unless the other side did already; says whether it did.
+    func finish(_ continuation: CheckedContinuation<T, any Error>, _ result: Result<T, any Error>) -> Bool {
+        let first = done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first { continuation.resume(with: result) }
+        return first
+    }
 }
 
 /// Turns every error a route throws (and an unknown route) into a JSON error response: a
@@ -40,14 +57,43 @@ public enum Routes {
     /// The largest events body accepted, in bytes.
     public static let maximumBody = 64 << 20
 
+    /// Seconds a read is given before its client gets a 503 (the limits on queries, pages and
+    /// rows keep every read far below it).
+    public static let timeLimit = 10.0
+
+    /// The value of `work`, or a 503 error when it takes over `seconds`. The client is answered
+    /// at the limit; the work is cancelled and its result dropped.
+    static func limited<T: Sendable>(_ seconds: Double, _ work: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
+        let race = Race<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            let task = Task {
+                let result: Result<T, any Error>
+                do { result = .success(try await work()) } catch { result = .failure(error) }
+                if race.finish(continuation, result) { race.timer.withLock { $0?.cancel() } }
+            }
+            race.timer.withLock {
+                $0 = Task {
+                    guard (try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))) != nil else { return }
+                    let timeout = APIError(
+                        status: .serviceUnavailable, message: "the request took over \(seconds) s and was stopped")
+                    if race.finish(continuation, .failure(timeout)) { task.cancel() }
+                }
+            }
+            // The work may have finished before its timer was set.
+            if race.done.withLock({ $0 }) { race.timer.withLock { $0?.cancel() } }
+        }
+    }
+
     /// The router: `/healthz`, `/readyz`, `/v1/query`, `/v1/search`, `/v1/titles/{id}`,
     /// `/v1/users/{user}/rows`, `POST /v1/events`. With `writeToken`, a write needs
     /// `Authorization: Bearer` and that token.
     public static func router(
         _ engine: Engine, writeToken: String? = nil, maximumBody: Int = Routes.maximumBody,
-        metrics: ServerMetrics = ServerMetrics()
+        metrics: ServerMetrics = ServerMetrics(), timeLimit: Double = Routes.timeLimit
     ) -> Router<BasicRequestContext> {
-        build(engine, writeToken: writeToken, maximumBody: maximumBody, metrics: metrics).router
+        build(engine, writeToken: writeToken, maximumBody: maximumBody, metrics: metrics, timeLimit: timeLimit).router
     }
 
     /// A route the router serves: its method and path, in Hummingbird's syntax (`:id`).
@@ -59,16 +105,18 @@ public enum Routes {
     /// The router and the routes it serves (for checking them against the OpenAPI document).
     public static func build(
         _ engine: Engine, writeToken: String? = nil, maximumBody: Int = Routes.maximumBody,
-        metrics: ServerMetrics = ServerMetrics()
+        metrics: ServerMetrics = ServerMetrics(), timeLimit: Double = Routes.timeLimit
     ) -> (router: Router<BasicRequestContext>, endpoints: [Endpoint]) {
         let router = Router()
         var endpoints: [Endpoint] = []
-        /// Registers a GET route and records it.
+        /// Registers a GET route, answered within `timeLimit` seconds, and records it.
         func get(
             _ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
         ) {
             endpoints.append(Endpoint(method: "GET", path: path))
-            router.get(RouterPath(path), use: handler)
+            router.get(RouterPath(path)) { request, context in
+                try await limited(timeLimit) { try await handler(request, context) }
+            }
         }
         func post(
             _ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
@@ -100,6 +148,13 @@ public enum Routes {
         }
         get("/v1/search") { request, _ in
             let parameters = request.uri.queryParameters
+            // The same request on the same snapshot (and for a user, the same state of theirs)
+            // gets the same answer: kept in the engine's response cache.
+            var key = "search\u{0}\(engine.snapshotGeneration)\u{0}" + (request.uri.query ?? "")
+            if let user = parameters.get("user") {
+                key += "\u{0}" + (engine.userState(user) ?? "")
+            }
+            if let cached = engine.responses.value(key) { return json(cached) }
             let parsed = try parse(request, engine)
             let limit = try integer(request, "limit", default: 10, range: 1...maximumLimit)
             let offset = try integer(request, "offset", default: 0, range: 0...100_000)
@@ -134,6 +189,7 @@ public enum Routes {
                     body += APIJSON.personalHit(item.hit, item.result)
                 }
                 body += Array("]}".utf8)
+                engine.responses.insert(body, for: key, cost: body.count)
                 return json(body)
             }
             let (hits, used) = engine.search(parsed, limit: limit, offset: offset, explain: explain, mode: mode)
@@ -147,18 +203,23 @@ public enum Routes {
                 body += APIJSON.hit(hit)
             }
             body += Array("]}".utf8)
+            engine.responses.insert(body, for: key, cost: body.count)
             return json(body)
         }
         get("/v1/users/:user/rows") { request, context in
             let user = percentDecoded(context.parameters.get("user") ?? "")
             let rows = try integer(request, "rows", default: 40, range: 1...200)
             let perRow = try integer(request, "per_row", default: 75, range: 1...500)
+            let key =
+                "rows\u{0}\(engine.snapshotGeneration)\u{0}\(user)\u{0}\(engine.userState(user) ?? "")\u{0}\(rows)\u{0}\(perRow)"
+            if let cached = engine.responses.value(key) { return json(cached) }
             guard let page = engine.page(user: user, rows: rows, perRow: perRow) else {
                 throw APIError(
                     status: .serviceUnavailable,
                     message: "no viewing events: start the server with --events DB (microgenre events import makes one)"
                 )
             }
+            engine.responses.insert(page, for: key, cost: page.count)
             return json(page)
         }
         get("/v1/genres") { request, _ in
@@ -242,6 +303,8 @@ public enum Routes {
             let body = writer.bytes
             return json(body)
         }
+        // The pages people look at (not part of the API document).
+        Pages.register(router, engine: engine, timeLimit: timeLimit)
         get("/openapi.yaml") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

@@ -7,7 +7,8 @@ import Logging
 /// `reloadInterval` seconds and answers from it as soon as it is published. With `writeToken`,
 /// `POST /v1/events` needs `Authorization: Bearer` and the token.
 public func serve(
-    _ engine: Engine, host: String, port: Int, writeToken: String? = nil, reloadInterval: Double = 0.5
+    _ engine: Engine, host: String, port: Int, writeToken: String? = nil, reloadInterval: Double = 0.5,
+    timeLimit: Double = Routes.timeLimit
 ) async throws {
     var logger = Logger(label: "microgenre.server")
     logger.logLevel = .info
@@ -15,7 +16,7 @@ public func serve(
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             let application = Application(
-                router: Routes.router(engine, writeToken: writeToken),
+                router: Routes.router(engine, writeToken: writeToken, timeLimit: timeLimit),
                 configuration: .init(address: .hostname(host, port: port), serverName: "microgenre"),
                 logger: serverLogger)
             try await application.runService()

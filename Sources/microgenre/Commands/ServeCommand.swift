@@ -32,6 +32,23 @@ struct ServeCommand: AsyncParsableCommand {
             discussion: "Required when --host is not a loopback address; reads stay open."))
     var tokenFile: String?
 
+    @Option(help: "Seconds a read may take before its client gets a 503.")
+    var requestTimeout = Routes.timeLimit
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between rebuilds of the co-viewing model while events arrive through the API.",
+            discussion: "The posting users' own histories are current at once."))
+    var rebuildInterval = 30.0
+
+    @Option(
+        help: ArgumentHelp(
+            "Megabytes of answers kept for repeated requests (0 caches nothing, not even query vectors).",
+            discussion:
+                "A cached answer is dropped when a new snapshot is published or, for a user's, when their events change."
+        ))
+    var cacheMB = 64
+
     @OptionGroup var location: IndexLocation
 
     @OptionGroup var tagging: TaggingOptions
@@ -42,6 +59,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+        guard requestTimeout > 0, requestTimeout <= 3_600 else {
+            throw ValidationError("--request-timeout must be over 0 and at most 3600 seconds")
+        }
+        guard (0...65_536).contains(cacheMB) else { throw ValidationError("--cache-mb must be 0 to 65536") }
+        guard rebuildInterval >= 0 else { throw ValidationError("--rebuild-interval must be 0 or more") }
     }
 
     /// Whether `host` is a loopback address, where writes need no token.
@@ -74,7 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             engine = try Engine(
                 directory: location.directory, taxonomy: tagger.taxonomy, model: tagger.model, embedder: embedder,
-                eventsPath: events.resolved, taxonomyDirectory: try tagging.taxonomyOptions.resolvedDirectory())
+                eventsPath: events.resolved, taxonomyDirectory: try tagging.taxonomyOptions.resolvedDirectory(),
+                rebuildInterval: rebuildInterval, cacheBytes: cacheMB << 20)
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(1)
@@ -82,6 +105,6 @@ struct ServeCommand: AsyncParsableCommand {
         Output.error(
             "serving \(location.directory.path) (\(engine.index.liveCount.grouped) titles, \(engine.defaultMode(engine.index)) search) on http://\(host):\(port)"
         )
-        try await serve(engine, host: host, port: port, writeToken: token)
+        try await serve(engine, host: host, port: port, writeToken: token, timeLimit: requestTimeout)
     }
 }
