@@ -242,3 +242,77 @@ import Testing
         }
     }
 }
+
+/// The pages: HTML with every catalog string escaped, a title page with its tags, static files
+/// from the binary only.
+@Suite struct PageTests {
+    func body(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    @Test func aTitleNamedLikeMarkupRendersAsText() async throws {
+        let app = Application(router: Routes.router(try RoutesTests.engine()))
+        try await app.test(.router) { client in
+            for uri in ["/?q=script", "/titles/xss", "/?q=comedy&user=%3Cb%3Eeve%3C%2Fb%3E"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    let html = self.body(response)
+                    #expect(response.status == .ok && response.headers[.contentType]?.hasPrefix("text/html") == true)
+                    #expect(!html.contains("<script>alert") && !html.contains("<b>eve"))
+                    #expect(response.headers[.init("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
+                }
+            }
+            try await client.execute(uri: "/?q=script", method: .get) { response in
+                #expect(self.body(response).contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                #expect(self.body(response).contains(#"href="/titles/xss""#))
+            }
+        }
+    }
+
+    @Test func theTitlePageShowsEveryTagWithABarAndEvidence() async throws {
+        let engine = try RoutesTests.engine()
+        let app = Application(router: Routes.router(engine))
+        let (_, tags) = try #require(try engine.title(TitleID("office")))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/titles/office", method: .get) { response in
+                let html = self.body(response)
+                #expect(response.status == .ok)
+                #expect(html.components(separatedBy: #"class="bar" role="meter""#).count - 1 == tags.count)
+                for tag in tags { #expect(html.contains("<th scope=\"row\">\(tag.tag.rawValue)</th>")) }
+            }
+            try await client.execute(uri: "/titles/nope", method: .get) { response in
+                #expect(response.status == .notFound && self.body(response).contains("No such title"))
+            }
+            try await client.execute(uri: "/?q=%22unclosed", method: .get) { response in
+                #expect(response.status == .badRequest && self.body(response).contains("column 1"))
+            }
+        }
+    }
+
+    @Test func staticFilesComeFromTheBinaryOnly() async throws {
+        let app = Application(router: Routes.router(try RoutesTests.engine()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/static/app.css", method: .get) { response in
+                #expect(response.status == .ok && self.body(response).contains(".w100 { width: 100%; }"))
+            }
+            try await client.execute(uri: "/static/app.js", method: .get) { response in
+                #expect(response.status == .ok && self.body(response).contains("ArrowRight"))
+            }
+            for uri in ["/static/../Package.swift", "/static/%2e%2e/Package.swift", "/static/app.css/..", "/static/"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound)
+                }
+            }
+        }
+    }
+
+    /// Without events the home page says how to get rows, and search still works.
+    @Test func withoutEventsTheHomePageExplainsAndSearchWorks() async throws {
+        let app = Application(router: Routes.router(try RoutesTests.engine()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok && self.body(response).contains("--events DB"))
+            }
+            try await client.execute(uri: "/?q=heist", method: .get) { response in
+                #expect(self.body(response).contains("The Job") && self.body(response).contains("Understood as"))
+            }
+        }
+    }
+}
