@@ -12,3 +12,6 @@ if ! grep -Eq "Test run with [1-9][0-9]* tests? in [0-9]+ suites? passed" "$log"
     echo "test.sh: error: no passing Swift Testing run found in the output" >&2
     exit 1
 fi
+# The pages in a real browser (chromium, driven by Playwright), on the binary the tests built.
+swift build --product microgenre
+scripts/test-browser.sh .build/debug/microgenre

@@ -70,6 +70,15 @@ enum PageAssets {
         return css
     }()
 
+    /// The tab's icon: three rows of cards.
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#111418"/>\
+        <g fill="#f5b942"><rect x="2" y="3" width="5" height="3" rx="1"/><rect x="9" y="3" width="5" height="3" rx="1"/>\
+        <rect x="2" y="7" width="5" height="3" rx="1"/><rect x="9" y="7" width="5" height="3" rx="1"/>\
+        <rect x="2" y="11" width="5" height="3" rx="1"/><rect x="9" y="11" width="5" height="3" rx="1"/></g></svg>
+
+        """
+
     /// Arrow keys move between cards: left and right within a row, up and down to the same
     /// place in the row above or below; "/" goes to the search box.
     static let javascript = """

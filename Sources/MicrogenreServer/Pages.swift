@@ -85,6 +85,9 @@ enum Pages {
         router.get("/static/app.css") { _, _ in
             asset(PageAssets.css, type: "text/css; charset=utf-8")
         }
+        router.get("/static/icon.svg") { _, _ in
+            asset(PageAssets.icon, type: "image/svg+xml")
+        }
         router.get("/static/app.js") { _, _ in
             asset(PageAssets.javascript, type: "text/javascript; charset=utf-8")
         }
@@ -118,7 +121,8 @@ enum Pages {
         html.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
         html.text(title)
-        html.raw(" · Microgenre</title><link rel=\"stylesheet\" href=\"/static/app.css\">")
+        html.raw(" · Microgenre</title><link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">")
+        html.raw("<link rel=\"stylesheet\" href=\"/static/app.css\">")
         html.raw("<script src=\"/static/app.js\" defer></script></head><body>")
         html.raw("<a class=\"skip\" href=\"#main\">Skip to content</a><header><a class=\"brand\"")
         html.attribute("href", "/" + (user.map { "?user=" + HTML.urlComponent($0) } ?? ""))
