@@ -87,6 +87,8 @@ public final class Engine: Sendable {
     struct Personal: Sendable {
         var model: PersonalModel
         var genres: [CatalogGenre]
+        /// The row builder over them (its genres' popularity is computed once per build).
+        var builder: RowBuilder
         /// The store's state the model was built from.
         var events: Int
         var lastID: Int64
@@ -155,9 +157,11 @@ public final class Engine: Sendable {
         let genres = MinedGenres.load(
             catalog: model.catalog, grammar: try GenreGrammar(taxonomy: taxonomy),
             minimumTitles: minimumGenreTitles, indexDirectory: directory.path, taxonomyDirectory: taxonomyDirectory)
+        var builder = RowBuilder(recommender: model.recommender, genres: genres)
+        builder.positive = model.policy.positive
         personal.withLock {
             $0 = Personal(
-                model: model, genres: genres, events: fingerprint.events, lastID: fingerprint.lastID,
+                model: model, genres: genres, builder: builder, events: fingerprint.events, lastID: fingerprint.lastID,
                 seenEvents: fingerprint.events, seenLastID: fingerprint.lastID, built: Self.clock(),
                 build: ($0?.build ?? 0) + 1, versions: [:])
         }
@@ -312,10 +316,9 @@ public final class Engine: Sendable {
     /// database.
     public func pageRows(user: String, rows: Int, perRow: Int) -> (rows: [PageRow], catalog: CatalogFeatures)? {
         guard let personal = personal.withLock({ $0 }) else { return nil }
-        var builder = RowBuilder(recommender: personal.model.recommender, genres: personal.genres)
+        var builder = personal.builder
         builder.rows = rows
         builder.perRow = perRow
-        builder.positive = personal.model.policy.positive
         let history = personal.model.histories.users[user]
         let page = builder.page(history, scores: scores(personal, user: user), titleName: personal.model.name)
         return (page, personal.model.catalog)
