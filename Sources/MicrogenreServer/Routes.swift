@@ -34,7 +34,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 public enum Routes {
     /// Results per page at most.
     public static let maximumLimit = 1_000
-    /// Query characters at most.
+    /// Query characters (Unicode scalars) at most.
     public static let maximumQueryLength = 2_000
 
     /// The largest events body accepted, in bytes.
@@ -293,7 +293,9 @@ public enum Routes {
         guard let query = request.uri.queryParameters.get("q") else {
             throw APIError(status: .badRequest, message: "missing query parameter 'q'")
         }
-        guard query.count <= maximumQueryLength else {
+        // Counted in Unicode scalars, as the document's maxLength (JSON Schema) counts: counted in
+        // Characters, a run of combining marks or emoji modifiers is one and passes any limit.
+        guard query.unicodeScalars.count <= maximumQueryLength else {
             throw APIError(status: .badRequest, message: "query longer than \(maximumQueryLength) characters")
         }
         do {

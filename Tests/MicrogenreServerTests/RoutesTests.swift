@@ -241,4 +241,24 @@ import Testing
             }
         }
     }
+
+    /// The limit counts Unicode scalars, as the document's maxLength does: 2,001 emoji modifiers
+    /// or combining accents after one letter are one Character but 2,002 scalars, and refused.
+    @Test(arguments: ["%F0%9F%8F%BB", "%CC%81"])
+    func anOverlongQueryIsRefusedHoweverItsScalarsCombine(scalar: String) async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            let long = "a" + String(repeating: scalar, count: 2_001)
+            for uri in ["/v1/query?q=" + long, "/v1/search?q=" + long] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(self.body(response).contains("longer than 2000"))
+                }
+            }
+            let limit = "a" + String(repeating: scalar, count: 1_999)
+            try await client.execute(uri: "/v1/query?q=" + limit, method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
 }
