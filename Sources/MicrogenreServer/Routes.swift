@@ -30,6 +30,42 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Answers a request for a path the router serves, but not with the request's method, with 405
+/// and an `Allow` header naming the methods it serves (the router alone answers 404, as for a
+/// path it does not serve). Added after every route, so it runs only where no route matched.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// A served path, split at "/" (a segment ":name" matches any segment), and its methods.
+    struct Route: Sendable {
+        var segments: [String]
+        var methods: String
+    }
+    let routes: [Route]
+
+    init(_ endpoints: [Routes.Endpoint]) {
+        let byPath = Dictionary(grouping: endpoints, by: \.path)
+        routes = byPath.keys.sorted().map { path in
+            Route(
+                segments: path.split(separator: "/").map(String.init),
+                methods: byPath[path]!.map(\.method).sorted().joined(separator: ", "))
+        }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let segments = request.uri.path.split(separator: "/")
+        for route in routes where route.segments.count == segments.count {
+            guard zip(route.segments, segments).allSatisfy({ $0.hasPrefix(":") || $0 == $1 }) else { continue }
+            var response = Routes.json(
+                APIJSON.error("\(request.method.rawValue) is not allowed here: \(route.methods) only"),
+                status: .methodNotAllowed)
+            response.headers[.allow] = route.methods
+            return response
+        }
+        return try await next(request, context)
+    }
+}
+
 /// The API's routes over an ``Engine``.
 public enum Routes {
     /// Results per page at most.
@@ -247,6 +283,7 @@ public enum Routes {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
+        router.add(middleware: MethodNotAllowedMiddleware(endpoints))
         return (router, endpoints)
     }
 

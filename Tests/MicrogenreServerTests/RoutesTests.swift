@@ -196,6 +196,30 @@ import Testing
         }
     }
 
+    /// A path the router serves asked with another method: 405 naming the methods in `Allow`
+    /// (the unsupported-method check of the API contract test), still a JSON error; a path it
+    /// does not serve stays a 404.
+    @Test func anotherMethodOnAServedPathIsNotAllowed() async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.trace, "/healthz", "GET"), (.delete, "/v1/titles/heist", "GET"),
+                (.put, "/v1/users/ana/rows", "GET"), (.get, "/v1/events", "POST"), (.post, "/v1/search?q=x", "GET"),
+            ] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow)
+                    #expect(self.body(response).hasPrefix(#"{"error":{"message":""#))
+                }
+            }
+            for (method, uri) in [(HTTPRequest.Method.trace, "/v1/nothing-here"), (.delete, "/v1/titles/a/b")] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .notFound, "\(method) \(uri)")
+                }
+            }
+        }
+    }
+
     @Test func genresAreTheCatalogsMinedMicroGenres() async throws {
         let app = Application(router: Routes.router(try Self.engine()))
         try await app.test(.router) { client in
