@@ -147,10 +147,11 @@ public enum Routes {
                 }
                 mode = value
             }
-            let explain = parameters.get("explain").map { $0 == "true" || $0 == "1" } ?? false
+            let explain = try flag(request, "explain")
+            // Checked with or without a user, so a bad value is a 400 either way.
+            let personalization = try fraction(request, "personalization", default: 0.5, range: 0...1)
+            let diversity = try fraction(request, "diversity", default: 0.2, range: 0...10)
             if let user = parameters.get("user") {
-                let personalization = try fraction(request, "personalization", default: 0.5, range: 0...1)
-                let diversity = try fraction(request, "diversity", default: 0.2, range: 0...10)
                 guard
                     let ranked = engine.personalSearch(
                         parsed, user: user, limit: offset + limit, mode: mode, personalization: personalization,
@@ -339,6 +340,17 @@ public enum Routes {
             return try engine.parse(query)
         } catch let error as QueryError {
             throw APIError(status: .badRequest, message: error.message, column: error.range.lowerBound + 1)
+        }
+    }
+
+    /// A true-or-false parameter: `true` or `1`, `false` or `0`, false when absent; otherwise a 400.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        guard let text = request.uri.queryParameters.get(name) else { return false }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default:
+            throw APIError(status: .badRequest, message: "\(name) must be true, false, 1 or 0, found '\(text)'")
         }
     }
 

@@ -180,6 +180,10 @@ import Testing
             ("/v1/search?q=comedy&limit=99999", 400, "limit must be a whole number from 1 to 1000", nil),
             ("/v1/search?q=comedy&offset=-1", 400, "offset must be", nil),
             ("/v1/search?q=comedy&mode=fuzzy", 400, "mode must be lexical, semantic or hybrid", nil),
+            // The document's enum and ranges hold with or without a user.
+            ("/v1/search?q=comedy&explain=yes", 400, "explain must be true, false, 1 or 0, found 'yes'", nil),
+            ("/v1/search?q=comedy&personalization=7", 400, "personalization must be a number from 0.0 to 1.0", nil),
+            ("/v1/search?q=comedy&diversity=-1", 400, "diversity must be a number from 0.0 to 10.0", nil),
             ("/v1/titles/no-such-title", 404, "no title with id 'no-such-title'", nil),
             ("/v1/nothing-here", 404, "no such route: /v1/nothing-here", nil),
         ] as [(String, Int, String, Int?)])
