@@ -1,3 +1,4 @@
+internal import CZlib
 public import Hummingbird
 import MicrogenreCore
 import MicrogenreEvents
@@ -231,12 +232,17 @@ public enum Routes {
             } catch {
                 throw APIError(status: .contentTooLarge, message: "the body is over \(maximumBody) bytes")
             }
+            let bytes = Array(buffer: body)
+            // A damaged gzip body is the client's fault: a 400, not the store's 503.
+            if let damage = gzipDamage(bytes) {
+                throw APIError(status: .badRequest, message: "the body is gzip but cannot be read: \(damage)")
+            }
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
             let format: EventParser.Format? =
                 contentType.contains("json") ? .jsonl : contentType.contains("csv") ? .csv : nil
             let result: Engine.EventImport
             do {
-                result = try engine.importEvents(Array(buffer: body), format: format)
+                result = try engine.importEvents(bytes, format: format)
             } catch {
                 throw APIError(status: .serviceUnavailable, message: "cannot store the events: \(error)")
             }
@@ -315,6 +321,46 @@ public enum Routes {
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
+        }
+    }
+
+    /// Why `bytes`, when they are gzip (they start with its magic number), cannot be read to the
+    /// end; nil when they are not gzip or can. Reads as zlib's gzread, which the import uses,
+    /// does: member after member, ignoring what follows the last that is not gzip; but where
+    /// gzread hands over what it could of a member cut short (an upload cut off), this calls it
+    /// damaged. The output is discarded, 64 KB at a time: a body that inflates hugely costs
+    /// time, not memory.
+    static func gzipDamage(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return nil }
+        var stream = z_stream()
+        // 15 + 16: a gzip wrapper around a window of up to 32 KB.
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return "zlib cannot start"
+        }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: 1 << 16)
+        return bytes.withUnsafeBufferPointer { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = UInt32(input.count)
+            while true {
+                let status = output.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = UInt32(buffer.count)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                switch status {
+                case Z_OK:
+                    continue
+                case Z_STREAM_END:
+                    let next = input.count - Int(stream.avail_in)
+                    guard next + 1 < input.count, input[next] == 0x1F, input[next + 1] == 0x8B else { return nil }
+                    inflateReset(&stream)
+                case Z_BUF_ERROR:
+                    return "it ends early"
+                default:
+                    return stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                }
+            }
         }
     }
 

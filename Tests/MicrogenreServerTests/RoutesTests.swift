@@ -224,6 +224,49 @@ import Testing
         }
     }
 
+    /// `text` as a gzip member of one stored (uncompressed) deflate block.
+    static func gzip(_ text: String) -> [UInt8] {
+        let data = Array(text.utf8)
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in data {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        crc = ~crc
+        func le(_ value: UInt32, _ count: Int) -> [UInt8] {
+            (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        }
+        let length = UInt32(data.count)
+        return [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF, 1] + le(length, 2) + le(~length, 2) + data + le(crc, 4)
+            + le(length, 4)
+    }
+
+    /// A gzip body that cannot be read is the client's fault: a 400 JSON error that stores
+    /// nothing, not the store's 503. One that can (two members, or junk after the last) imports.
+    @Test func aDamagedGzipBodyIsABadRequest() async throws {
+        let engine = try Self.engine()
+        let app = Application(router: Routes.router(engine))
+        let first = Self.gzip("user,title,timestamp,event,value\nbo,heist,2026-03-01,complete,\n")
+        let second = Self.gzip("bo,office,2026-03-02,complete,\n")
+        // A reserved deflate block type.
+        let damaged = first.prefix(10) + [0x07] + first.dropFirst(11)
+        try await app.test(.router) { client in
+            for body in [Array(damaged), Array(first.dropLast(8)), Array(first.prefix(12))] {
+                try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(bytes: body)) { response in
+                    #expect(response.status == .badRequest, "\(self.body(response))")
+                    #expect(
+                        self.body(response).hasPrefix(#"{"error":{"message":"the body is gzip but cannot be read: "#))
+                }
+            }
+            #expect(engine.eventCount == 0)
+            let good = first + second + Array("not gzip".utf8)
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(bytes: good)) { response in
+                #expect(response.status == .ok)
+                #expect(self.body(response).hasPrefix(#"{"rows":2,"inserted":2,"#), "\(self.body(response))")
+            }
+        }
+    }
+
     @Test func genresAreTheCatalogsMinedMicroGenres() async throws {
         let app = Application(router: Routes.router(try Self.engine()))
         try await app.test(.router) { client in
