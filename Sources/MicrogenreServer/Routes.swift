@@ -77,6 +77,11 @@ public enum Routes {
     /// The largest events body accepted, in bytes.
     public static let maximumBody = 64 << 20
 
+    /// With a user, a search re-ranks its best this many results, and answers from them only:
+    /// the diverse re-ranking costs about the cube of what it ranks, so offset + limit (up to
+    /// 101,000) must not widen it.
+    public static let personalCandidates = 200
+
     /// The router: `/healthz`, `/readyz`, `/v1/query`, `/v1/search`, `/v1/titles/{id}`,
     /// `/v1/users/{user}/rows`, `POST /v1/events`. With `writeToken`, a write needs
     /// `Authorization: Bearer` and that token.
@@ -155,8 +160,8 @@ public enum Routes {
             if let user = parameters.get("user") {
                 guard
                     let ranked = engine.personalSearch(
-                        parsed, user: user, limit: offset + limit, mode: mode, personalization: personalization,
-                        diversity: diversity)
+                        parsed, user: user, limit: min(offset + limit, personalCandidates), mode: mode,
+                        personalization: personalization, diversity: diversity, candidates: personalCandidates)
                 else {
                     throw APIError(
                         status: .serviceUnavailable,

@@ -267,6 +267,39 @@ import Testing
         }
     }
 
+    /// With a user, a search answers from its best 200 re-ranked, however far offset and limit
+    /// reach: re-ranking offset + limit titles (offset=99999 on a catalog that matches) took
+    /// the server minutes.
+    @Test func aPersonalSearchReranksItsBest200Only() async throws {
+        let tagger = try Tagger(taxonomy: Self.taxonomy)
+        let records = (0..<260).map { k in
+            TitleRecord(
+                id: TitleID("t\(k)"), kind: .movie, title: "Title \(k)", year: 1990 + k % 30,
+                synopses: [Synopsis(length: .short, language: "en", text: "A comedy film about office number \(k).")])
+        }
+        let directory = IndexDirectory(path: Scratch.file("server-index-260"))
+        _ = try directory.apply(IndexUpdate(records: records)) { record, vector in
+            tagger.tag(record, vector: vector).map { (tag: $0.tag, score: $0.score) }
+        }
+        let engine = try Engine(
+            directory: directory, taxonomy: Self.taxonomy, model: nil, embedder: nil,
+            eventsPath: Scratch.file("server-events-260", suffix: ".sqlite"))
+        let app = Application(router: Routes.router(engine))
+        let csv = "user,title,timestamp,event,value\nana,t1,2026-03-01,complete,\n"
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .ok)
+            }
+            for (query, count) in [("limit=1000", 200), ("limit=10&offset=195", 5), ("limit=10&offset=99999", 0)] {
+                try await client.execute(uri: "/v1/search?q=comedy&user=bo&" + query, method: .get) { response in
+                    #expect(response.status == .ok)
+                    let results = self.body(response).components(separatedBy: #""relevance":"#).count - 1
+                    #expect(results == count, "\(query)")
+                }
+            }
+        }
+    }
+
     @Test func genresAreTheCatalogsMinedMicroGenres() async throws {
         let app = Application(router: Routes.router(try Self.engine()))
         try await app.test(.router) { client in
