@@ -300,6 +300,31 @@ import Testing
         }
     }
 
+    /// A timestamp no time can have is a rejected row: a real past Int64 trapped in the parser,
+    /// and a stored Int64.min overflowed the age of every event at the next load (the server
+    /// crashed, and again at each start on that database).
+    @Test func aTimestampBeyondAnyYearIsARejectedRowNotACrash() async throws {
+        let engine = try Self.engine()
+        let app = Application(router: Routes.router(engine))
+        let csv =
+            "user,title,timestamp,event,value\nana,heist,-7.778886757291619e+249,complete,\n"
+            + "ana,heist,-9223372036854775808,complete,\nana,office,9223372036854775807,complete,\n"
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(self.body(response).hasPrefix(#"{"rows":3,"inserted":0,"duplicates":0,"rejected":3,"#))
+                #expect(self.body(response).contains("timestamp '-9223372036854775808' is neither"))
+            }
+            let good = "user,title,timestamp,event,value\nana,heist,2026-03-01,complete,\n"
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: good)) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/v1/users/ana/rows", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     @Test func genresAreTheCatalogsMinedMicroGenres() async throws {
         let app = Application(router: Routes.router(try Self.engine()))
         try await app.test(.router) { client in
