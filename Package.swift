@@ -128,7 +128,7 @@ let package = Package(
             name: "MicrogenreServer",
             dependencies: [
                 "MicrogenreCore", "MicrogenreText", "MicrogenreTaxonomy", "MicrogenreTagging", "MicrogenreQuery",
-                "MicrogenreIndex", "MicrogenreEmbedding", "MicrogenreEvents", "MicrogenrePersonalization",
+                "MicrogenreIndex", "MicrogenreEmbedding", "MicrogenreEvents", "MicrogenrePersonalization", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -285,11 +285,25 @@ public struct EventParser {
         return ViewingEvent(user: user, title: TitleID(title), timestamp: seconds, kind: kind, value: number)
     }
 
-    /// Seconds since 1970 from an integer (seconds, or milliseconds above 10^11) or ISO 8601
-    /// (`YYYY-MM-DD`, optionally `THH:MM[:SS[.fff]]` and `Z` or `±HH:MM`).
+    /// The seconds a number may give: the years 0000 to 9999, as ISO 8601's four digits allow.
+    /// Beyond them a number is no time but a typo or an attack: a real past Int64 crashed the
+    /// conversion, and Int64.min overflowed the age arithmetic of every later load.
+    public static let secondsRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
+    /// Seconds since 1970 from a number (seconds, or milliseconds above 10^11) within
+    /// ``secondsRange``, or ISO 8601 (`YYYY-MM-DD`, optionally `THH:MM[:SS[.fff]]` and `Z` or
+    /// `±HH:MM`).
     public static func parseTimestamp(_ text: String) -> Int64? {
-        if let integer = Int64(text) { return integer > 100_000_000_000 ? integer / 1000 : integer }
-        if let real = Double(text), real.isFinite { return Int64(real) }
+        if let integer = Int64(text) {
+            let seconds = integer > 100_000_000_000 ? integer / 1000 : integer
+            return secondsRange.contains(seconds) ? seconds : nil
+        }
+        if let real = Double(text), real.isFinite {
+            guard let seconds = Int64(exactly: real.rounded(.towardZero)), secondsRange.contains(seconds) else {
+                return nil
+            }
+            return seconds
+        }
         let bytes = Array(text.utf8)
         var position = 0
         func number(_ digits: Int) -> Int? {

@@ -11,6 +11,8 @@ public enum OpenAPIDocument {
           description: >-
             Micro-genre tagging and search for film and TV catalogs. Every answer is JSON, as the
             command-line tool prints it with --json; every error is {"error": {"message", "column"}}.
+            A path below asked with a method it does not list is answered 405, with an Allow header
+            naming the methods it does; any other path is 404.
         servers:
           - url: http://127.0.0.1:8080
         paths:
@@ -88,7 +90,8 @@ public enum OpenAPIDocument {
                 - {name: offset, in: query, schema: {type: integer, minimum: 0, maximum: 100000, default: 0}}
                 - {name: mode, in: query, schema: {type: string, enum: [lexical, semantic, hybrid]}}
                 - {name: explain, in: query, schema: {type: string, enum: ["true", "false", "1", "0"]}}
-                - {name: user, in: query, schema: {type: string}, description: Re-rank the best 200 for this user.}
+                - {name: user, in: query, schema: {type: string},
+                   description: "Re-rank the best 200 for this user, and answer from them only (none past 200)."}
                 - {name: personalization, in: query, schema: {type: number, minimum: 0, maximum: 1, default: 0.5}}
                 - {name: diversity, in: query, schema: {type: number, minimum: 0, maximum: 10, default: 0.2}}
               responses:
@@ -111,7 +114,8 @@ public enum OpenAPIDocument {
               summary: A title's tags, scores and evidence, and its full record.
               operationId: title
               parameters:
-                - {name: id, in: path, required: true, schema: {type: string}, description: "The title id; a / in it as %2F."}
+                - {name: id, in: path, required: true, schema: {type: string, minLength: 1}, example: Office_Space,
+                   description: "The title id; a / in it as %2F."}
               responses:
                 "200":
                   description: The title.
@@ -132,7 +136,7 @@ public enum OpenAPIDocument {
               summary: A user's home page of micro-genre rows, as `microgenre rows --user --json` prints it.
               operationId: rows
               parameters:
-                - {name: user, in: path, required: true, schema: {type: string}}
+                - {name: user, in: path, required: true, schema: {type: string, minLength: 1}, example: ava}
                 - {name: rows, in: query, schema: {type: integer, minimum: 1, maximum: 200, default: 40}}
                 - {name: per_row, in: query, schema: {type: integer, minimum: 1, maximum: 500, default: 75}}
               responses:
@@ -179,14 +183,25 @@ public enum OpenAPIDocument {
                 content:
                   text/csv:
                     schema: {type: string}
+                    example: |
+                      user,title,timestamp,event,value
+                      ava,Office_Space,2026-03-01T20:15:00Z,complete,
+                      ava,Office_Space,2026-03-02T21:00:00Z,rating,4.5
                   application/x-ndjson:
                     schema: {type: string}
+                    example: |
+                      {"user": "ava", "title": "Office_Space", "timestamp": 1772396100, "event": "play", "value": 3600}
               responses:
                 "200":
                   description: What was imported, and the rows rejected.
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/EventImport"}
+                "400":
+                  description: A gzip body that cannot be read to the end; nothing stored.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Error"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "413": {$ref: "#/components/responses/TooLarge"}
                 "422":
@@ -194,6 +209,11 @@ public enum OpenAPIDocument {
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/EventImport"}
+                "503":
+                  description: The server has no events database, or cannot write to it.
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Error"}
         components:
           parameters:
             q:
@@ -201,7 +221,11 @@ public enum OpenAPIDocument {
               in: query
               required: true
               schema: {type: string, maxLength: 2000}
-              description: The query, as the command line takes it ("dark witty comedy -horror year:1990..1999").
+              example: dark witty comedy -horror year:1990..1999
+              description: >-
+                The query, as the command line takes it ("dark witty comedy -horror year:1990..1999"); at
+                most 2,000 characters, counted as Unicode code points. One the query language cannot read
+                (an unclosed quote, an unknown filter) is a 400 naming the column.
           schemas:
             Error:
               type: object

@@ -1,3 +1,4 @@
+internal import CZlib
 public import Hummingbird
 import MicrogenreCore
 import MicrogenreEvents
@@ -47,11 +48,47 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Answers a request for a path the router serves, but not with the request's method, with 405
+/// and an `Allow` header naming the methods it serves (the router alone answers 404, as for a
+/// path it does not serve). Added after every route, so it runs only where no route matched.
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// A served path, split at "/" (a segment ":name" matches any segment), and its methods.
+    struct Route: Sendable {
+        var segments: [String]
+        var methods: String
+    }
+    let routes: [Route]
+
+    init(_ endpoints: [Routes.Endpoint]) {
+        let byPath = Dictionary(grouping: endpoints, by: \.path)
+        routes = byPath.keys.sorted().map { path in
+            Route(
+                segments: path.split(separator: "/").map(String.init),
+                methods: byPath[path]!.map(\.method).sorted().joined(separator: ", "))
+        }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let segments = request.uri.path.split(separator: "/")
+        for route in routes where route.segments.count == segments.count {
+            guard zip(route.segments, segments).allSatisfy({ $0.hasPrefix(":") || $0 == $1 }) else { continue }
+            var response = Routes.json(
+                APIJSON.error("\(request.method.rawValue) is not allowed here: \(route.methods) only"),
+                status: .methodNotAllowed)
+            response.headers[.allow] = route.methods
+            return response
+        }
+        return try await next(request, context)
+    }
+}
+
 /// The API's routes over an ``Engine``.
 public enum Routes {
     /// Results per page at most.
     public static let maximumLimit = 1_000
-    /// Query characters at most.
+    /// Query characters (Unicode scalars) at most.
     public static let maximumQueryLength = 2_000
 
     /// The largest events body accepted, in bytes.
@@ -85,6 +122,11 @@ public enum Routes {
             if race.done.withLock({ $0 }) { race.timer.withLock { $0?.cancel() } }
         }
     }
+
+    /// With a user, a search re-ranks its best this many results, and answers from them only:
+    /// the diverse re-ranking costs about the cube of what it ranks, so offset + limit (up to
+    /// 101,000) must not widen it.
+    public static let personalCandidates = 200
 
     /// The router: `/healthz`, `/readyz`, `/v1/query`, `/v1/search`, `/v1/titles/{id}`,
     /// `/v1/users/{user}/rows`, `POST /v1/events`. With `writeToken`, a write needs
@@ -166,14 +208,15 @@ public enum Routes {
                 }
                 mode = value
             }
-            let explain = parameters.get("explain").map { $0 == "true" || $0 == "1" } ?? false
+            let explain = try flag(request, "explain")
+            // Checked with or without a user, so a bad value is a 400 either way.
+            let personalization = try fraction(request, "personalization", default: 0.5, range: 0...1)
+            let diversity = try fraction(request, "diversity", default: 0.2, range: 0...10)
             if let user = parameters.get("user") {
-                let personalization = try fraction(request, "personalization", default: 0.5, range: 0...1)
-                let diversity = try fraction(request, "diversity", default: 0.2, range: 0...10)
                 guard
                     let ranked = engine.personalSearch(
-                        parsed, user: user, limit: offset + limit, mode: mode, personalization: personalization,
-                        diversity: diversity)
+                        parsed, user: user, limit: min(offset + limit, personalCandidates), mode: mode,
+                        personalization: personalization, diversity: diversity, candidates: personalCandidates)
                 else {
                     throw APIError(
                         status: .serviceUnavailable,
@@ -255,12 +298,17 @@ public enum Routes {
             } catch {
                 throw APIError(status: .contentTooLarge, message: "the body is over \(maximumBody) bytes")
             }
+            let bytes = Array(buffer: body)
+            // A damaged gzip body is the client's fault: a 400, not the store's 503.
+            if let damage = gzipDamage(bytes) {
+                throw APIError(status: .badRequest, message: "the body is gzip but cannot be read: \(damage)")
+            }
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
             let format: EventParser.Format? =
                 contentType.contains("json") ? .jsonl : contentType.contains("csv") ? .csv : nil
             let result: Engine.EventImport
             do {
-                result = try engine.importEvents(Array(buffer: body), format: format)
+                result = try engine.importEvents(bytes, format: format)
             } catch {
                 throw APIError(status: .serviceUnavailable, message: "cannot store the events: \(error)")
             }
@@ -310,6 +358,7 @@ public enum Routes {
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
+        router.add(middleware: MethodNotAllowedMiddleware(endpoints))
         return (router, endpoints)
     }
 
@@ -343,6 +392,46 @@ public enum Routes {
         }
     }
 
+    /// Why `bytes`, when they are gzip (they start with its magic number), cannot be read to the
+    /// end; nil when they are not gzip or can. Reads as zlib's gzread, which the import uses,
+    /// does: member after member, ignoring what follows the last that is not gzip; but where
+    /// gzread hands over what it could of a member cut short (an upload cut off), this calls it
+    /// damaged. The output is discarded, 64 KB at a time: a body that inflates hugely costs
+    /// time, not memory.
+    static func gzipDamage(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 2, bytes[0] == 0x1F, bytes[1] == 0x8B else { return nil }
+        var stream = z_stream()
+        // 15 + 16: a gzip wrapper around a window of up to 32 KB.
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return "zlib cannot start"
+        }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: 1 << 16)
+        return bytes.withUnsafeBufferPointer { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            stream.avail_in = UInt32(input.count)
+            while true {
+                let status = output.withUnsafeMutableBufferPointer { buffer in
+                    stream.next_out = buffer.baseAddress
+                    stream.avail_out = UInt32(buffer.count)
+                    return inflate(&stream, Z_NO_FLUSH)
+                }
+                switch status {
+                case Z_OK:
+                    continue
+                case Z_STREAM_END:
+                    let next = input.count - Int(stream.avail_in)
+                    guard next + 1 < input.count, input[next] == 0x1F, input[next + 1] == 0x8B else { return nil }
+                    inflateReset(&stream)
+                case Z_BUF_ERROR:
+                    return "it ends early"
+                default:
+                    return stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                }
+            }
+        }
+    }
+
     /// A JSON response.
     static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(
@@ -356,13 +445,26 @@ public enum Routes {
         guard let query = request.uri.queryParameters.get("q") else {
             throw APIError(status: .badRequest, message: "missing query parameter 'q'")
         }
-        guard query.count <= maximumQueryLength else {
+        // Counted in Unicode scalars, as the document's maxLength (JSON Schema) counts: counted in
+        // Characters, a run of combining marks or emoji modifiers is one and passes any limit.
+        guard query.unicodeScalars.count <= maximumQueryLength else {
             throw APIError(status: .badRequest, message: "query longer than \(maximumQueryLength) characters")
         }
         do {
             return try engine.parse(query)
         } catch let error as QueryError {
             throw APIError(status: .badRequest, message: error.message, column: error.range.lowerBound + 1)
+        }
+    }
+
+    /// A true-or-false parameter: `true` or `1`, `false` or `0`, false when absent; otherwise a 400.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        guard let text = request.uri.queryParameters.get(name) else { return false }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default:
+            throw APIError(status: .badRequest, message: "\(name) must be true, false, 1 or 0, found '\(text)'")
         }
     }
 

@@ -137,6 +137,12 @@ import Testing
         #expect(EventParser.parseTimestamp("2000-02-29T12:00:00Z") == 951_825_600)
         #expect(EventParser.parseTimestamp("1767225600000") == 1_767_225_600)
         #expect(EventParser.parseTimestamp("2026-13-01") == nil)
+        // Numbers beyond the years 0000 to 9999 are refused, never trapped on.
+        #expect(EventParser.parseTimestamp("-7.778886757291619e+249") == nil)
+        #expect(EventParser.parseTimestamp("1e19") == nil)
+        #expect(EventParser.parseTimestamp("-9223372036854775808") == nil)
+        #expect(EventParser.parseTimestamp("-62167219200") == -62_167_219_200)
+        #expect(EventParser.parseTimestamp("1767225600.9") == 1_767_225_600)
         #expect(EventParser.parseTimestamp("2026-01-01T10:00:00.250-05:00") == 1_767_279_600)
     }
 }

@@ -180,6 +180,10 @@ import Testing
             ("/v1/search?q=comedy&limit=99999", 400, "limit must be a whole number from 1 to 1000", nil),
             ("/v1/search?q=comedy&offset=-1", 400, "offset must be", nil),
             ("/v1/search?q=comedy&mode=fuzzy", 400, "mode must be lexical, semantic or hybrid", nil),
+            // The document's enum and ranges hold with or without a user.
+            ("/v1/search?q=comedy&explain=yes", 400, "explain must be true, false, 1 or 0, found 'yes'", nil),
+            ("/v1/search?q=comedy&personalization=7", 400, "personalization must be a number from 0.0 to 1.0", nil),
+            ("/v1/search?q=comedy&diversity=-1", 400, "diversity must be a number from 0.0 to 10.0", nil),
             ("/v1/titles/no-such-title", 404, "no title with id 'no-such-title'", nil),
             ("/v1/nothing-here", 404, "no such route: /v1/nothing-here", nil),
         ] as [(String, Int, String, Int?)])
@@ -192,6 +196,131 @@ import Testing
                 #expect(text.hasPrefix(#"{"error":{"message":""#), "\(text)")
                 #expect(text.contains(message), "\(text)")
                 if let column { #expect(text.hasSuffix(#","column":\#(column)}}"#), "\(text)") }
+            }
+        }
+    }
+
+    /// A path the router serves asked with another method: 405 naming the methods in `Allow`
+    /// (the unsupported-method check of the API contract test), still a JSON error; a path it
+    /// does not serve stays a 404.
+    @Test func anotherMethodOnAServedPathIsNotAllowed() async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.trace, "/healthz", "GET"), (.delete, "/v1/titles/heist", "GET"),
+                (.put, "/v1/users/ana/rows", "GET"), (.get, "/v1/events", "POST"), (.post, "/v1/search?q=x", "GET"),
+            ] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == allow)
+                    #expect(self.body(response).hasPrefix(#"{"error":{"message":""#))
+                }
+            }
+            for (method, uri) in [(HTTPRequest.Method.trace, "/v1/nothing-here"), (.delete, "/v1/titles/a/b")] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .notFound, "\(method) \(uri)")
+                }
+            }
+        }
+    }
+
+    /// `text` as a gzip member of one stored (uncompressed) deflate block.
+    static func gzip(_ text: String) -> [UInt8] {
+        let data = Array(text.utf8)
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in data {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        crc = ~crc
+        func le(_ value: UInt32, _ count: Int) -> [UInt8] {
+            (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        }
+        let length = UInt32(data.count)
+        return [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0xFF, 1] + le(length, 2) + le(~length, 2) + data + le(crc, 4)
+            + le(length, 4)
+    }
+
+    /// A gzip body that cannot be read is the client's fault: a 400 JSON error that stores
+    /// nothing, not the store's 503. One that can (two members, or junk after the last) imports.
+    @Test func aDamagedGzipBodyIsABadRequest() async throws {
+        let engine = try Self.engine()
+        let app = Application(router: Routes.router(engine))
+        let first = Self.gzip("user,title,timestamp,event,value\nbo,heist,2026-03-01,complete,\n")
+        let second = Self.gzip("bo,office,2026-03-02,complete,\n")
+        // A reserved deflate block type.
+        let damaged = first.prefix(10) + [0x07] + first.dropFirst(11)
+        try await app.test(.router) { client in
+            for body in [Array(damaged), Array(first.dropLast(8)), Array(first.prefix(12))] {
+                try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(bytes: body)) { response in
+                    #expect(response.status == .badRequest, "\(self.body(response))")
+                    #expect(
+                        self.body(response).hasPrefix(#"{"error":{"message":"the body is gzip but cannot be read: "#))
+                }
+            }
+            #expect(engine.eventCount == 0)
+            let good = first + second + Array("not gzip".utf8)
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(bytes: good)) { response in
+                #expect(response.status == .ok)
+                #expect(self.body(response).hasPrefix(#"{"rows":2,"inserted":2,"#), "\(self.body(response))")
+            }
+        }
+    }
+
+    /// With a user, a search answers from its best 200 re-ranked, however far offset and limit
+    /// reach: re-ranking offset + limit titles (offset=99999 on a catalog that matches) took
+    /// the server minutes.
+    @Test func aPersonalSearchReranksItsBest200Only() async throws {
+        let tagger = try Tagger(taxonomy: Self.taxonomy)
+        let records = (0..<260).map { k in
+            TitleRecord(
+                id: TitleID("t\(k)"), kind: .movie, title: "Title \(k)", year: 1990 + k % 30,
+                synopses: [Synopsis(length: .short, language: "en", text: "A comedy film about office number \(k).")])
+        }
+        let directory = IndexDirectory(path: Scratch.file("server-index-260"))
+        _ = try directory.apply(IndexUpdate(records: records)) { record, vector in
+            tagger.tag(record, vector: vector).map { (tag: $0.tag, score: $0.score) }
+        }
+        let engine = try Engine(
+            directory: directory, taxonomy: Self.taxonomy, model: nil, embedder: nil,
+            eventsPath: Scratch.file("server-events-260", suffix: ".sqlite"))
+        let app = Application(router: Routes.router(engine))
+        let csv = "user,title,timestamp,event,value\nana,t1,2026-03-01,complete,\n"
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .ok)
+            }
+            for (query, count) in [("limit=1000", 200), ("limit=10&offset=195", 5), ("limit=10&offset=99999", 0)] {
+                try await client.execute(uri: "/v1/search?q=comedy&user=bo&" + query, method: .get) { response in
+                    #expect(response.status == .ok)
+                    let results = self.body(response).components(separatedBy: #""relevance":"#).count - 1
+                    #expect(results == count, "\(query)")
+                }
+            }
+        }
+    }
+
+    /// A timestamp no time can have is a rejected row: a real past Int64 trapped in the parser,
+    /// and a stored Int64.min overflowed the age of every event at the next load (the server
+    /// crashed, and again at each start on that database).
+    @Test func aTimestampBeyondAnyYearIsARejectedRowNotACrash() async throws {
+        let engine = try Self.engine()
+        let app = Application(router: Routes.router(engine))
+        let csv =
+            "user,title,timestamp,event,value\nana,heist,-7.778886757291619e+249,complete,\n"
+            + "ana,heist,-9223372036854775808,complete,\nana,office,9223372036854775807,complete,\n"
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: csv)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(self.body(response).hasPrefix(#"{"rows":3,"inserted":0,"duplicates":0,"rejected":3,"#))
+                #expect(self.body(response).contains("timestamp '-9223372036854775808' is neither"))
+            }
+            let good = "user,title,timestamp,event,value\nana,heist,2026-03-01,complete,\n"
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: good)) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/v1/users/ana/rows", method: .get) { response in
+                #expect(response.status == .ok)
             }
         }
     }
@@ -238,6 +367,26 @@ import Testing
         try await app.test(.router) { client in
             try await client.execute(uri: "/v1/search?q=" + long, method: .get) { response in
                 #expect(response.status == .badRequest && self.body(response).contains("longer than 2000 characters"))
+            }
+        }
+    }
+
+    /// The limit counts Unicode scalars, as the document's maxLength does: 2,001 emoji modifiers
+    /// or combining accents after one letter are one Character but 2,002 scalars, and refused.
+    @Test(arguments: ["%F0%9F%8F%BB", "%CC%81"])
+    func anOverlongQueryIsRefusedHoweverItsScalarsCombine(scalar: String) async throws {
+        let app = Application(router: Routes.router(try Self.engine()))
+        try await app.test(.router) { client in
+            let long = "a" + String(repeating: scalar, count: 2_001)
+            for uri in ["/v1/query?q=" + long, "/v1/search?q=" + long] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(self.body(response).contains("longer than 2000"))
+                }
+            }
+            let limit = "a" + String(repeating: scalar, count: 1_999)
+            try await client.execute(uri: "/v1/query?q=" + limit, method: .get) { response in
+                #expect(response.status == .ok)
             }
         }
     }
