@@ -109,4 +109,7 @@ echo "\$ microgenre rows --all-users --shard 1/2 --out .microgenre/pages"
 "$bin" rows --all-users --shard 1/2 --out .microgenre/pages
 
 echo
-echo "To serve the demo's data over HTTP: $bin serve    # then: curl 'localhost:8080/v1/search?q=heist%20thrillers'"
+echo
+echo "To serve the demo's data: $bin serve"
+echo "  then open http://127.0.0.1:8080/?user=ava in a browser (a viewer's rows, search, title pages),"
+echo "  or ask the API: curl 'localhost:8080/v1/search?q=heist%20thrillers' (every route: docs/serving.md)"

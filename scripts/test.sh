@@ -12,6 +12,8 @@ if ! grep -Eq "Test run with [1-9][0-9]* tests? in [0-9]+ suites? passed" "$log"
     echo "test.sh: error: no passing Swift Testing run found in the output" >&2
     exit 1
 fi
-# The pages in a real browser (chromium, driven by Playwright), on the binary the tests built.
+# Against a live server, on the binary the tests built: the API contract (Schemathesis over
+# the OpenAPI document) and the pages in a real browser (chromium, driven by Playwright).
 swift build --product microgenre
+scripts/test-api.sh .build/debug/microgenre
 scripts/test-browser.sh .build/debug/microgenre

@@ -32,7 +32,9 @@ public final class Engine: Sendable {
     /// The taxonomy directory (part of the mined micro-genres' cache key).
     public let taxonomyDirectory: String
     /// Micro-genres for rows need at least this many titles (as `rows --min-titles`).
-    public let minimumGenreTitles = 20
+    public let minimumGenreTitles: Int
+    /// The catalog's micro-genres mined from one snapshot, most titles first, with its catalog.
+    private let minedGenres = Mutex<(generation: Int, genres: [CatalogGenre], catalog: CatalogFeatures)?>(nil)
     private let personal = Mutex<Personal?>(nil)
     /// Query vectors by the text embedded (the model's forward pass is most of a hybrid search).
     let queryVectors = LRUCache<String, [Float]>(capacity: 4_096)
@@ -81,7 +83,7 @@ public final class Engine: Sendable {
     }
 
     /// Viewing events stored, as of the last look (0 without an events database).
-    public var eventCount: Int { personal.withLock { $0?.events ?? 0 } }
+    public var eventCount: Int { personal.withLock { $0?.seenEvents ?? 0 } }
 
     /// Everything rows and personal search need, for one index snapshot and one state of the events.
     struct Personal: Sendable {
@@ -114,8 +116,9 @@ public final class Engine: Sendable {
     public init(
         directory: IndexDirectory, taxonomy: Taxonomy, model: TagModel?, embedder: SentenceEmbedder?,
         eventsPath: String? = nil, taxonomyDirectory: String = "", rebuildInterval: Double = 30,
-        cacheBytes: Int = 64 << 20
+        cacheBytes: Int = 64 << 20, minimumGenreTitles: Int = 20
     ) throws {
+        self.minimumGenreTitles = minimumGenreTitles
         caching = cacheBytes > 0
         responses = LRUCache(capacity: 20_000, maximumCost: cacheBytes)
         self.directory = directory
@@ -241,20 +244,26 @@ public final class Engine: Sendable {
         }
     }
 
-    /// The catalog's micro-genres with at least `minimumTitles` titles, mined from the index's
-    /// facets as `rows` mines them (cached beside the index), most titles first.
+    /// The catalog's micro-genres with at least `minimumTitles` titles (no fewer than
+    /// ``minimumGenreTitles``), most titles first: those rows choose from, mined from the index's
+    /// facets once per snapshot (and cached beside the index, as `rows` caches them).
     public func genres(minimumTitles: Int) throws -> (genres: [CatalogGenre], catalog: CatalogFeatures) {
-        let index = self.index
-        let catalog = CatalogFeatures(index: index)
-        let genres = MinedGenres.load(
-            catalog: catalog, grammar: try GenreGrammar(taxonomy: taxonomy), minimumTitles: minimumTitles,
-            indexDirectory: directory.path, taxonomyDirectory: taxonomyDirectory)
-        return (
-            genres.sorted {
+        let snapshot = self.snapshot.withLock { $0 }
+        let mined: (genres: [CatalogGenre], catalog: CatalogFeatures)
+        if let cached = minedGenres.withLock({ $0 }), cached.generation == snapshot.generation {
+            mined = (cached.genres, cached.catalog)
+        } else {
+            let catalog = CatalogFeatures(index: snapshot.reader)
+            let genres = MinedGenres.load(
+                catalog: catalog, grammar: try GenreGrammar(taxonomy: taxonomy), minimumTitles: minimumGenreTitles,
+                indexDirectory: directory.path, taxonomyDirectory: taxonomyDirectory
+            ).sorted {
                 $0.members.count != $1.members.count ? $0.members.count > $1.members.count : $0.name < $1.name
-            },
-            catalog
-        )
+            }
+            minedGenres.withLock { $0 = (snapshot.generation, genres, catalog) }
+            mined = (genres, catalog)
+        }
+        return (mined.genres.filter { $0.members.count >= minimumTitles }, mined.catalog)
     }
 
     /// What a posted batch of events did: the store's summary, the rows rejected (with their

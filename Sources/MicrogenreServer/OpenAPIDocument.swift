@@ -156,8 +156,12 @@ public enum OpenAPIDocument {
             get:
               summary: The catalog's micro-genres mined from the index's facets.
               operationId: genres
+              description: >-
+                The micro-genres rows choose from, mined once per index snapshot with the server's
+                --min-titles (20 by default), those with at least min_titles titles. A min_titles below
+                the server's is a 400.
               parameters:
-                - {name: min_titles, in: query, schema: {type: integer, minimum: 1, maximum: 1000000, default: 20}}
+                - {name: min_titles, in: query, schema: {type: integer, minimum: 20, maximum: 1000000, default: 20}}
                 - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100000, default: 100}}
               responses:
                 "200":

@@ -266,7 +266,9 @@ public enum Routes {
             return json(page)
         }
         get("/v1/genres") { request, _ in
-            let minimum = try integer(request, "min_titles", default: 20, range: 1...1_000_000)
+            let minimum = try integer(
+                request, "min_titles", default: engine.minimumGenreTitles,
+                range: engine.minimumGenreTitles...max(engine.minimumGenreTitles, 1_000_000))
             let limit = try integer(request, "limit", default: 100, range: 1...100_000)
             let (genres, catalog) = try engine.genres(minimumTitles: minimum)
             var writer = JSONWriter()

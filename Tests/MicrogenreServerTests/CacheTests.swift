@@ -75,6 +75,7 @@ import Testing
                 #expect(response.status == .ok)
             }
             #expect(engine.userState("ana") != anaBefore && engine.userState("bob") == bobBefore)
+            #expect(engine.eventCount == 3)
             let hits = engine.responses.statistics.hits
             try await client.execute(uri: "/v1/users/bob/rows?rows=5&per_row=6", method: .get) { response in
                 #expect(String(buffer: response.body) == pages["bob"])

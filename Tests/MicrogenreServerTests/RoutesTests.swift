@@ -43,7 +43,7 @@ import Testing
         return (
             try Engine(
                 directory: directory, taxonomy: taxonomy, model: nil, embedder: nil,
-                eventsPath: Scratch.file("server-events", suffix: ".sqlite")),
+                eventsPath: Scratch.file("server-events", suffix: ".sqlite"), minimumGenreTitles: 2),
             directory
         )
     }
@@ -333,8 +333,12 @@ import Testing
                 #expect(response.status == .ok && text.hasPrefix(#"{"count":"#), "\(text)")
                 #expect(text.contains(#""name":"Comedies","facets":["comedies"],"titles":3"#), "\(text)")
             }
-            try await client.execute(uri: "/v1/genres?min_titles=0", method: .get) { response in
-                #expect(response.status == .badRequest)
+            // Below the server's own minimum (the one rows use) is refused: it would mine again.
+            try await client.execute(uri: "/v1/genres?min_titles=1", method: .get) { response in
+                #expect(response.status == .badRequest && self.body(response).contains("from 2"))
+            }
+            try await client.execute(uri: "/v1/genres?min_titles=3", method: .get) { response in
+                #expect(self.body(response).contains(#""titles":3"#) && !self.body(response).contains(#""titles":2"#))
             }
         }
     }

@@ -49,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
         ))
     var cacheMB = 64
 
+    @Option(help: "Fewest titles a micro-genre needs, for rows and /v1/genres (as rows --min-titles).")
+    var minTitles = 20
+
     @OptionGroup var location: IndexLocation
 
     @OptionGroup var tagging: TaggingOptions
@@ -62,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard requestTimeout > 0, requestTimeout <= 3_600 else {
             throw ValidationError("--request-timeout must be over 0 and at most 3600 seconds")
         }
+        guard minTitles >= 1 else { throw ValidationError("--min-titles must be 1 or more") }
         guard (0...65_536).contains(cacheMB) else { throw ValidationError("--cache-mb must be 0 to 65536") }
         guard rebuildInterval >= 0 else { throw ValidationError("--rebuild-interval must be 0 or more") }
     }
@@ -97,7 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
             engine = try Engine(
                 directory: location.directory, taxonomy: tagger.taxonomy, model: tagger.model, embedder: embedder,
                 eventsPath: events.resolved, taxonomyDirectory: try tagging.taxonomyOptions.resolvedDirectory(),
-                rebuildInterval: rebuildInterval, cacheBytes: cacheMB << 20)
+                rebuildInterval: rebuildInterval, cacheBytes: cacheMB << 20,
+                minimumGenreTitles: minTitles)
         } catch {
             Output.error("error: \(error)")
             throw ExitCode(1)
