@@ -79,7 +79,7 @@ public struct Histories: Sendable {
                 while end < pairs.count && pairs[end].doc == doc {
                     let event = events[Int(pairs[end].event)]
                     let (weight, done) = policy.weight(event, runtime: catalog.runtimes[doc])
-                    decayed += weight * policy.decay(age: now - event.timestamp)
+                    decayed += weight * policy.decay(age: SignalPolicy.age(from: event.timestamp, to: now))
                     raw += weight
                     last = max(last, event.timestamp)
                     finished = finished || done
@@ -89,7 +89,7 @@ public struct Histories: Sendable {
                 history.signals[doc] = max(-1, min(1, decayed))
                 history.raw[doc] = max(-1, min(1, raw))
                 history.lastSeen[doc] = last
-                history.recency[doc] = policy.decay(age: now - last)
+                history.recency[doc] = policy.decay(age: SignalPolicy.age(from: last, to: now))
                 start = end
             }
             users[user] = history

@@ -57,6 +57,14 @@ public struct SignalPolicy: Sendable, Hashable {
         }
     }
 
+    /// Seconds from `then` to `now`, saturating instead of overflowing (a stored timestamp can
+    /// be anything a database holds).
+    public static func age(from then: Int64, to now: Int64) -> Int64 {
+        let (age, overflow) = now.subtractingReportingOverflow(then)
+        guard overflow else { return age }
+        return then > now ? .min : .max
+    }
+
     /// The factor an event `age` seconds old is multiplied by.
     public func decay(age: Int64) -> Double {
         guard halfLifeDays > 0 else { return 1 }

@@ -37,6 +37,19 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
         #expect(user.raw[0] == 1 && user.finished == [0, 1, 2])
     }
 
+    /// Timestamps at the ends of Int64 (a database can hold anything) decay without
+    /// overflowing: the oldest counts for nothing, one in the future counts in full.
+    @Test func extremeTimestampsDoNotOverflow() {
+        let catalog = smallCatalog()
+        let events = [
+            ViewingEvent(user: "u", title: TitleID("t0"), timestamp: .min, kind: .complete, value: 0),
+            ViewingEvent(user: "u", title: TitleID("t1"), timestamp: .max, kind: .complete, value: 0),
+        ]
+        let user = Histories(events: events, catalog: catalog, policy: SignalPolicy(), now: 0).users["u"]!
+        #expect(user.signals[0] == 0 && user.signals[1] == 1)
+        #expect(SignalPolicy.age(from: .min, to: .max) == .max && SignalPolicy.age(from: .max, to: .min) == .min)
+    }
+
     @Test func eventKindsGiveSignedWeights() {
         let catalog = smallCatalog()
         var policy = SignalPolicy()
