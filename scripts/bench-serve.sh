@@ -3,8 +3,10 @@
 # the demo leaves (.microgenre/): a benchmark, not a timed test.
 #
 #   scripts/bench-serve.sh [DURATION]      the tables below, DURATION seconds per run (default 20)
-#   scripts/bench-serve.sh --soak SECONDS  16 connections of mixed requests; the server's memory
-#                                          sampled every 30 s (aim: flat within 10%)
+#   scripts/bench-serve.sh --soak SECONDS [SERVE OPTIONS...]
+#                                          16 connections of mixed requests; the server's memory
+#                                          sampled every 30 s (aim: flat within 10%); options such
+#                                          as --cache-mb 0 go to the server
 #
 # Three tables:
 #  1. The default server (answers cached): the issue's four scenarios (plain search, facet search
@@ -21,7 +23,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=20
 soak=0
-if [ "${1:-}" = "--soak" ]; then soak=${2:?--soak needs seconds}; else duration=${1:-20}; fi
+soak_options=()
+if [ "${1:-}" = "--soak" ]; then
+    soak=${2:?--soak needs seconds}
+    soak_options=("${@:3}")
+else
+    duration=${1:-20}
+fi
 bin=.build/release/microgenre
 swift build -c release --product microgenre >/dev/null
 command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null
@@ -113,8 +121,8 @@ url[personal-search]="/v1/search?q=dark%20witty%20female-led%20workplace%20comed
 url[rows]="/v1/users/ava/rows"
 
 if [ "$soak" -gt 0 ]; then
-    start soak
-    echo "soak: $soak s of mixed requests (varied and flagship searches, personal searches, rows) at 16 connections"
+    start soak "${soak_options[@]}"
+    echo "soak: $soak s of mixed requests (varied and flagship searches, personal searches, rows) at 16 connections${soak_options[*]:+, serve ${soak_options[*]}}"
     before=$(rss "$pid")
     echo "  t=0 s: RSS $before MB (before any request)"
     wrk -t 2 -c 16 -d 30s -s "$work/mixed.lua" "http://127.0.0.1:$port" >/dev/null
