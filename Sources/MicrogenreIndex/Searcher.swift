@@ -136,6 +136,8 @@ public struct Searcher {
     public func search(
         _ query: ParsedQuery, limit: Int, explain: Bool = false, mode: SearchMode, semantic: SemanticQuery?
     ) -> [SearchHit] {
+        // Stopwords, punctuation or exclusions alone: nothing to rank titles by.
+        guard query.isSearchable else { return [] }
         let similarities = semantic.flatMap { semantic -> [Float]? in
             guard mode != .lexical, reader.embeddingIdentities.contains(semantic.identity) else { return nil }
             return reader.similarities(to: semantic.vector, identity: semantic.identity)

@@ -86,6 +86,12 @@ public struct ParsedQuery: Sendable, Hashable {
 
     /// Whether the query asks for nothing at all.
     public var isEmpty: Bool { facets.isEmpty && terms.isEmpty && phrases.isEmpty && filters.isEmpty }
+
+    /// Whether the query names anything a title can match: a facet, a word, a phrase, a name or
+    /// a filter. Stopwords, punctuation and exclusions alone match nothing.
+    public var isSearchable: Bool {
+        !facets.isEmpty || !terms.isEmpty || !phrases.isEmpty || !names.isEmpty || !filters.isEmpty
+    }
 }
 
 /// A query that cannot be understood, with the range of the query at fault.

@@ -30,7 +30,7 @@ struct CoViewingEvidence {
         let documents = index.liveDocuments()
         let records: [TitleRecord]
         do { records = try index.liveRecords() } catch {
-            Output.error("error: \(error)")
+            Output.failure(error)
             throw ExitCode(1)
         }
         for record in records {

@@ -30,6 +30,14 @@ enum Output {
         fflush(standardError)
     }
 
+    /// Prints `error` once as an error: as it describes itself when that already reads
+    /// `PLACE: error: message`, else as `error: message`; `suffix` follows it.
+    static func failure(_ error: any Error, suffix: String = "") {
+        let text = "\(error)"
+        let placed = text.hasPrefix("error:") || text.contains(": error: ")
+        Output.error((placed ? text : "error: " + text) + suffix)
+    }
+
     /// Whether standard error is a terminal (progress is shown only then).
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 

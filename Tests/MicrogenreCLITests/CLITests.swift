@@ -122,6 +122,34 @@ import Testing
         #expect(missing.status == 1 && missing.stderr.contains("no index here"))
     }
 
+    /// A query that starts with an exclusion is a query, quoted or not; one with nothing to
+    /// search for says so and lists nothing; a damaged segment's error is printed once.
+    @Test func exclusionsFirstNothingToSearchAndDamageSaidOnce() throws {
+        let directory = Scratch.file("cli-messages")
+        #expect(
+            try run(["index", "--no-model", "--index", directory, "Tests/MicrogenreFeedsTests/Fixtures/complete.xml"])
+                .status == 0)
+        for arguments in [["-horror comedies"], ["-horror", "comedies"], ["--json", "-horror comedies"]] {
+            let parsed = try run(["query"] + arguments)
+            #expect(parsed.status == 0 && parsed.stdout.contains("horror"), "\(arguments): \(parsed.stderr)")
+        }
+        let searched = try run(["search", "--index", directory, "--json", "-horror", "selina", "thanksgiving"])
+        #expect(searched.status == 0 && searched.lines.first?.contains("veep-s5e4") == true)
+        for query in ["the of and", "!!! ...", "-selina"] {
+            let nothing = try run(["search", "--index", directory, "--json", query])
+            #expect(nothing.status == 0 && nothing.stdout.isEmpty, "\(query)")
+            #expect(nothing.stderr.contains("nothing to search for"), "\(query)")
+        }
+        #expect(try run(["search", "--index", directory]).status != 0)
+        let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".mgix") })
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + segment))
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: directory + "/" + segment))
+        let damaged = try run(["search", "--index", directory, "comedy"])
+        #expect(damaged.status == 1 && damaged.stderr.hasPrefix(directory + "/" + segment + ": error: "))
+        #expect(damaged.stderr.components(separatedBy: "error:").count == 2, "\(damaged.stderr)")
+    }
+
     /// A second run upserts: changed titles replace, new ones add, the rest stay; --delete
     /// removes; --replace keeps only the given feeds' titles.
     @Test func upsertDeleteAndReplace() throws {

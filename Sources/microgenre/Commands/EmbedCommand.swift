@@ -37,7 +37,7 @@ struct EmbeddingOptions: ParsableArguments {
             return try SentenceEmbedder(
                 directory: directory, maximumTokens: maximumTokens, precision: precision ?? defaultPrecision)
         } catch {
-            Output.error("error: \(error)")
+            Output.failure(error)
             if path == nil { Output.error("note: scripts/setup-model.sh installs the model") }
             throw ExitCode(1)
         }

@@ -73,7 +73,7 @@ extension EvalCommand {
             let index = try location.openOrExit()
             let bytes: [UInt8]
             do { bytes = try FileSystem.read(events) } catch {
-                Output.error("error: \(error)")
+                Output.failure(error)
                 throw ExitCode(1)
             }
             let (parsed, errors) = EventParser().parse(bytes, file: events)

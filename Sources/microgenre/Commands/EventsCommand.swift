@@ -25,7 +25,7 @@ struct EventsLocation: ParsableArguments {
         do {
             return try EventStore(path: resolved)
         } catch {
-            Output.error("error: \(error)")
+            Output.failure(error)
             throw ExitCode(1)
         }
     }
@@ -119,10 +119,10 @@ struct EventsCommand: ParsableCommand {
                         return errors
                     }
                 } catch let error as EventStore.Failure {
-                    Output.error("error: \(error)")
+                    Output.failure(error)
                     throw ExitCode(1)
                 } catch {
-                    Output.error("error: \(error) (nothing imported from \(file))")
+                    Output.failure(error, suffix: " (nothing imported from \(file))")
                     failed = true
                     continue
                 }

@@ -27,7 +27,7 @@ struct IndexLocation: ParsableArguments {
             }
             return reader
         } catch {
-            Output.error("error: \(error)")
+            Output.failure(error)
             throw ExitCode(1)
         }
     }
@@ -186,8 +186,14 @@ struct SearchCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The query.")
-    var query: String
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "The query (one argument or several words).",
+            discussion: "A word that starts with '-' is an exclusion, first or not."))
+    var words: [String] = []
+
+    var query: String { words.joined(separator: " ") }
 
     @OptionGroup var location: IndexLocation
 
@@ -244,6 +250,7 @@ struct SearchCommand: ParsableCommand {
     var expansionWeight = 0.5
 
     func validate() throws {
+        guard !query.trimmingSpaces.isEmpty else { throw ValidationError("Missing expected argument '<query>'") }
         guard semanticWeight >= 0, semanticWeight.isFinite else {
             throw ValidationError("--semantic-weight must be 0 or more")
         }
@@ -297,6 +304,10 @@ struct SearchCommand: ParsableCommand {
         let index = try location.openOrExit()
         // The catalog's credited people keep their names whole ("stephen king" is no royalty).
         let parsed = try taxonomyOptions.parseQuery(query, people: index)
+        if !parsed.isSearchable {
+            Output.error(
+                "note: '\(query)' has nothing to search for: stopwords, punctuation and exclusions alone match no title")
+        }
         let (mode, embedder) = try semanticSetup(index)
         if let user {
             try runPersonalized(parsed, index: index, user: user, mode: mode, embedder: embedder)

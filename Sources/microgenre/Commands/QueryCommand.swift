@@ -20,8 +20,14 @@ struct QueryCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The query.")
-    var query: String
+    @Argument(
+        parsing: .allUnrecognized,
+        help: ArgumentHelp(
+            "The query (one argument or several words).",
+            discussion: "A word that starts with '-' is an exclusion, first or not."))
+    var words: [String] = []
+
+    var query: String { words.joined(separator: " ") }
 
     @OptionGroup var taxonomyOptions: TaxonomyOptions
 
@@ -30,6 +36,10 @@ struct QueryCommand: ParsableCommand {
 
     @Flag(help: "Print the parse as JSON.")
     var json = false
+
+    func validate() throws {
+        guard !query.trimmingSpaces.isEmpty else { throw ValidationError("Missing expected argument '<query>'") }
+    }
 
     func run() throws {
         var people: IndexReader?

@@ -104,7 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
                 rebuildInterval: rebuildInterval, cacheBytes: cacheMB << 20,
                 minimumGenreTitles: minTitles)
         } catch {
-            Output.error("error: \(error)")
+            Output.failure(error)
             throw ExitCode(1)
         }
         Output.error(
