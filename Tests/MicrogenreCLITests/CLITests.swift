@@ -141,7 +141,8 @@ import Testing
             #expect(nothing.stderr.contains("nothing to search for"), "\(query)")
         }
         #expect(try run(["search", "--index", directory]).status != 0)
-        let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".mgix") })
+        let segment = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".mgix") })
         var bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + segment))
         bytes[bytes.count / 2] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: directory + "/" + segment))

@@ -306,7 +306,8 @@ struct SearchCommand: ParsableCommand {
         let parsed = try taxonomyOptions.parseQuery(query, people: index)
         if !parsed.isSearchable {
             Output.error(
-                "note: '\(query)' has nothing to search for: stopwords, punctuation and exclusions alone match no title")
+                "note: '\(query)' has nothing to search for: stopwords, punctuation and exclusions alone match no title"
+            )
         }
         let (mode, embedder) = try semanticSetup(index)
         if let user {
