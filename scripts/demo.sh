@@ -7,7 +7,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product microgenre 2>&1 | grep -v "^\[" || true
+# SwiftPM prints one "[done/total] step" line per build step; show one of those per tenth of the
+# build (so a release build from scratch reports its progress without flooding), and every other
+# line (warnings, errors, "Build complete!") as it comes. awk always succeeds, so with pipefail the
+# pipeline's status is the build's: a failed build stops the demo instead of running a stale binary.
+echo "Building microgenre in release (a build from scratch takes several minutes)..."
+swift build -c release --product microgenre 2>&1 | awk '
+    /^\[[0-9]+\/[0-9]+\]/ {
+        split(substr($1, 2, length($1) - 2), step, "/")
+        percent = int(100 * step[1] / step[2])
+        if (percent < shown) shown = percent - percent % 10  # the total grew as steps were planned
+        if (percent >= shown + 10 || step[1] == step[2]) {
+            print "  " percent "% " $0
+            fflush()
+            shown = percent - percent % 10
+        }
+        next
+    }
+    { print; fflush() }'
 bin=.build/release/microgenre
 test -x "$bin"
 
