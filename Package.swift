@@ -12,6 +12,12 @@ let package = Package(
         .executable(name: "microgenre", targets: ["microgenre"]),
         .library(name: "MicrogenreFeeds", targets: ["MicrogenreFeeds"]),
         .library(name: "MicrogenreText", targets: ["MicrogenreText"]),
+        // For the fuzz targets (the package in Fuzz/), which can only use products.
+        .library(name: "MicrogenreTaxonomy", targets: ["MicrogenreTaxonomy"]),
+        .library(name: "MicrogenreQuery", targets: ["MicrogenreQuery"]),
+        .library(name: "MicrogenreEvents", targets: ["MicrogenreEvents"]),
+        .library(name: "MicrogenreIndex", targets: ["MicrogenreIndex"]),
+        .library(name: "MicrogenreCore", targets: ["MicrogenreCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

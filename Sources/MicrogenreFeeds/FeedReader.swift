@@ -205,8 +205,9 @@ public final class FeedReader {
     /// first, then the error is thrown.
     private func failAfterSalvage() throws -> TitleRecord? {
         let failure = fail()
-        if let doc = xmlTextReaderCurrentDoc(reader), let root = xmlDocGetRootElement(doc) {
-            orphanedDoc = doc
+        // Asking for the document makes it ours to free, whether or not it has a root element.
+        if let doc = xmlTextReaderCurrentDoc(reader) { orphanedDoc = doc }
+        if let doc = orphanedDoc, let root = xmlDocGetRootElement(doc) {
             if mapper == nil, let detected = FeedFormat(rootElement: String(cString: root.pointee.name)) {
                 format = detected
                 mapper = detected.mapper

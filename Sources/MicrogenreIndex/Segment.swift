@@ -67,9 +67,10 @@ public final class Segment: @unchecked Sendable {
                 )
             }
             count = Int(bytes.little(8, as: UInt32.self))
-            let tableOffset = Int(bytes.little(size - SegmentFormat.trailerSize, as: UInt64.self))
+            // Offsets and lengths are u64 on disk: one past Int.max must be refused, not trap.
+            let tableOffset = Int(exactly: bytes.little(size - SegmentFormat.trailerSize, as: UInt64.self)) ?? -1
             let tableEnd = size - SegmentFormat.trailerSize
-            guard tableOffset >= 12, tableOffset + 4 <= tableEnd else {
+            guard tableOffset >= 12, tableOffset <= tableEnd - 4 else {
                 throw IndexError(path: path, "damaged section table")
             }
             let table = UnsafeRawBufferPointer(rebasing: bytes[tableOffset..<tableEnd])
@@ -83,10 +84,10 @@ public final class Segment: @unchecked Sendable {
             for k in 0..<sectionCount {
                 let entry = 4 + k * SegmentFormat.tableEntrySize
                 let kind = table.little(entry, as: UInt32.self)
-                let offset = Int(table.little(entry + 4, as: UInt64.self))
-                let length = Int(table.little(entry + 12, as: UInt64.self))
+                let offset = Int(exactly: table.little(entry + 4, as: UInt64.self)) ?? -1
+                let length = Int(exactly: table.little(entry + 12, as: UInt64.self)) ?? -1
                 guard let section = SegmentFormat.Section(rawValue: kind), offset >= 12, length >= 0,
-                    offset + length <= tableOffset
+                    offset <= tableOffset, length <= tableOffset - offset
                 else { throw IndexError(path: path, "damaged section table") }
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
                 guard SegmentFormat.checksum(slice) == table.little(entry + 20, as: UInt64.self) else {
@@ -110,12 +111,13 @@ public final class Segment: @unchecked Sendable {
             }
             (embeddingIdentity, embeddingDimension) = try Self.embeddingHeader(
                 found[.embeddings], count: count, path: path)
-            termCount = Int(found[.terms]!.little(0, as: UInt32.self))
-            facetCount = Int(found[.facets]!.little(0, as: UInt32.self))
             let lengths = found[.fieldLengths]!
             guard found[.docValues]!.count == count * SegmentFormat.docValueSize,
                 lengths.count == IndexField.allCases.count * (8 + 2 * count)
             else { throw IndexError(path: path, "damaged document values") }
+            try Self.checkStructure(found, count: count, path: path)
+            termCount = Int(found[.terms]!.little(0, as: UInt32.self))
+            facetCount = Int(found[.facets]!.little(0, as: UInt32.self))
             let documents = count
             fieldTotals = IndexField.allCases.map { field in
                 Double(lengths.little(Int(field.rawValue) * (8 + 2 * documents), as: UInt64.self))
@@ -128,6 +130,104 @@ public final class Segment: @unchecked Sendable {
     }
 
     deinit { munmap(base, size) }
+
+    /// Checks that every offset, length and document number inside the sections stays inside
+    /// its section and the segment, so that reading never goes out of bounds: a file with
+    /// correct checksums may still be hostile. Reads each section once, as the checksums do.
+    private static func checkStructure(_ found: SectionTable, count: Int, path: String) throws {
+        func damaged(_ section: SegmentFormat.Section) -> IndexError {
+            IndexError(path: path, "damaged \(section) section")
+        }
+        /// `u32 offsets[entries + 1]` at `at`, non-decreasing, the last at most `limit`.
+        func checkOffsets(_ bytes: UnsafeRawBufferPointer, at: Int, entries: Int, limit: Int) -> Bool {
+            guard entries >= 0, at >= 0, at + 4 * (entries + 1) <= bytes.count else { return false }
+            var previous = 0
+            for k in 0...entries {
+                let offset = Int(bytes.little(at + 4 * k, as: UInt32.self))
+                guard offset >= previous else { return false }
+                previous = offset
+            }
+            return previous <= limit
+        }
+        for section in [SegmentFormat.Section.docIDs, .stored] {
+            let bytes = found[section]!
+            let data = 4 * (count + 1)
+            guard data <= bytes.count, checkOffsets(bytes, at: 0, entries: count, limit: bytes.count - data) else {
+                throw damaged(section)
+            }
+        }
+        let values = found[.docValues]!
+        for doc in 0..<count {
+            let system = values[doc * SegmentFormat.docValueSize + 3]
+            guard system == 0xFF || Int(system) < RatingSystem.known.count else { throw damaged(.docValues) }
+        }
+        // Terms: the key and posting offset tables, each key's field byte, each term's postings.
+        let terms = found[.terms]!
+        let postings = found[.postings]!
+        guard terms.count >= 4 else { throw damaged(.terms) }
+        let termCount = Int(terms.little(0, as: UInt32.self))
+        let postingOffsetsAt = 4 + 4 * (termCount + 1)
+        let keysAt = postingOffsetsAt + 8 * (termCount + 1) + 4 * termCount
+        guard keysAt <= terms.count, checkOffsets(terms, at: 4, entries: termCount, limit: terms.count - keysAt)
+        else { throw damaged(.terms) }
+        var end = 0
+        for index in 0..<termCount {
+            let key = keysAt + Int(terms.little(4 + 4 * index, as: UInt32.self))
+            let keyEnd = keysAt + Int(terms.little(4 + 4 * (index + 1), as: UInt32.self))
+            guard key < keyEnd, Int(terms[key]) < IndexField.allCases.count else { throw damaged(.terms) }
+            let start = Int(exactly: terms.little(postingOffsetsAt + 8 * index, as: UInt64.self)) ?? -1
+            end = Int(exactly: terms.little(postingOffsetsAt + 8 * (index + 1), as: UInt64.self)) ?? -1
+            guard start >= 0, start <= end, end <= postings.count,
+                checkPostings(UnsafeRawBufferPointer(rebasing: postings[start..<end]), count: count)
+            else { throw damaged(.postings) }
+        }
+        // Facets: key and entry offset tables, the documents, the keys.
+        let facets = found[.facets]!
+        guard facets.count >= 4 else { throw damaged(.facets) }
+        let facetCount = Int(facets.little(0, as: UInt32.self))
+        let entryOffsetsAt = 4 + 4 * (facetCount + 1)
+        let docsAt = entryOffsetsAt + 4 * (facetCount + 1)
+        guard docsAt <= facets.count else { throw damaged(.facets) }
+        let entries = Int(facets.little(entryOffsetsAt + 4 * facetCount, as: UInt32.self))
+        let keysStart = docsAt + 5 * entries
+        guard keysStart <= facets.count,
+            checkOffsets(facets, at: entryOffsetsAt, entries: facetCount, limit: entries),
+            checkOffsets(facets, at: 4, entries: facetCount, limit: facets.count - keysStart)
+        else { throw damaged(.facets) }
+        for entry in 0..<entries where Int(facets.little(docsAt + 4 * entry, as: UInt32.self)) >= count {
+            throw damaged(.facets)
+        }
+        if let records = found[.records], records.count < 8 + 4 * (count + 1) { throw damaged(.records) }
+    }
+
+    /// Whether one term's postings decode inside `bytes` exactly: documents increasing and
+    /// below `count`, every varint at most 5 bytes, positions that fit in 32 bits.
+    private static func checkPostings(_ bytes: UnsafeRawBufferPointer, count: Int) -> Bool {
+        var offset = 0
+        func varint() -> UInt32? {
+            var value: UInt64 = 0
+            for k in 0..<5 where offset < bytes.count {
+                let byte = bytes[offset]
+                offset += 1
+                value |= UInt64(byte & 0x7F) << (7 * UInt64(k))
+                if byte < 0x80 { return UInt32(exactly: value) }
+            }
+            return nil
+        }
+        var doc = -1
+        while offset < bytes.count {
+            guard let delta = varint(), delta > 0, let frequency = varint() else { return false }
+            doc += Int(delta)
+            guard doc < count, Int(frequency) <= bytes.count - offset else { return false }
+            var position: UInt64 = 0
+            for _ in 0..<frequency {
+                guard let step = varint() else { return false }
+                position += UInt64(step)
+                guard position <= UInt64(UInt32.max) else { return false }
+            }
+        }
+        return true
+    }
 
     /// The sections by kind, in an array (a lookup per posting must not hash).
     struct SectionTable {
@@ -160,9 +260,12 @@ public final class Segment: @unchecked Sendable {
                 "this index (format version \(formatVersion)) keeps no title records: index all the feeds again with --replace"
             )
         }
-        let rawLength = Int(section.little(0, as: UInt64.self))
+        let rawLength = Int(exactly: section.little(0, as: UInt64.self)) ?? -1
         let compressedAt = 8 + 4 * (count + 1)
-        guard rawLength < 1 << 34, compressedAt <= section.count else {
+        // zlib expands at most about 1032 to 1: a larger claimed length is damage, and must not
+        // be allocated.
+        guard compressedAt <= section.count, rawLength >= 0, rawLength <= (section.count - compressedAt) * 1032 + 64
+        else {
             throw IndexError(path: path, "damaged records section")
         }
         var raw = [UInt8](repeating: 0, count: max(1, rawLength))

@@ -299,12 +299,16 @@ public struct QueryParser {
             return from...to
         }
         for (op, make) in [
-            (">=", { (n: Int) in n...upper }), ("<=", { (n: Int) in lower...n }),
-            (">", { (n: Int) in (n + 1)...upper }),
-            ("<", { (n: Int) in lower...(n - 1) }),
+            (">=", { (n: Int) in (n, upper) }), ("<=", { (n: Int) in (lower, n) }),
+            (">", { (n: Int) in (n + 1, upper) }),
+            ("<", { (n: Int) in (lower, n - 1) }),
         ] where text.hasPrefix(op) {
-            guard let n = Int(text.dropFirst(op.count)), n - (op == "<" ? 1 : 0) >= lower else { return nil }
-            return make(n)
+            // A bound past the other end (`year:>=2400`, `year:<=1700`) is no range: refused,
+            // as `1999..1990` is. The magnitude check keeps `n + 1` and `n - 1` from overflowing.
+            guard let n = Int(text.dropFirst(op.count)), n.magnitude < 1 << 32 else { return nil }
+            let (from, to) = make(n)
+            guard from <= to else { return nil }
+            return from...to
         }
         return Int(text).map { $0...$0 }
     }

@@ -113,6 +113,13 @@ var parser: QueryParser { try! QueryParser(taxonomy: taxonomy) }
         ("-year:1990 comedy", 0..<10, "cannot be excluded"),
         ("year: comedy", 0..<5, "needs a value"),
         ("\"the\"", 0..<5, "no searchable word"),
+        // Found by fuzzing (Tests/FuzzRegressions/query): a bound past the other end of the
+        // allowed years made an empty ClosedRange and trapped; overflow of `n + 1` did too.
+        ("year:>=2400", 5..<11, "expected a year"),
+        ("year:<=1700", 5..<11, "expected a year"),
+        ("year:>2200", 5..<10, "expected a year"),
+        ("year:>9223372036854775807", 5..<25, "expected a year"),
+        ("year:<-9223372036854775808", 5..<26, "expected a year"),
     ])
     func errorsPointAtTheirPosition(query: String, range: Range<Int>, message: String) {
         #expect {
@@ -122,6 +129,19 @@ var parser: QueryParser { try! QueryParser(taxonomy: taxonomy) }
             return error.range == range && error.message.contains(message)
                 && error.description.hasSuffix(
                     String(repeating: " ", count: range.lowerBound) + String(repeating: "^", count: range.count))
+        }
+    }
+
+    /// Every input the fuzzer found for the query parser throws a `QueryError`.
+    @Test func fuzzRegressionInputsThrow() throws {
+        var directory = #filePath
+        for _ in 0..<3 { directory = String(directory[..<directory.lastIndex(of: "/")!]) }
+        directory += "/Tests/FuzzRegressions/query"
+        let names = try FileSystem.list(directory)
+        #expect(!names.isEmpty)
+        for name in names {
+            let query = try FileSystem.readText("\(directory)/\(name)")
+            #expect(throws: QueryError.self, "\(name)") { _ = try parser.parse(query) }
         }
     }
 }
