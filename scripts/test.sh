@@ -18,6 +18,9 @@ if ! grep -Eq "Test run with [1-9][0-9]* tests? in [0-9]+ suites? passed" "$log"
     echo "test.sh: error: no passing Swift Testing run found in the output" >&2
     exit 1
 fi
+# Every fuzz target (Fuzz/, libFuzzer with AddressSanitizer) over its seeds and every saved
+# crash input under Tests/FuzzRegressions: a short replay, not a fuzzing run.
+scripts/fuzz.sh --replay
 # Against a live server, on the binary the tests built: the API contract (Schemathesis over
 # the OpenAPI document) and the pages in a real browser (chromium, driven by Playwright).
 swift build --product microgenre
