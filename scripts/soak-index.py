@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Kill and soak: the index and the events database under writes, reads and SIGKILL.
 
-A benchmark, not part of the test suite (issue 16, part 2). For --seconds (default 600) it runs,
+A benchmark, not part of the test suite. For --seconds (default 600) it runs,
 against one index directory and one events database:
 
   * one writer at a time, a random stream of operations:
