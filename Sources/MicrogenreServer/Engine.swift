@@ -103,6 +103,9 @@ public final class Engine: Sendable {
         var build: Int
         /// Users whose histories changed since the build, with how many times.
         var versions: [String: Int]
+        /// The first ``Engine/viewerCount`` users with a history, sorted (the pages' viewer
+        /// picker), kept so that a page does not sort every user.
+        var viewers: [String]
 
         /// What a user's cached answers depend on: the build and the user's own changes.
         func state(_ user: String) -> String { "\(build).\(versions[user] ?? 0)" }
@@ -166,7 +169,8 @@ public final class Engine: Sendable {
             $0 = Personal(
                 model: model, genres: genres, builder: builder, events: fingerprint.events, lastID: fingerprint.lastID,
                 seenEvents: fingerprint.events, seenLastID: fingerprint.lastID, built: Self.clock(),
-                build: ($0?.build ?? 0) + 1, versions: [:])
+                build: ($0?.build ?? 0) + 1, versions: [:],
+                viewers: Array(model.histories.users.keys.sorted().prefix(Self.viewerCount)))
         }
     }
 
@@ -191,6 +195,8 @@ public final class Engine: Sendable {
                 updated.model.histories.users[user] = history
                 updated.versions[user, default: 0] += 1
             }
+            let added = histories.compactMap { $0.value == nil ? nil : $0.key }
+            updated.viewers = Array(Set(updated.viewers + added).sorted().prefix(Self.viewerCount))
             updated.seenEvents = fingerprint.events
             updated.seenLastID = fingerprint.lastID
             current = updated
@@ -333,10 +339,13 @@ public final class Engine: Sendable {
         return (page, personal.model.catalog)
     }
 
-    /// Users with a history, sorted (at most `limit`), and whether `user` is one of them.
+    /// Users with a history, sorted (at most `limit`, and at most ``viewerCount``).
     public func users(limit: Int) -> [String] {
-        personal.withLock { $0.map { Array($0.model.histories.users.keys.sorted().prefix(limit)) } ?? [] }
+        personal.withLock { Array(($0?.viewers ?? []).prefix(limit)) }
     }
+
+    /// Users the viewer picker offers at most.
+    public static let viewerCount = 500
 
     /// Whether `user` has a history.
     public func hasHistory(_ user: String) -> Bool {

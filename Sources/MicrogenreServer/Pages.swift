@@ -142,7 +142,7 @@ enum Pages {
         html.raw("<input id=\"user\" name=\"user\" list=\"users\" autocomplete=\"off\" maxlength=\"200\"")
         html.attribute("value", user ?? "")
         html.raw("><datalist id=\"users\">")
-        for name in engine.users(limit: 500) {
+        for name in engine.users(limit: Engine.viewerCount) {
             html.raw("<option")
             html.attribute("value", name)
             html.raw(">")
