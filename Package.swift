@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // C system libraries. Each is imported by exactly one Swift target.
@@ -110,11 +111,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // Viewing events: parsing CSV and JSON Lines, and the SQLite event store (GRDB).
-        // The only user of GRDB and Foundation outside the tests; it never sees ICU.
+        // Viewing events: parsing CSV and JSON Lines, and the event stores: SQLite (GRDB), the
+        // embedded default, and PostgreSQL (PostgresNIO). The only user of GRDB, PostgresNIO and
+        // Foundation outside the tests; it never sees ICU.
         .target(
             name: "MicrogenreEvents",
-            dependencies: ["CZlib", "MicrogenreCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CZlib", "MicrogenreCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
 
@@ -226,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MicrogenreCLITests",
-            dependencies: ["MicrogenreTestSupport", "microgenre"],
+            dependencies: ["MicrogenreTestSupport", "MicrogenreEvents", "microgenre"],
             swiftSettings: strictSettings
         ),
     ]

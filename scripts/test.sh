@@ -5,7 +5,13 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift format lint --strict --recursive Sources Tests Package.swift
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# PostgreSQL for the event-store tests: a throwaway cluster in a temporary folder (run as the
+# unprivileged postgres user when this runs as root), stopped on exit. When it cannot start,
+# the script says why and the test command fails: the PostgreSQL tests never skip.
+pgdir=$(mktemp -d)
+trap 'scripts/postgres.sh stop "$pgdir/pg" >/dev/null 2>&1 || true; rm -rf "$pgdir" "$log"' EXIT
+MICROGENRE_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir/pg")
+export MICROGENRE_TEST_POSTGRES_URL PGPASSFILE="$pgdir/pg/pgpass"
 swift test 2>&1 | tee "$log"
 # No compiler warning in our own code (a clean clone compiles every file, so CI sees them all;
 # locally, only the files a build recompiles print theirs).
@@ -26,3 +32,5 @@ scripts/fuzz.sh --replay
 swift build --product microgenre
 scripts/test-api.sh .build/debug/microgenre
 scripts/test-browser.sh .build/debug/microgenre
+# The Kubernetes manifest under deploy/, against the API schema (kubernetes-validate from PyPI).
+scripts/check-deploy.sh

@@ -41,7 +41,7 @@ struct RowsBenchmark {
         let database = "/tmp/microgenre-bench-\(getpid()).sqlite"
         defer { unlink(database) }
         let storeStart = now()
-        let store = try EventStore(path: database)
+        let store = try SQLiteEventStore(path: database)
         try store.add(events, source: eventsPath)
         let storeSeconds = now() - storeStart
         let readStart = now()

@@ -1,176 +1,130 @@
-internal import GRDB
 import MicrogenreCore
 
-/// Viewing events in an SQLite database. An event is stored once: importing the same event
-/// again (same user, title, time, kind and value) changes nothing. Each import is one
-/// transaction, so an import that fails or is killed stores nothing, and an import that
-/// returned has stored everything it reported.
-public final class EventStore: @unchecked Sendable {
-    /// The database file.
-    public let path: String
-    private let queue: DatabaseQueue
+/// Where viewing events are stored: an SQLite file (``SQLiteEventStore``, the embedded default)
+/// or a PostgreSQL database (``PostgresEventStore``, shared by many machines). Both keep the
+/// same promises:
+/// - an event is stored once: importing it again (same user, title, time, kind and value)
+///   changes nothing;
+/// - each import is one transaction: an import that fails or is killed stores nothing, and an
+///   import that returned has stored everything it reported;
+/// - the schema is versioned, and a database made by an earlier release is migrated on open.
+///
+/// Beside the events a store keeps the co-viewing model derived from them (``model(key:)``),
+/// so that every process reading the store shares one model instead of each computing its own.
+public protocol EventStore: AnyObject, Sendable {
+    /// What names the store in messages: the database file, or the URL without its password.
+    var name: String { get }
 
-    /// What an import did.
-    public struct ImportSummary: Sendable, Hashable {
-        /// Events stored for the first time.
-        public var inserted = 0
-        /// Events already in the store (re-imports).
-        public var duplicates = 0
+    /// Stores the events `produce` passes to its `insert` function, all in one transaction, and
+    /// records the import (its `source` and counts) with the number of rejected rows `produce`
+    /// returns. When `produce` throws, nothing is stored and its error is rethrown.
+    func add(
+        source: String, _ produce: (_ insert: (ViewingEvent) throws -> Void) throws -> Int
+    ) throws -> EventImportSummary
 
-        /// Nothing stored.
-        public init() {}
-    }
+    /// Every event, in no particular order.
+    func events() throws -> [ViewingEvent]
 
-    /// A store failure, naming the database file.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        /// The database file.
-        public var path: String
-        /// What SQLite (or the store) said.
-        public var message: String
-        /// `PATH: message`.
-        public var description: String { "\(path): \(message)" }
-    }
+    /// One user's events, oldest first.
+    func events(user: String) throws -> [ViewingEvent]
 
-    /// Opens (creating when missing) the store at `path`.
-    public init(path: String) throws {
-        self.path = path
-        do {
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
-            // A 64 MB page cache keeps the unique index of a large import in memory.
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            var migrator = DatabaseMigrator()
-            migrator.registerMigration("events-v1") { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE event (
-                            id INTEGER PRIMARY KEY,
-                            user TEXT NOT NULL,
-                            title TEXT NOT NULL,
-                            timestamp INTEGER NOT NULL,
-                            kind TEXT NOT NULL,
-                            value REAL NOT NULL,
-                            UNIQUE (user, title, timestamp, kind, value)
-                        );
-                        CREATE INDEX event_user ON event (user, timestamp);
-                        CREATE TABLE import (
-                            id INTEGER PRIMARY KEY,
-                            source TEXT NOT NULL,
-                            inserted INTEGER NOT NULL,
-                            duplicates INTEGER NOT NULL,
-                            rejected INTEGER NOT NULL,
-                            at INTEGER NOT NULL DEFAULT (strftime('%s', 'now'))
-                        );
-                        """)
-            }
-            try migrator.migrate(queue)
-        } catch {
-            throw Failure(path: path, message: Self.describe(error))
-        }
-    }
+    /// The events of the users in shard `shard` (0-based) of `count`, as
+    /// ``shard(ofUser:count:)`` splits them, in no particular order.
+    func events(shard: Int, of count: Int) throws -> [ViewingEvent]
 
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? DatabaseError {
-            return error.message.map { "SQLite error \(error.resultCode.rawValue): \($0)" } ?? "\(error)"
-        }
-        return "\(error)"
-    }
+    /// What identifies the stored events, for models derived from them.
+    func fingerprint() throws -> EventFingerprint
 
+    /// How many events and users the store holds.
+    func counts() throws -> (events: Int, users: Int)
+
+    /// The co-viewing model stored under `key`, or nil when there is none (or it is damaged).
+    func model(key: String) throws -> [UInt8]?
+
+    /// Stores the co-viewing model under `key`, replacing every other stored model.
+    func storeModel(_ bytes: [UInt8], key: String) throws
+
+    /// Runs `body` while holding the store's lock for the model `key`, so that of many workers
+    /// starting at once one computes the model and the others wait and read it.
+    func withModelLock<T>(key: String, _ body: () throws -> T) throws -> T
+}
+
+extension EventStore {
     /// Stores `events` in one transaction and records the import (its source, counts and
     /// `rejected`, the rows the caller could not read).
     @discardableResult
-    public func add(_ events: [ViewingEvent], source: String, rejected: Int = 0) throws -> ImportSummary {
+    public func add(_ events: [ViewingEvent], source: String, rejected: Int = 0) throws -> EventImportSummary {
         try add(source: source) { insert in
             for event in events { try insert(event) }
             return rejected
         }
     }
+}
 
-    /// Stores the events `produce` passes to its `insert` function, all in one transaction, and
-    /// records the import with the number of rejected rows `produce` returns. When `produce`
-    /// throws, nothing is stored.
-    @discardableResult
-    public func add(
-        source: String, _ produce: (_ insert: (ViewingEvent) throws -> Void) throws -> Int
-    ) throws -> ImportSummary {
-        do {
-            return try queue.write { db in
-                var summary = ImportSummary()
-                let statement = try db.makeStatement(
-                    sql: "INSERT OR IGNORE INTO event (user, title, timestamp, kind, value) VALUES (?, ?, ?, ?, ?)")
-                let rejected = try produce { event in
-                    try statement.execute(arguments: [
-                        event.user, event.title.rawValue, event.timestamp, event.kind.rawValue, event.value,
-                    ])
-                    if db.changesCount > 0 { summary.inserted += 1 } else { summary.duplicates += 1 }
-                }
-                try db.execute(
-                    sql: "INSERT INTO import (source, inserted, duplicates, rejected) VALUES (?, ?, ?, ?)",
-                    arguments: [source, summary.inserted, summary.duplicates, rejected])
-                return summary
-            }
-        } catch let error as DatabaseError {
-            throw Failure(path: path, message: Self.describe(error))
-        }
+/// What an import did.
+public struct EventImportSummary: Sendable, Hashable {
+    /// Events stored for the first time.
+    public var inserted = 0
+    /// Events already in the store (re-imports).
+    public var duplicates = 0
+
+    /// Nothing stored.
+    public init() {}
+}
+
+/// What identifies the stored events for models derived from them: the number of events, the
+/// highest event id (events are only ever added) and the newest timestamp.
+public struct EventFingerprint: Sendable, Hashable {
+    /// Events stored.
+    public var events: Int
+    /// The highest event id.
+    public var lastID: Int64
+    /// The newest event's time (seconds since 1970).
+    public var newest: Int64
+
+    /// A fingerprint.
+    public init(events: Int, lastID: Int64, newest: Int64) {
+        self.events = events
+        self.lastID = lastID
+        self.newest = newest
+    }
+}
+
+/// A store failure, naming the store (never with a password).
+public struct EventStoreError: Error, Sendable, CustomStringConvertible {
+    /// The database file or URL.
+    public var store: String
+    /// What the database (or the store) said.
+    public var message: String
+
+    /// An error of `store`.
+    public init(store: String, message: String) {
+        self.store = store
+        self.message = message
     }
 
-    /// Every event, in the order they were stored (a sequential scan: the fastest way to read
-    /// them all; sort them when order matters).
-    public func events() throws -> [ViewingEvent] {
-        try read(sql: "SELECT user, title, timestamp, kind, value FROM event ORDER BY id")
-    }
+    /// `STORE: message`.
+    public var description: String { "\(store): \(message)" }
+}
 
-    /// One user's events, oldest first.
-    public func events(user: String) throws -> [ViewingEvent] {
-        try read(
-            sql: "SELECT user, title, timestamp, kind, value FROM event WHERE user = ? ORDER BY timestamp, id",
-            arguments: [user])
-    }
+/// Which of `count` shards a user belongs to (0-based): FNV-1a of the user id, its top bit
+/// cleared, modulo `count`. Every machine computes the same split, the shards together hold
+/// every user once, and a database can compute it from the stored ``userBucket(_:)``.
+public func shard(ofUser user: String, count: Int) -> Int {
+    Int(userBucket(user) % Int64(max(1, count)))
+}
 
-    /// What identifies the stored events for caches derived from them: the number of events,
-    /// the highest row id (events are only ever added) and the newest timestamp.
-    public func fingerprint() throws -> (events: Int, lastID: Int64, newest: Int64) {
-        do {
-            return try queue.read { db in
-                let row = try Row.fetchOne(db, sql: "SELECT count(*), max(id), max(timestamp) FROM event")
-                return (row?[0] ?? 0, row?[1] ?? 0, row?[2] ?? 0)
-            }
-        } catch {
-            throw Failure(path: path, message: Self.describe(error))
-        }
-    }
+/// The non-negative 63-bit hash a user's shard is taken from (stored with each event in
+/// PostgreSQL, so that a worker's query selects its shard).
+public func userBucket(_ user: String) -> Int64 {
+    Int64(bitPattern: FNV1a.hash(user.utf8) & UInt64(Int64.max))
+}
 
-    /// How many events and users the store holds.
-    public func counts() throws -> (events: Int, users: Int) {
-        do {
-            return try queue.read { db in
-                let events = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
-                let users = try Int.fetchOne(db, sql: "SELECT count(DISTINCT user) FROM event") ?? 0
-                return (events, users)
-            }
-        } catch {
-            throw Failure(path: path, message: Self.describe(error))
-        }
+/// Opens the store `location` names: a `postgres://` or `postgresql://` URL opens PostgreSQL,
+/// anything else is the path of an SQLite file (created when missing).
+public func openEventStore(_ location: String) throws -> any EventStore {
+    if PostgresURL.isPostgres(location) {
+        return try PostgresEventStore(url: location)
     }
-
-    private func read(sql: String, arguments: StatementArguments = StatementArguments()) throws -> [ViewingEvent] {
-        do {
-            return try queue.read { db in
-                var result: [ViewingEvent] = []
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                while let row = try rows.next() {
-                    let kindText: String = row[3]
-                    guard let kind = ViewingEvent.Kind(rawValue: kindText) else { continue }
-                    result.append(
-                        ViewingEvent(
-                            user: row[0], title: TitleID(row[1] as String), timestamp: row[2], kind: kind,
-                            value: row[4]))
-                }
-                return result
-            }
-        } catch {
-            throw Failure(path: path, message: Self.describe(error))
-        }
-    }
+    return try SQLiteEventStore(path: location)
 }

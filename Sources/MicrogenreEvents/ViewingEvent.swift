@@ -17,6 +17,18 @@ public struct ViewingEvent: Sendable, Hashable {
         /// A thumb down.
         case thumbDown = "thumb_down"
 
+        /// The kind's place in ``allCases``: a fixed order for sorting events.
+        public var rank: Int {
+            switch self {
+            case .play: 0
+            case .complete: 1
+            case .abandon: 2
+            case .rating: 3
+            case .thumbUp: 4
+            case .thumbDown: 5
+            }
+        }
+
         /// Whether the event carries a number (`play`: seconds, `rating`: the rating).
         public var needsValue: Bool { self == .play || self == .rating }
     }

@@ -47,22 +47,39 @@ public struct Histories: Sendable {
         self.now = now
         // Group the events by user, then per user gather (document, event) pairs in an array,
         // sort them by document and fold each document's events: the dictionaries of a
-        // history are written once per title, not once per event.
+        // history are written once per title, not once per event. Within a document the events
+        // are folded in an order of their own (time, kind, value), not the order they came in,
+        // so a history is the same bit for bit whichever way its events were read.
         var byUser: [String: [Int32]] = [:]
         for (index, event) in events.enumerated() { byUser[event.user, default: []].append(Int32(index)) }
         users.reserveCapacity(byUser.count)
-        var pairs: [(doc: Int, event: Int32)] = []
+        struct Pair {
+            var doc: Int
+            var timestamp: Int64
+            var kind: Int
+            var value: Double
+            var event: Int32
+        }
+        var pairs: [Pair] = []
         for (user, indexes) in byUser {
             pairs.removeAll(keepingCapacity: true)
             for index in indexes {
-                if let doc = catalog.documents[events[Int(index)].title] {
-                    pairs.append((doc, index))
+                let event = events[Int(index)]
+                if let doc = catalog.documents[event.title] {
+                    pairs.append(
+                        Pair(
+                            doc: doc, timestamp: event.timestamp, kind: event.kind.rank, value: event.value,
+                            event: index))
                 } else {
                     unknownTitles += 1
                 }
             }
             guard !pairs.isEmpty else { continue }
-            pairs.sort { ($0.doc, $0.event) < ($1.doc, $1.event) }
+            pairs.sort {
+                ($0.doc, $0.timestamp, $0.kind, $0.value, $0.event) < (
+                    $1.doc, $1.timestamp, $1.kind, $1.value, $1.event
+                )
+            }
             var history = UserHistory(user: user)
             history.signals.reserveCapacity(pairs.count)
             history.raw.reserveCapacity(pairs.count)

@@ -27,8 +27,10 @@ public final class Engine: Sendable {
     private let published: Mutex<(current: [UInt8], generation: Int)>
     /// Each segment's uncompressed records, by segment path, read on first need.
     private let recordBytes = Mutex<[String: [UInt8]]>([:])
-    /// The viewing-events database, when the server has one.
+    /// The viewing-events database (an SQLite file or a `postgres://` URL), when the server has one.
     public let eventsPath: String?
+    /// The open events store (see ``openStore(create:)``).
+    private let store = Mutex<(any EventStore)?>(nil)
     /// The taxonomy directory (part of the mined micro-genres' cache key).
     public let taxonomyDirectory: String
     /// Micro-genres for rows need at least this many titles (as `rows --min-titles`).
@@ -141,11 +143,21 @@ public final class Engine: Sendable {
         try reloadPersonal(force: true)
     }
 
+    /// The events store, opened on first use: nil without one (no location, or an SQLite file
+    /// that does not exist yet and is not to be created).
+    private func openStore(create: Bool) throws -> (any EventStore)? {
+        guard let eventsPath else { return nil }
+        if let store = store.withLock({ $0 }) { return store }
+        if !PostgresURL.isPostgres(eventsPath) && !create && !FileSystem.exists(eventsPath) { return nil }
+        let opened = try openEventStore(eventsPath)
+        store.withLock { $0 = $0 ?? opened }
+        return store.withLock { $0 }
+    }
+
     /// Loads every user's history and the catalog's micro-genres again when the events or the
     /// snapshot changed (or `force`); nothing without an events database.
     private func reloadPersonal(force: Bool) throws {
-        guard let eventsPath, FileSystem.exists(eventsPath) else { return }
-        let store = try EventStore(path: eventsPath)
+        guard let store = try openStore(create: false) else { return }
         let fingerprint = try store.fingerprint()
         if !force, let current = personal.withLock({ $0 }) {
             if current.events == fingerprint.events && current.lastID == fingerprint.lastID { return }
@@ -176,7 +188,7 @@ public final class Engine: Sendable {
 
     /// Reads `users`' events again and makes their histories current (after this server stored
     /// events of theirs): their cached answers stop matching; everyone else's stay.
-    private func refresh(users: Set<String>, store: EventStore) throws {
+    private func refresh(users: Set<String>, store: any EventStore) throws {
         guard let snapshot = personal.withLock({ $0 }) else { return }
         let fingerprint = try store.fingerprint()
         var histories: [String: UserHistory?] = [:]
@@ -275,7 +287,7 @@ public final class Engine: Sendable {
     /// What a posted batch of events did: the store's summary, the rows rejected (with their
     /// line and column) and the rows read.
     public struct EventImport: Sendable {
-        public var summary: EventStore.ImportSummary
+        public var summary: EventImportSummary
         public var errors: [EventError]
         public var rows: Int
     }
@@ -284,11 +296,13 @@ public final class Engine: Sendable {
     /// does: in one transaction, idempotent, bad rows reported and skipped; nothing is stored when
     /// no row is valid. The next request answers from them.
     public func importEvents(_ body: [UInt8], format: EventParser.Format?) throws -> EventImport {
-        guard let eventsPath else { throw FileSystem.Failure(path: "", reason: "no events database") }
+        guard eventsPath != nil else { throw FileSystem.Failure(path: "", reason: "no events database") }
         let temporary = directory.path + "/.events-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).body"
         try FileSystem.write(body, to: temporary)
         defer { unlink(temporary) }
-        let store = try EventStore(path: eventsPath)
+        guard let store = try openStore(create: true) else {
+            throw FileSystem.Failure(path: "", reason: "no events database")
+        }
         var errors: [EventError] = []
         var rows = 0
         var valid = 0
@@ -316,7 +330,7 @@ public final class Engine: Sendable {
             }
             return EventImport(summary: summary, errors: errors, rows: rows)
         } catch is NoValidRow {
-            return EventImport(summary: EventStore.ImportSummary(), errors: errors, rows: rows)
+            return EventImport(summary: EventImportSummary(), errors: errors, rows: rows)
         }
     }
 

@@ -3,10 +3,6 @@ public import MicrogenreEvents
 public import MicrogenreIndex
 public import MicrogenrePersonalization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Everything personalization needs, loaded once per command: the index snapshot, its titles'
 /// features, every user's history and the recommender built from them.
 public struct PersonalModel: Sendable {
@@ -21,49 +17,89 @@ public struct PersonalModel: Sendable {
     /// How events become signals.
     public let policy: SignalPolicy
 
-    /// Loads the model. For one `user`, the co-viewing model comes from a cache beside the
-    /// events database when the events, the index and the settings it depends on are
-    /// unchanged, and only that user's events are read; otherwise every event is read and the
-    /// cache is written for next time.
+    /// Whose histories a model holds.
+    public enum Users: Sendable, Hashable {
+        /// Every user's.
+        case all
+        /// One user's.
+        case one(String)
+        /// The users of shard `index` (0-based) of `count`, as ``shard(ofUser:count:)`` splits them.
+        case shard(index: Int, count: Int)
+    }
+
+    /// Loads the model with the histories of `users`.
+    ///
+    /// The co-viewing model is shared through the store: it is read from there when one was
+    /// stored for the same events, index and settings (its key). Otherwise it is computed from
+    /// every event and stored, under the store's lock, so that of many workers starting at once
+    /// one computes it and the others read it. Only `users`' events are read besides, so a
+    /// worker's memory follows its shard. Decay counts from the newest stored event in every
+    /// case, so a user's history (and page) is the same however the users were selected.
     public static func load(
-        index: IndexReader, at indexDirectory: IndexDirectory, store: EventStore, policy: SignalPolicy, blend: Blend,
-        user: String? = nil
+        index: IndexReader, at indexDirectory: IndexDirectory, store: any EventStore, policy: SignalPolicy,
+        blend: Blend, users: Users = .all
     ) throws -> PersonalModel {
         let catalog = CatalogFeatures(index: index)
         let fingerprint = try store.fingerprint()
+        let key = modelKey(fingerprint: fingerprint, policy: policy, blend: blend, indexDirectory: indexDirectory)
+        let coViewing: CoViewing
+        let histories: Histories
+        switch users {
+        case .all:
+            histories = Histories(events: try store.events(), catalog: catalog, policy: policy, now: fingerprint.newest)
+            if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
+                coViewing = stored
+            } else {
+                coViewing = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend).coViewing
+                try store.storeModel(coViewing.encode(), key: key)
+            }
+        case .one(let user):
+            coViewing = try sharedModel(store: store, key: key, catalog: catalog, policy: policy, blend: blend)
+            histories = Histories(
+                events: try store.events(user: user), catalog: catalog, policy: policy, now: fingerprint.newest)
+        case .shard(let shard, let count):
+            coViewing = try sharedModel(store: store, key: key, catalog: catalog, policy: policy, blend: blend)
+            histories = Histories(
+                events: try store.events(shard: shard, of: count), catalog: catalog, policy: policy,
+                now: fingerprint.newest)
+        }
+        let recommender = Recommender(catalog: catalog, coViewing: coViewing, blend: blend, policy: policy)
+        return PersonalModel(
+            index: index, catalog: catalog, histories: histories, recommender: recommender, policy: policy)
+    }
+
+    /// The stored co-viewing model for `key`, computed from every event and stored first when
+    /// there is none (under the store's lock: a worker that waited finds it stored).
+    public static func sharedModel(
+        store: any EventStore, key: String, catalog: CatalogFeatures, policy: SignalPolicy, blend: Blend
+    ) throws -> CoViewing {
+        if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
+            return stored
+        }
+        return try store.withModelLock(key: key) {
+            if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
+                return stored
+            }
+            let fingerprint = try store.fingerprint()
+            let histories = Histories(
+                events: try store.events(), catalog: catalog, policy: policy, now: fingerprint.newest)
+            let coViewing = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend).coViewing
+            try store.storeModel(coViewing.encode(), key: key)
+            return coViewing
+        }
+    }
+
+    /// What the co-viewing model depends on, as a key: the stored events (their fingerprint),
+    /// the settings that shape it and the index snapshot.
+    public static func modelKey(
+        fingerprint: EventFingerprint, policy: SignalPolicy, blend: Blend, indexDirectory: IndexDirectory
+    ) -> String {
         var parts: [[UInt8]] = [
             Array("coviewing-1 \(fingerprint.events) \(fingerprint.lastID) \(fingerprint.newest)".utf8),
             Array("\(policy.positive) \(blend.randomWalkBeta.map { "\($0)" } ?? "cosine")".utf8),
         ]
         parts.append((try? FileSystem.read(indexDirectory.path + "/CURRENT")) ?? [])
-        let cache = store.path + ".coviewing-" + String(GenreCache.key(parts), radix: 16) + ".cache"
-        if let user, let bytes = try? FileSystem.read(cache),
-            let coViewing = CoViewing.decode(bytes, count: catalog.count)
-        {
-            let histories = Histories(
-                events: try store.events(user: user), catalog: catalog, policy: policy, now: fingerprint.newest)
-            let recommender = Recommender(catalog: catalog, coViewing: coViewing, blend: blend, policy: policy)
-            return PersonalModel(
-                index: index, catalog: catalog, histories: histories, recommender: recommender, policy: policy)
-        }
-        let histories = Histories(events: try store.events(), catalog: catalog, policy: policy)
-        let recommender = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend)
-        Self.writeCache(recommender.coViewing.encode(), to: cache)
-        return PersonalModel(
-            index: index, catalog: catalog, histories: histories, recommender: recommender, policy: policy)
-    }
-
-    /// Writes the co-viewing cache (atomically, as ``FileSystem/write(_:to:)`` does) and removes
-    /// older ones; a cache that cannot be written is only a lost speed-up.
-    public static func writeCache(_ bytes: [UInt8], to path: String) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let prefix = String(name[..<(name.range(of: ".coviewing-")?.upperBound ?? name.endIndex)])
-        for file in (try? FileSystem.list(directory)) ?? [] where file.hasPrefix(prefix) && file != name {
-            unlink(directory + "/" + file)
-        }
-        try? FileSystem.write(bytes, to: path)
+        return String(GenreCache.key(parts), radix: 16)
     }
 
     /// "Title (year)" of a document.

@@ -44,7 +44,7 @@ struct CoViewingEvidence {
         }
         let viewed = model.recommender.coViewing.neighbours.filter { !$0.isEmpty }.count
         Output.error(
-            "co-viewing: \(viewed.grouped) of \(index.liveCount.grouped) indexed titles have neighbours (\(store.path)); loaded in \(String(format2: Output.now() - started)) s"
+            "co-viewing: \(viewed.grouped) of \(index.liveCount.grouped) indexed titles have neighbours (\(store.name)); loaded in \(String(format2: Output.now() - started)) s"
         )
         return CoViewingEvidence(
             smoother: CoViewingSmoother(taxonomy: tagger.taxonomy, weight: tagger.weights.coviewing), index: index,

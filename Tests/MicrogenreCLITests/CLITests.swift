@@ -24,12 +24,13 @@ import Testing
     /// Runs the executable. The installed sentence-embedding model is hidden from it (tests that
     /// embed name the tiny test model with --embedding-model), so the tests do not depend on
     /// whether scripts/setup-model.sh ran.
-    func run(_ arguments: [String]) throws -> Run {
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["MICROGENRE_MODEL"] = "/nonexistent/microgenre-test-model"
+        environment.merge(extra) { $1 }
         process.environment = environment
         process.currentDirectoryURL = Self.repository
         let out = Pipe()

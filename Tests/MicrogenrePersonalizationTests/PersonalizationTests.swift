@@ -216,11 +216,11 @@ func event(_ user: String, _ doc: Int, _ day: Int64, _ kind: ViewingEvent.Kind, 
         for count in [1, 3, 8] {
             var seen: [String: Int] = [:]
             for index in 0..<count {
-                for user in users where shard(of: user, count: count) == index { seen[user, default: 0] += 1 }
+                for user in users where shard(ofUser: user, count: count) == index { seen[user, default: 0] += 1 }
             }
             #expect(seen.count == users.count && seen.values.allSatisfy { $0 == 1 })
         }
-        #expect(shard(of: "user-1", count: 8) == shard(of: "user-1", count: 8))
+        #expect(shard(ofUser: "user-1", count: 8) == shard(ofUser: "user-1", count: 8))
     }
 }
 

@@ -5,25 +5,43 @@ import MicrogenreIndex
 import MicrogenrePersonalization
 import MicrogenreTaxonomy
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where the viewing events live, shared by every command that reads them.
 struct EventsLocation: ParsableArguments {
     @Option(
         name: .customLong("events"),
-        help: "The viewing-events database (default: .microgenre/events.sqlite, or in $MICROGENRE_HOME).")
+        help: ArgumentHelp(
+            "The viewing-events store: an SQLite file, or postgres://USER@HOST:PORT/DB (default: $MICROGENRE_EVENTS_URL, else .microgenre/events.sqlite or in $MICROGENRE_HOME).",
+            discussion:
+                "A PostgreSQL password comes from ~/.pgpass (or $PGPASSFILE) or $PGPASSWORD; it is never printed.",
+            valueName: "file-or-url"))
     var path: String?
 
-    var resolved: String { path ?? DataDirectory.path + "/events.sqlite" }
+    /// The location given, else `$MICROGENRE_EVENTS_URL`, else the default SQLite file.
+    var resolved: String {
+        if let path { return path }
+        if let url = getenv("MICROGENRE_EVENTS_URL").map({ String(cString: $0) }), !url.isEmpty { return url }
+        return DataDirectory.path + "/events.sqlite"
+    }
 
-    /// Opens the store; unless `create`, a missing database is an error that says how to make one.
-    func open(create: Bool) throws -> EventStore {
-        if !create && !FileSystem.exists(resolved) {
+    /// Opens the store; unless `create`, a missing SQLite database is an error that says how to
+    /// make one.
+    func open(create: Bool) throws -> any EventStore {
+        let location = resolved
+        let isPostgres = PostgresURL.isPostgres(location)
+        if !isPostgres && !create && !FileSystem.exists(location) {
             Output.error(
-                "error: no events database at \(resolved): import events first (microgenre events import FILE)")
+                "error: no events database at \(location): import events first (microgenre events import FILE)")
             throw ExitCode(1)
         }
-        if create && path == nil { try FileSystem.createDirectory(DataDirectory.path) }
+        if !isPostgres && create && location == DataDirectory.path + "/events.sqlite" {
+            try FileSystem.createDirectory(DataDirectory.path)
+        }
         do {
-            return try EventStore(path: resolved)
+            return try openEventStore(location)
         } catch {
             Output.failure(error)
             throw ExitCode(1)
@@ -90,7 +108,7 @@ struct EventsCommand: ParsableCommand {
                 var unknownCount = 0
                 var rows = 0
                 var lastProgress = start
-                let summary: EventStore.ImportSummary
+                let summary: EventImportSummary
                 do {
                     summary = try store.add(source: file) { insert in
                         try EventParser().read(path: file, format: format.flatMap(EventParser.Format.init)) { result in
@@ -118,7 +136,7 @@ struct EventsCommand: ParsableCommand {
                         }
                         return errors
                     }
-                } catch let error as EventStore.Failure {
+                } catch let error as EventStoreError {
                     Output.failure(error)
                     throw ExitCode(1)
                 } catch {
@@ -151,7 +169,7 @@ struct EventsCommand: ParsableCommand {
                 }
             }
             let counts = try store.counts()
-            if !json { Output.line("\(store.path) holds \(counts.events) events from \(counts.users) users") }
+            if !json { Output.line("\(store.name) holds \(counts.events) events from \(counts.users) users") }
             if failed { throw ExitCode(1) }
         }
     }
@@ -167,7 +185,7 @@ struct EventsCommand: ParsableCommand {
         func run() throws {
             let store = try events.open(create: false)
             let counts = try store.counts()
-            Output.line("\(store.path): \(counts.events) events from \(counts.users) users")
+            Output.line("\(store.name): \(counts.events) events from \(counts.users) users")
             if let user {
                 for event in try store.events(user: user) {
                     let value = event.kind.needsValue ? String(format2: event.value) : "-"

@@ -424,7 +424,7 @@ struct SearchCommand: ParsableCommand {
         let loadStart = Output.now()
         let model = try PersonalModel.load(
             index: index, at: location.directory, store: store, policy: blendOptions.policy, blend: blendOptions.blend,
-            user: user)
+            users: .one(user))
         let loadSeconds = Output.now() - loadStart
         let history = model.histories.users[user]
         if history == nil { Output.error("note: user \(user) has no events: re-ranking by popularity") }

@@ -79,9 +79,19 @@ struct RowsCommand: ParsableCommand {
         let index = try location.openOrExit()
         let store = try events.open(create: false)
         let start = Output.now()
-        let model = try PersonalModel.load(
-            index: index, at: location.directory, store: store, policy: blendOptions.policy, blend: blendOptions.blend,
-            user: user)
+        let users: PersonalModel.Users =
+            if let user { .one(user) } else if let (index, count) = shard.flatMap(Self.parseShard) {
+                .shard(index: index - 1, count: count)
+            } else { .all }
+        let model: PersonalModel
+        do {
+            model = try PersonalModel.load(
+                index: index, at: location.directory, store: store, policy: blendOptions.policy,
+                blend: blendOptions.blend, users: users)
+        } catch {
+            Output.failure(error)
+            throw ExitCode(1)
+        }
         let genres = MinedGenres.load(
             catalog: model.catalog, grammar: grammar, minimumTitles: shape.minTitles,
             indexDirectory: location.directory.path, taxonomyDirectory: try taxonomyOptions.resolvedDirectory())
@@ -114,7 +124,7 @@ struct RowsCommand: ParsableCommand {
         let directory = out!
         try FileSystem.createDirectory(directory)
         let users = model.histories.users.keys.sorted().filter {
-            MicrogenrePersonalization.shard(of: $0, count: shardCount) == shardIndex - 1
+            MicrogenreEvents.shard(ofUser: $0, count: shardCount) == shardIndex - 1
         }
         let path = "\(directory)/rows-\(shardIndex)-of-\(shardCount).jsonl"
         let temporary = path + ".tmp"
