@@ -224,7 +224,7 @@ let package = Package(
             name: "MicrogenreServerTests",
             dependencies: [
                 "MicrogenreTestSupport", "MicrogenreServer", "MicrogenreIndex", "MicrogenreTaxonomy",
-                "MicrogenreTagging", "MicrogenreCore", "MicrogenreFeeds",
+                "MicrogenreTagging", "MicrogenreCore", "MicrogenreFeeds", "MicrogenreEvents",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -126,6 +126,10 @@ echo "\$ microgenre rows --all-users --shard 1/2 --out .microgenre/pages"
 "$bin" rows --all-users --shard 1/2 --out .microgenre/pages
 
 echo
+echo "\$ scripts/sharded-rows.sh 3     # deploy/rows-job.yaml's shards: 3 workers over a throwaway PostgreSQL"
+scripts/sharded-rows.sh 3
+
+echo
 echo
 echo "To serve the demo's data: $bin serve"
 echo "  then open http://127.0.0.1:8080/?user=ava in a browser (a viewer's rows, search, title pages),"

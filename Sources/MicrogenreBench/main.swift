@@ -7,6 +7,8 @@
 //   swift run -c release MicrogenreBench embed [--titles 2000] [--reference-titles 200] [--max-tokens 128]
 //   swift run -c release MicrogenreBench semantic [--index .microgenre/index] [--vectors 1000000]
 //   swift run -c release MicrogenreBench rows [--index .microgenre/index] [--events Corpus/events.csv]
+//   swift run -c release MicrogenreBench events --out FILE.csv [--users 500000] [--events 20000000]
+//     (the viewing history scripts/bench-scale.sh imports; not a benchmark itself)
 //
 // Every figure is printed next to a baseline measured in the same run, because these machines
 // are noisy: absolute MB/s drift from run to run, ratios much less. Each timed pass runs in a
@@ -28,6 +30,7 @@ do {
     case "rows": try RowsBenchmark(arguments: Array(arguments.dropFirst())).run()
     case "pass": try Pass.run(Array(arguments.dropFirst()))
     case "generate": try FeedGenerator.run(Array(arguments.dropFirst()))
+    case "events": try EventGenerator.run(Array(arguments.dropFirst()))
     default:
         print(
             "usage: MicrogenreBench ingest [--mb N] [--runs N] [FEED...] | analyze [--runs N] [FEED] | tag [--runs N] [--model FILE] [FEED] | search | embed [--titles N] | semantic [--index DIR] [--vectors N] | rows [--index DIR] [--events FILE]"

@@ -3,6 +3,10 @@ public import MicrogenreEvents
 public import MicrogenreIndex
 public import MicrogenrePersonalization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Everything personalization needs, loaded once per command: the index snapshot, its titles'
 /// features, every user's history and the recommender built from them.
 public struct PersonalModel: Sendable {
@@ -69,9 +73,11 @@ public struct PersonalModel: Sendable {
     }
 
     /// The stored co-viewing model for `key`, computed from every event and stored first when
-    /// there is none (under the store's lock: a worker that waited finds it stored).
+    /// there is none (under the store's lock: a worker that waited finds it stored). `phase`
+    /// hears how long each step of a computation took, in seconds.
     public static func sharedModel(
-        store: any EventStore, key: String, catalog: CatalogFeatures, policy: SignalPolicy, blend: Blend
+        store: any EventStore, key: String, catalog: CatalogFeatures, policy: SignalPolicy, blend: Blend,
+        phase: (_ name: String, _ seconds: Double) -> Void = { _, _ in }
     ) throws -> CoViewing {
         if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
             return stored
@@ -80,13 +86,30 @@ public struct PersonalModel: Sendable {
             if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
                 return stored
             }
+            var start = monotonicSeconds()
+            func lap(_ name: String) {
+                let now = monotonicSeconds()
+                phase(name, now - start)
+                start = now
+            }
             let fingerprint = try store.fingerprint()
-            let histories = Histories(
-                events: try store.events(), catalog: catalog, policy: policy, now: fingerprint.newest)
+            let events = try store.events()
+            lap("read \(events.count) events")
+            let histories = Histories(events: events, catalog: catalog, policy: policy, now: fingerprint.newest)
+            lap("built \(histories.users.count) users' histories")
             let coViewing = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend).coViewing
+            lap("computed the co-viewing neighbours")
             try store.storeModel(coViewing.encode(), key: key)
+            lap("stored the model")
             return coViewing
         }
+    }
+
+    /// Seconds on the monotonic clock.
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// What the co-viewing model depends on, as a key: the stored events (their fingerprint),

@@ -59,6 +59,13 @@ import Testing
         #expect(fromSQLite.hasPrefix(#"{"user":"u0","rows":["#))
         #expect(try page(postgres) == fromSQLite)
 
+        // The model is computed once and then read (the rows above computed it for SQLite).
+        let modelArguments = ["events", "model", "--json", "--index", index, "--events"]
+        let computed = try cli.run(modelArguments + [postgres])
+        #expect(computed.status == 0, "\(computed.stderr)")
+        #expect(computed.stdout.contains(#""computed":false"#) && computed.stdout.contains(#""users":30"#))
+        #expect(try cli.run(modelArguments + [sqlite]).stdout.contains(#""computed":false"#))
+
         // One process over SQLite, then three workers at once over PostgreSQL.
         let single = try cli.run([
             "rows", "--all-users", "--out", directory + "/single", "--min-titles", "3", "--index", index,

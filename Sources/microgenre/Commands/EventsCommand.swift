@@ -3,6 +3,7 @@ import MicrogenreCore
 import MicrogenreEvents
 import MicrogenreIndex
 import MicrogenrePersonalization
+import MicrogenreServer
 import MicrogenreTaxonomy
 
 #if canImport(Glibc)
@@ -53,7 +54,7 @@ struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "Import and inspect viewing events (the history personalization learns from).",
-        subcommands: [Import.self, Info.self]
+        subcommands: [Import.self, Info.self, Model.self]
     )
 
     struct Import: ParsableCommand {
@@ -193,6 +194,78 @@ struct EventsCommand: ParsableCommand {
                         "\(isoTime(event.timestamp))  \(event.kind.rawValue.padded(10)) \(value.leftPadded(8))  \(event.title)"
                     )
                 }
+            }
+        }
+    }
+}
+
+extension EventsCommand {
+    struct Model: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compute the co-viewing model from every event and store it beside them.",
+            discussion: """
+                Every command that personalizes reads the co-viewing model (each title's \
+                co-viewed neighbours, and every user's liked titles) from the events store: in \
+                PostgreSQL a row of coviewing_model, beside an SQLite file a file named by the \
+                model's key. The key changes with the events, the index snapshot and the \
+                settings, so a model is current until one of them changes. A command that finds \
+                no current model computes it (once: others wait for it); run this first, as a \
+                step of its own, so that sharded workers only read it.
+                """
+        )
+
+        @OptionGroup var events: EventsLocation
+
+        @OptionGroup var location: IndexLocation
+
+        @OptionGroup var blendOptions: BlendOptions
+
+        @Flag(help: "Print the figures as one JSON object.")
+        var json = false
+
+        func run() throws {
+            let index = try location.openOrExit()
+            let store = try events.open(create: false)
+            let start = Output.now()
+            let catalog = CatalogFeatures(index: index)
+            var phases: [(name: String, seconds: Double)] = []
+            let coViewing: CoViewing
+            let key: String
+            do {
+                let fingerprint = try store.fingerprint()
+                key = PersonalModel.modelKey(
+                    fingerprint: fingerprint, policy: blendOptions.policy, blend: blendOptions.blend,
+                    indexDirectory: location.directory)
+                coViewing = try PersonalModel.sharedModel(
+                    store: store, key: key, catalog: catalog, policy: blendOptions.policy, blend: blendOptions.blend
+                ) { name, seconds in
+                    phases.append((name, seconds))
+                    if !json { Output.error("  \(name) in \(String(format2: seconds)) s") }
+                }
+            } catch {
+                Output.failure(error)
+                throw ExitCode(1)
+            }
+            let seconds = Output.now() - start
+            let titles = coViewing.neighbours.filter { !$0.isEmpty }.count
+            let likes = coViewing.liked.reduce(0) { $0 + $1.count }
+            if json {
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.string(store.name, "store")
+                writer.string(key, "key")
+                writer.bool(!phases.isEmpty, "computed")
+                writer.number(coViewing.liked.count, "users")
+                writer.number(likes, "likes")
+                writer.number(titles, "titlesWithNeighbours")
+                writer.number(seconds, "seconds", digits: 3)
+                writer.endObject()
+                Output.line(bytes: writer.bytes)
+            } else {
+                Output.line(
+                    "\(phases.isEmpty ? "Read the current" : "Computed and stored the") co-viewing model \(key) "
+                        + "(\(coViewing.liked.count.grouped) users, \(likes.grouped) likes, \(titles.grouped) titles "
+                        + "with neighbours) in \(String(format2: seconds)) s: \(store.name)")
             }
         }
     }
