@@ -25,7 +25,12 @@ struct EventGenerator {
             exit(2)
         }
         let reader = try IndexDirectory(path: indexPath).open()
-        let ids = reader.liveDocuments().sorted { $0.value < $1.value }.map(\.key.rawValue)
+        // As CSV fields: quoted when they hold a comma or a quote.
+        let ids = reader.liveDocuments().sorted { $0.value < $1.value }.map { entry -> [UInt8] in
+            let id = entry.key.rawValue
+            guard id.contains(",") || id.contains("\"") else { return Array(id.utf8) }
+            return Array(("\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\"").utf8)
+        }
         guard ids.count >= 1000 else { throw FileSystem.Failure(path: indexPath, reason: "needs 1,000 titles or more") }
         var random = SplitMix(seed: seed)
         // A fixed shuffle: neighbourhoods are runs of it; popularity follows its own shuffle.
@@ -69,7 +74,7 @@ struct EventGenerator {
         for user in 0..<users {
             let userID = Array("u\(user)".utf8)
             // Skewed activity: an exponential draw (mean = the events per user), ~2 events a title.
-            let titles = max(1, Int(-log(max(1e-12, random.unit())) * mean / 2.2))
+            let titles = max(1, Int(-log(max(1e-12, random.unit())) * mean / 1.97))
             let homes = (Int(random.next() % UInt64(neighbourhoods)), Int(random.next() % UInt64(neighbourhoods)))
             seen.removeAll(keepingCapacity: true)
             var start = end - Int64(random.next() % UInt64(span))
@@ -86,7 +91,7 @@ struct EventGenerator {
                 func emit(_ kind: String, _ value: String, _ at: Int64) {
                     buffer += userID
                     buffer.append(0x2C)
-                    buffer += Array(ids[doc].utf8)
+                    buffer += ids[doc]
                     buffer.append(0x2C)
                     buffer += Array(String(at).utf8)
                     buffer.append(0x2C)

@@ -9,8 +9,9 @@ internal import PostgresNIO
 ///
 /// Schema versions (each a migration, applied in order on open and recorded in
 /// `microgenre_schema`):
-/// 1. `event` (unique over user, title, time, kind and value; with each user's bucket, the
-///    hash ``shard(ofUser:count:)`` takes its shard from) and `event_import`;
+/// 1. `event` (unique over user, title, time, kind and value, an index whose first column also
+///    finds a user's events; with each user's bucket, the hash ``shard(ofUser:count:)`` takes
+///    its shard from) and `event_import`;
 /// 2. `coviewing_model`.
 ///
 /// The connection is opened on first use and reopened after it drops; calls are serialized.
@@ -32,8 +33,8 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                 """
                 CREATE TABLE event (
                     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                    user_id text NOT NULL,
-                    title_id text NOT NULL,
+                    user_id text COLLATE "C" NOT NULL,
+                    title_id text COLLATE "C" NOT NULL,
                     at bigint NOT NULL,
                     kind text NOT NULL,
                     value double precision NOT NULL,
@@ -41,7 +42,6 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                     UNIQUE (user_id, title_id, at, kind, value)
                 )
                 """,
-                "CREATE INDEX event_user ON event (user_id, at)",
                 """
                 CREATE TABLE event_import (
                     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -142,7 +142,12 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
         do {
             let configuration = try Self.configuration(url)
             let connection = try Blocking.run {
-                try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                let connection = try await PostgresConnection.connect(
+                    configuration: configuration, id: 1, logger: logger)
+                // An import's staging table lives in this session's temporary buffers: room for
+                // a large file's rows before they spill to disk (allowed before first use only).
+                try await connection.query("SET temp_buffers = '256MB'", logger: logger).consume()
+                return connection
             }
             self.connection = connection
             return connection
@@ -271,15 +276,41 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
 
     // MARK: Import
 
+    /// COPY text for a run of events, with what the merge needs to know of them.
+    struct Chunk: Sendable {
+        var bytes = ByteBuffer()
+        var rows = 0
+        var newest = Int64.min
+    }
+
+    /// The totals of an import's batches.
+    struct Merged: Sendable {
+        var summary = EventImportSummary()
+        var lastID: Int64?
+        var newest: Int64?
+
+        mutating func add(inserted: Int, duplicates: Int, lastID: Int64?, newest: Int64?) {
+            summary.inserted += inserted
+            summary.duplicates += duplicates
+            if let lastID { self.lastID = max(self.lastID ?? lastID, lastID) }
+            if let newest { self.newest = max(self.newest ?? newest, newest) }
+        }
+    }
+
+    /// Imports in one transaction, in batches of about ``batchBytes`` of COPY text: each batch
+    /// is streamed with `COPY` into a temporary staging table and then moved into `event`. This
+    /// thread parses and hands over chunks while the server merges the previous batch (the
+    /// pipe holds a batch and a bit), so parsing and merging overlap.
     public func add(
         source: String, _ produce: (_ insert: (ViewingEvent) throws -> Void) throws -> Int
     ) throws -> EventImportSummary {
         try lock.withLock {
             let connection = try open()
             let logger = self.logger
-            let pipe = ChunkPipe<ByteBuffer>()
-            let rejectedBox = RejectedCount()
-            // The transaction runs on the events thread while this thread parses and sends.
+            let batchBytes = self.batchBytes
+            let chunkBytes = min(Self.chunkBytes, batchBytes)
+            let pipe = ChunkPipe<Chunk>(capacity: batchBytes / chunkBytes + 8)
+            let rejectedBox = Rejected()
             let pending = Blocking.start { () async throws -> EventImportSummary in
                 defer { pipe.close(EventStoreError(store: "", message: "the import stopped")) }
                 try await connection.query("BEGIN", logger: logger).consume()
@@ -287,66 +318,74 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                     try await connection.query(
                         """
                         CREATE TEMPORARY TABLE event_staging (
-                            user_id text NOT NULL, title_id text NOT NULL, at bigint NOT NULL,
-                            kind text NOT NULL, value double precision NOT NULL, bucket bigint NOT NULL,
-                            n bigint GENERATED ALWAYS AS IDENTITY
+                            user_id text COLLATE "C" NOT NULL, title_id text COLLATE "C" NOT NULL,
+                            at bigint NOT NULL, kind text NOT NULL, value double precision NOT NULL,
+                            bucket bigint NOT NULL
                         ) ON COMMIT DROP
                         """, logger: logger
                     ).consume()
-                    try await connection.copyFrom(
-                        table: "event_staging", columns: ["user_id", "title_id", "at", "kind", "value", "bucket"],
-                        logger: logger
-                    ) { writer in
-                        while let chunk = try await pipe.next() { try await writer.write(chunk) }
+                    var merged = Merged()
+                    var finished = false
+                    while !finished {
+                        var batch = Chunk()
+                        try await connection.copyFrom(
+                            table: "event_staging", columns: ["user_id", "title_id", "at", "kind", "value", "bucket"],
+                            logger: logger
+                        ) { writer in
+                            var bytes = 0
+                            while bytes < batchBytes {
+                                guard let chunk = try await pipe.next() else {
+                                    finished = true
+                                    break
+                                }
+                                bytes += chunk.bytes.readableBytes
+                                batch.rows += chunk.rows
+                                batch.newest = max(batch.newest, chunk.newest)
+                                try await writer.write(chunk.bytes)
+                            }
+                        }
+                        guard batch.rows > 0 else { continue }
+                        try await Self.mergeBatch(batch, into: &merged, connection: connection, logger: logger)
+                        if !finished {
+                            try await connection.query("TRUNCATE event_staging", logger: logger).consume()
+                        }
                     }
-                    var summary = EventImportSummary()
-                    let rows = try await connection.query(
+                    try await connection.query(
                         """
-                        WITH staged AS (SELECT count(*) AS total FROM event_staging),
-                        inserted AS (
-                            INSERT INTO event (user_id, title_id, at, kind, value, bucket)
-                            SELECT user_id, title_id, at, kind, value, bucket FROM event_staging ORDER BY n
-                            ON CONFLICT DO NOTHING
-                            RETURNING id, at
-                        ),
-                        counted AS (SELECT count(*) AS count, max(id) AS last_id, max(at) AS newest FROM inserted)
                         INSERT INTO event_import (source, inserted, duplicates, rejected, last_id, newest)
-                        SELECT \(source), counted.count, staged.total - counted.count, \(rejectedBox.value),
-                               counted.last_id, counted.newest
-                        FROM counted, staged
-                        RETURNING inserted, duplicates
-                        """, logger: logger)
-                    for try await (inserted, duplicates) in rows.decode((Int, Int).self) {
-                        summary.inserted = inserted
-                        summary.duplicates = duplicates
-                    }
+                        VALUES (\(source), \(merged.summary.inserted), \(merged.summary.duplicates),
+                                \(rejectedBox.value), \(merged.lastID), \(merged.newest))
+                        """, logger: logger
+                    ).consume()
                     try await connection.query("COMMIT", logger: logger).consume()
-                    return summary
+                    return merged.summary
                 } catch {
                     try? await connection.query("ROLLBACK", logger: logger).consume()
                     throw error
                 }
             }
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(Self.chunkBytes + 4096)
+            var chunk = Chunk()
+            chunk.bytes.reserveCapacity(chunkBytes + 4096)
             do {
                 let rejected = try produce { event in
-                    Self.appendCopyLine(event, to: &buffer)
-                    if buffer.readableBytes >= Self.chunkBytes {
-                        try pipe.send(buffer)
-                        buffer = ByteBuffer()
-                        buffer.reserveCapacity(Self.chunkBytes + 4096)
+                    Self.appendCopyLine(event, to: &chunk.bytes)
+                    chunk.rows += 1
+                    chunk.newest = max(chunk.newest, event.timestamp)
+                    if chunk.bytes.readableBytes >= chunkBytes {
+                        try pipe.send(chunk)
+                        chunk = Chunk()
+                        chunk.bytes.reserveCapacity(chunkBytes + 4096)
                     }
                 }
                 rejectedBox.value = rejected
-                if buffer.readableBytes > 0 { try pipe.send(buffer) }
+                if chunk.rows > 0 { try pipe.send(chunk) }
                 pipe.finish()
             } catch {
                 pipe.finish(error: error)
-                _ = try? pending.wait()
+                let stored = Result { try pending.wait() }
                 if connection.isClosed { self.connection = nil }
                 // The store's own failure says more than "the import stopped".
-                if error is EventStoreError, case .failure(let storeError) = Result(catching: { try pending.wait() }) {
+                if error is EventStoreError, case .failure(let storeError) = stored {
                     throw Self.failure(storeError, store: name)
                 }
                 throw error
@@ -360,19 +399,91 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
         }
     }
 
-    /// The rejected rows, known once the producer returns (read by the transaction after the
-    /// last chunk, which the pipe hands over after this is set).
-    private final class RejectedCount: @unchecked Sendable {
+    /// Moves a staged batch into `event`. Most batches hold new events only, and a plain
+    /// INSERT is about twice as fast as one that checks each row for a conflict: the batch
+    /// tries that first, under a savepoint. When a row is already stored (or repeated in the
+    /// batch) the INSERT fails at it, and the batch is merged again skipping (and counting)
+    /// the rows that conflict.
+    static func mergeBatch(
+        _ batch: Chunk, into merged: inout Merged, connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query("SAVEPOINT fresh", logger: logger).consume()
+        do {
+            try await connection.query(
+                """
+                INSERT INTO event (user_id, title_id, at, kind, value, bucket)
+                SELECT user_id, title_id, at, kind, value, bucket FROM event_staging
+                """, logger: logger
+            ).consume()
+            var lastID: Int64?
+            for try await id in try await connection.query(
+                "SELECT currval(pg_get_serial_sequence('event', 'id'))", logger: logger
+            ).decode(Int64.self) {
+                lastID = id
+            }
+            try await connection.query("RELEASE SAVEPOINT fresh", logger: logger).consume()
+            merged.add(inserted: batch.rows, duplicates: 0, lastID: lastID, newest: batch.newest)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            try await connection.query("ROLLBACK TO SAVEPOINT fresh", logger: logger).consume()
+            let rows = try await connection.query(
+                """
+                WITH inserted AS (
+                    INSERT INTO event (user_id, title_id, at, kind, value, bucket)
+                    SELECT user_id, title_id, at, kind, value, bucket FROM event_staging
+                    ON CONFLICT DO NOTHING
+                    RETURNING id, at
+                )
+                SELECT count(*), max(id), max(at) FROM inserted
+                """, logger: logger)
+            for try await (inserted, lastID, newest) in rows.decode((Int, Int64?, Int64?).self) {
+                merged.add(inserted: inserted, duplicates: batch.rows - inserted, lastID: lastID, newest: newest)
+            }
+        }
+    }
+
+    /// The rows the producer rejected, known once it returns (read by the transaction after
+    /// the pipe's end, which comes after it is set).
+    private final class Rejected: @unchecked Sendable {
         var value = 0
     }
+
+    /// Bytes of COPY text per batch: each batch is copied, then merged, while the next is parsed
+    /// (smaller in tests, to make many batches of a few events).
+    var batchBytes = 32 << 20
 
     /// Bytes of COPY text per chunk handed to the connection.
     static let chunkBytes = 1 << 20
 
     /// One line of COPY's text format: tab-separated, `\` escaping backslash, tab, newline and
-    /// carriage return.
+    /// carriage return. Numbers are written digit by digit, not through `String`.
     static func appendCopyLine(_ event: ViewingEvent, to buffer: inout ByteBuffer) {
-        func text(_ value: String) {
+        text(event.user, to: &buffer)
+        text(event.title.rawValue, to: &buffer)
+        integer(event.timestamp, to: &buffer)
+        buffer.writeInteger(UInt8(0x09))
+        buffer.writeString(event.kind.rawValue)
+        buffer.writeInteger(UInt8(0x09))
+        let value = event.value
+        if value == value.rounded() && abs(value) < 1e15 {
+            integer(Int64(value), to: &buffer)
+        } else {
+            // Swift prints the shortest text that reads back as the same double, as PostgreSQL does.
+            buffer.writeString("\(value)")
+        }
+        buffer.writeInteger(UInt8(0x09))
+        integer(userBucket(event.user), to: &buffer)
+        buffer.writeInteger(UInt8(0x0A))
+    }
+
+    private static func text(_ value: String, to buffer: inout ByteBuffer) {
+        var plain = true
+        for byte in value.utf8 where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            plain = false
+            break
+        }
+        if plain {
+            buffer.writeString(value)
+        } else {
             for byte in value.utf8 {
                 switch byte {
                 case 0x5C: buffer.writeStaticString("\\\\")
@@ -382,19 +493,26 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                 default: buffer.writeInteger(byte)
                 }
             }
-            buffer.writeInteger(UInt8(0x09))
         }
-        text(event.user)
-        text(event.title.rawValue)
-        buffer.writeString(String(event.timestamp))
         buffer.writeInteger(UInt8(0x09))
-        buffer.writeString(event.kind.rawValue)
-        buffer.writeInteger(UInt8(0x09))
-        // Swift prints the shortest text that reads back as the same double, as PostgreSQL does.
-        buffer.writeString("\(event.value)")
-        buffer.writeInteger(UInt8(0x09))
-        buffer.writeString(String(userBucket(event.user)))
-        buffer.writeInteger(UInt8(0x0A))
+    }
+
+    private static func integer(_ value: Int64, to buffer: inout ByteBuffer) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for Int64.min
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var magnitude = value.magnitude
+            var position = scratch.count
+            repeat {
+                position -= 1
+                scratch[position] = UInt8(truncatingIfNeeded: 0x30 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                position -= 1
+                scratch[position] = 0x2D
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: scratch[position...]))
+        }
     }
 
     // MARK: Reading

@@ -70,6 +70,28 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(try reopened.fingerprint() == fingerprint)
     }
 
+    /// A PostgreSQL import goes in batches, each merged on its own: a batch of new events takes
+    /// the fast path, one with stored or repeated events the careful one, and the counts add up.
+    @Test func batchesOfAnImportAreMergedEachOnTheirOwn() throws {
+        let store = try PostgresEventStore(url: PostgresURL(Backend.newDatabase()))
+        store.batchBytes = 2048  // about 60 events a batch
+        let first = (0..<500).map {
+            ViewingEvent(user: "u\($0 % 40)", title: TitleID("t\($0)"), timestamp: Int64($0), kind: .complete)
+        }
+        #expect(try store.add(first, source: "first.csv").inserted == 500)
+        // New events, then some stored ones in a later batch, a repeat, then new again.
+        let later = (500..<800).map {
+            ViewingEvent(user: "u\($0 % 40)", title: TitleID("t\($0)"), timestamp: Int64($0), kind: .complete)
+        }
+        let mixed = Array(later.prefix(150)) + Array(first[200..<260]) + [later[0]] + Array(later.dropFirst(150))
+        let summary = try store.add(mixed, source: "mixed.csv")
+        #expect(summary.inserted == 300 && summary.duplicates == 61)
+        #expect(try store.counts() == (events: 800, users: 40))
+        let fingerprint = try store.fingerprint()
+        #expect(fingerprint.events == 800 && fingerprint.newest == 799)
+        #expect(try Set(store.events()) == Set(first + later))
+    }
+
     /// Ids with the characters COPY's text format escapes, and beyond ASCII, come back as given.
     @Test(arguments: Backend.allCases)
     func idsComeBackAsGiven(backend: Backend) throws {
