@@ -259,6 +259,9 @@ public struct EventParser {
     ) throws -> ViewingEvent {
         guard let user, !user.isEmpty else { throw EventError(location, "missing user id") }
         guard let title, !title.isEmpty else { throw EventError(location, "missing title id") }
+        // No store keeps a NUL in text (PostgreSQL refuses it): a row, not the import, fails.
+        if user.utf8.contains(0) { throw EventError(location, "the user id contains a NUL character") }
+        if title.utf8.contains(0) { throw EventError(location, "the title id contains a NUL character") }
         guard let timestamp else { throw EventError(location, "missing timestamp") }
         guard let seconds = parseTimestamp(timestamp) else {
             throw EventError(location, "timestamp '\(timestamp)' is neither seconds since 1970 nor ISO 8601")

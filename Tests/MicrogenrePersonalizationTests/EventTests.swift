@@ -56,6 +56,18 @@ import Testing
         #expect(errors[6].description.hasPrefix("events.csv:9:"))
     }
 
+    /// A NUL in an id is a bad row: no store keeps it (PostgreSQL refuses it in text), and one
+    /// row must not fail the import.
+    @Test func aNULInAnIdIsABadRow() {
+        var bytes = Array("u1,A,1767225600,complete,\nu".utf8) + [0] + Array("2,B,1767225600,complete,\n".utf8)
+        bytes += Array("u3,C".utf8) + [0] + Array(",1767225600,complete,\nu4,D,1767225600,complete,\n".utf8)
+        let (events, errors) = EventParser().parse(bytes, file: "nul.csv")
+        #expect(events.map(\.user) == ["u1", "u4"])
+        #expect(errors.map(\.location.line) == [2, 3])
+        #expect(errors[0].message.contains("user id contains a NUL"))
+        #expect(errors[1].message.contains("title id contains a NUL"))
+    }
+
     @Test func invalidUTF8IsAnErrorWithItsLine() {
         var bytes = Array("u1,A,1767225600,complete,\nu1,".utf8)
         bytes += [0xC3, 0x28]
