@@ -190,6 +190,13 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
                 let state = info[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
                 return EventStoreError(store: store, message: "PostgreSQL: \(message)\(state)")
             }
+            if error.code == .authMechanismRequiresPassword {
+                return EventStoreError(
+                    store: store,
+                    message:
+                        "cannot connect: the server asks for a password: put it in ~/.pgpass (or the file PGPASSFILE names) or PGPASSWORD"
+                )
+            }
             var message = connecting ? "cannot connect: \(error.code)" : "PostgreSQL: \(error.code)"
             if let underlying = error.underlying { message += ": \(underlying)" }
             return EventStoreError(store: store, message: message)
@@ -535,14 +542,36 @@ public final class PostgresEventStore: EventStore, @unchecked Sendable {
         try withConnection { connection, logger in
             var result: [ViewingEvent] = []
             let rows = try await connection.query(query, logger: logger)
-            for try await (user, title, at, kindText, value) in rows.decode(
-                (String, String, Int64, String, Double).self)
-            {
-                guard let kind = ViewingEvent.Kind(rawValue: kindText) else { continue }
-                result.append(ViewingEvent(user: user, title: TitleID(title), timestamp: at, kind: kind, value: value))
+            for try await row in rows {
+                guard let event = try Self.event(row) else { continue }
+                result.append(event)
             }
             return result
         }
+    }
+
+    /// The event in a row of (user_id, title_id, at, kind, value), read from the cells' binary
+    /// form: PostgresNIO's generic tuple decoding looked up type metadata for every row and
+    /// took most of a read of millions. Cells in another form go through its decoder.
+    static func event(_ row: PostgresRow) throws -> ViewingEvent? {
+        var cells = row.makeIterator()
+        guard let userCell = cells.next(), let titleCell = cells.next(), let atCell = cells.next(),
+            let kindCell = cells.next(), let valueCell = cells.next()
+        else { return nil }
+        guard userCell.format == .binary, titleCell.format == .binary, atCell.format == .binary,
+            kindCell.format == .binary, valueCell.format == .binary, atCell.dataType == .int8,
+            valueCell.dataType == .float8, var atBytes = atCell.bytes, var valueBytes = valueCell.bytes,
+            let userBytes = userCell.bytes, let titleBytes = titleCell.bytes, let kindBytes = kindCell.bytes,
+            let at = atBytes.readInteger(as: Int64.self), let bits = valueBytes.readInteger(as: UInt64.self)
+        else {
+            let (user, title, at, kindText, value) = try row.decode((String, String, Int64, String, Double).self)
+            guard let kind = ViewingEvent.Kind(rawValue: kindText) else { return nil }
+            return ViewingEvent(user: user, title: TitleID(title), timestamp: at, kind: kind, value: value)
+        }
+        guard let kind = ViewingEvent.Kind(rawValue: String(buffer: kindBytes)) else { return nil }
+        return ViewingEvent(
+            user: String(buffer: userBytes), title: TitleID(String(buffer: titleBytes)), timestamp: at, kind: kind,
+            value: Double(bitPattern: bits))
     }
 
     public func fingerprint() throws -> EventFingerprint {

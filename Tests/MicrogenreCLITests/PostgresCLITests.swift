@@ -150,6 +150,10 @@ import Testing
         #expect(refused.stderr.contains("password authentication failed"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("hunter2secret"))
 
+        // No password at all: the error says where one goes.
+        let none = try cli.run(["events", "info", "--events", server], environment: ["PGPASSFILE": "/nonexistent"])
+        #expect(none.status == 1 && none.stderr.contains("the server asks for a password"), "\(none.stderr)")
+
         let bad = try cli.run(["events", "info", "--events", "postgres://u:hunter2secret@host:notaport/db"])
         #expect(bad.status == 1 && bad.stderr.contains("is not a number") && !bad.stderr.contains("hunter2secret"))
     }
