@@ -1,5 +1,6 @@
 import MicrogenreCore
 import MicrogenreIndex
+import MicrogenreTagging
 
 #if canImport(Glibc)
     import Glibc
@@ -35,11 +36,9 @@ struct EventGenerator {
         var random = SplitMix(seed: seed)
         // A fixed shuffle: neighbourhoods are runs of it; popularity follows its own shuffle.
         var order = Array(0..<ids.count)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        random.shuffle(&order)
         var byPopularity = Array(0..<ids.count)
-        for i in stride(from: byPopularity.count - 1, to: 0, by: -1) {
-            byPopularity.swapAt(i, Int(random.next() % UInt64(i + 1)))
-        }
+        random.shuffle(&byPopularity)
         // Cumulative Zipf-like weights over popularity ranks.
         var cumulative = [Double](repeating: 0, count: ids.count)
         var total = 0.0
@@ -121,19 +120,4 @@ struct EventGenerator {
         fwrite(buffer, 1, buffer.count, file)
         print("Wrote \(written) events of \(users) users over \(ids.count) titles to \(out)")
     }
-}
-
-/// SplitMix64: a small, fast, seedable generator.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

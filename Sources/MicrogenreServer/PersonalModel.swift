@@ -3,10 +3,6 @@ public import MicrogenreEvents
 public import MicrogenreIndex
 public import MicrogenrePersonalization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Everything personalization needs, loaded once per command: the index snapshot, its titles'
 /// features, every user's history and the recommender built from them.
 public struct PersonalModel: Sendable {
@@ -51,7 +47,7 @@ public struct PersonalModel: Sendable {
         switch users {
         case .all:
             histories = Histories(events: try store.events(), catalog: catalog, policy: policy, now: fingerprint.newest)
-            if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
+            if let stored = try storedModel(store: store, key: key, catalog: catalog) {
                 coViewing = stored
             } else {
                 coViewing = Recommender(catalog: catalog, histories: histories, policy: policy, blend: blend).coViewing
@@ -79,16 +75,12 @@ public struct PersonalModel: Sendable {
         store: any EventStore, key: String, catalog: CatalogFeatures, policy: SignalPolicy, blend: Blend,
         phase: (_ name: String, _ seconds: Double) -> Void = { _, _ in }
     ) throws -> CoViewing {
-        if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
-            return stored
-        }
+        if let stored = try storedModel(store: store, key: key, catalog: catalog) { return stored }
         return try store.withModelLock(key: key) {
-            if let bytes = try store.model(key: key), let stored = CoViewing.decode(bytes, count: catalog.count) {
-                return stored
-            }
-            var start = monotonicSeconds()
+            if let stored = try storedModel(store: store, key: key, catalog: catalog) { return stored }
+            var start = Engine.clock()
             func lap(_ name: String) {
-                let now = monotonicSeconds()
+                let now = Engine.clock()
                 phase(name, now - start)
                 start = now
             }
@@ -105,11 +97,10 @@ public struct PersonalModel: Sendable {
         }
     }
 
-    /// Seconds on the monotonic clock.
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    /// The model stored under `key`, when there is one made for this catalog.
+    static func storedModel(store: any EventStore, key: String, catalog: CatalogFeatures) throws -> CoViewing? {
+        guard let bytes = try store.model(key: key) else { return nil }
+        return CoViewing.decode(bytes, count: catalog.count)
     }
 
     /// What the co-viewing model depends on, as a key: the stored events (their fingerprint),

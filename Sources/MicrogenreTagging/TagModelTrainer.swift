@@ -242,13 +242,16 @@ public struct TrainingEmbeddings: Sendable {
     }
 }
 
-/// A small seeded random number generator (SplitMix64), so training is reproducible.
-struct SplitMix {
+/// A small seeded random number generator (SplitMix64), so training (and generated benchmark
+/// data) is reproducible.
+public struct SplitMix: Sendable {
     var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -256,7 +259,11 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 
-    mutating func shuffle(_ array: inout [Int]) {
+    /// Uniform in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// Shuffles `array` in place (Fisher-Yates).
+    public mutating func shuffle(_ array: inout [Int]) {
         guard array.count > 1 else { return }
         for i in stride(from: array.count - 1, to: 0, by: -1) {
             let j = Int(next() % UInt64(i + 1))

@@ -123,9 +123,8 @@ struct RowsCommand: ParsableCommand {
         let (shardIndex, shardCount) = shard.flatMap(Self.parseShard) ?? (1, 1)
         let directory = out!
         try FileSystem.createDirectory(directory)
-        let users = model.histories.users.keys.sorted().filter {
-            MicrogenreEvents.shard(ofUser: $0, count: shardCount) == shardIndex - 1
-        }
+        // The model holds the shard's users only (PersonalModel.Users.shard).
+        let users = model.histories.users.keys.sorted()
         let path = "\(directory)/rows-\(shardIndex)-of-\(shardCount).jsonl"
         let temporary = path + ".tmp"
         guard let file = fopen(temporary, "w") else {
